@@ -1,0 +1,50 @@
+"""The exceptions mentorkit raises: one root, a short tree.
+
+Messages say what was wrong, where (file, row, column) and how to fix it. They never carry
+the personal data that was being handled: a value may appear only in the import report
+shown to the coordinator who uploaded the file, never in an exception or a log.
+
+Example
+-------
+>>> from mentorkit.errors import MentorkitError, NotFoundError
+>>> issubclass(NotFoundError, MentorkitError)
+True
+"""
+
+from __future__ import annotations
+
+
+class MentorkitError(Exception):
+    """Root of every error mentorkit raises on purpose."""
+
+
+class ConfigError(MentorkitError):
+    """A setting is missing or malformed."""
+
+
+class StoreError(MentorkitError):
+    """The database could not do what was asked (disk full, locked, schema too old …)."""
+
+
+class NotFoundError(StoreError):
+    """No row with that id."""
+
+
+class ConflictError(StoreError):
+    """Someone else changed the row since it was read (a lost update was prevented)."""
+
+
+class ValidationError(MentorkitError):
+    """Input broke a rule: a field, a vocabulary, a date, a national id, …"""
+
+
+class ImportFailed(ValidationError):
+    """A file had errors; nothing was written. ``report`` lists them all."""
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class MatchingError(MentorkitError):
+    """A matching problem cannot be solved as posed (e.g. infeasible quotas)."""

@@ -1,0 +1,5 @@
+"""Persistence: the tables, their migrations and the :class:`Store`."""
+
+from mentorkit.store.store import Entity, Store
+
+__all__ = ["Entity", "Store"]

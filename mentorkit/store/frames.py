@@ -1,0 +1,137 @@
+"""One shape for a table as a DataFrame, wherever it comes from (store, synth, CSV).
+
+Columns in schema order; ids and integers as nullable ``Int64``; dates and times as
+``datetime64``; codes and text as strings; multi-valued fields as lists of codes; JSON
+objects (a score breakdown) as dicts.
+
+Example
+-------
+>>> import pandas as pd
+>>> df = conform("target", pd.DataFrame({"id": [1], "grant_id": [1], "metric": ["matches"],
+...                                      "value": [12]}))
+>>> str(df["value"].dtype)
+'Int64'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from mentorkit.store.schema import metadata
+
+LIST_SEPARATOR = "|"
+
+
+def kind(column: sa.Column) -> str:
+    """The pandas-side kind of a column: int, float, date, datetime, list, json or str."""
+    if column.info.get("multi"):
+        return "list"
+    t = column.type
+    if isinstance(t, sa.JSON):
+        return "json"
+    if isinstance(t, sa.DateTime):
+        return "datetime"
+    if isinstance(t, sa.Date):
+        return "date"
+    if isinstance(t, sa.Integer):
+        return "int"
+    if isinstance(t, (sa.Float, sa.Numeric)):
+        return "float"
+    return "str"
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [str(v) for v in value]
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return []
+    text = str(value).strip()
+    if not text:
+        return []
+    if text.startswith("["):
+        return [str(v) for v in json.loads(text)]
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return json.loads(value) if value.strip() else None
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the columns and dtypes of ``table`` (missing columns become empty)."""
+    out = {}
+    n = len(df)
+    for column in metadata.tables[table].c:
+        name = column.name
+        values = df[name] if name in df.columns else pd.Series([None] * n, index=df.index)
+        k = kind(column)
+        if k == "int":
+            out[name] = pd.array(pd.to_numeric(values, errors="raise"), dtype="Int64")
+        elif k == "float":
+            out[name] = pd.to_numeric(values, errors="raise").astype("float64")
+        elif k in ("date", "datetime"):
+            out[name] = pd.to_datetime(values, errors="raise").astype("datetime64[us]")
+        elif k == "list":
+            out[name] = pd.Series([_as_list(v) for v in values], index=df.index, dtype=object)
+        elif k == "json":
+            out[name] = pd.Series([_as_json(v) for v in values], index=df.index, dtype=object)
+        else:
+            out[name] = values.astype("str")
+    return pd.DataFrame(out, index=df.index).reset_index(drop=True)
+
+
+def to_python(column: sa.Column, value: Any) -> Any:
+    """A DataFrame cell as the Python value the database driver takes."""
+    k = kind(column)
+    if k == "list":
+        return _as_list(value)
+    if k == "json":
+        return _as_json(value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if k == "int":
+        return int(value)
+    if k == "float":
+        return float(value)
+    if k == "date":
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value[:10])
+        return pd.Timestamp(value).date()
+    if k == "datetime":
+        return pd.Timestamp(value).to_pydatetime()
+    return str(value)
+
+
+def to_records(table: str, df: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict]:
+    """Rows of ``df`` as dicts of driver values, for the given (default: present) columns."""
+    cols = metadata.tables[table].c
+    names = [c for c in (columns or df.columns) if c in cols]
+    converters = [(name, cols[name]) for name in names]
+    return [
+        {name: to_python(column, value) for (name, column), value in zip(converters, row)}
+        for row in df[names].itertuples(index=False, name=None)
+    ]
+
+
+def jsonable(value: Any) -> Any:
+    """A value as something json.dumps takes (dates as ISO text)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    return value

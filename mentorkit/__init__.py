@@ -1,3 +1,48 @@
-"""mentorkit: case management and research for mentor programmes."""
+"""mentorkit: case management and research for mentor programmes.
+
+Example
+-------
+>>> import mentorkit
+>>> store = mentorkit.Store.open(":memory:")
+>>> store.load(mentorkit.generate(seed=0, scale=0.1))
+>>> int((store.table("person")["role"] == "mentee").sum()) > 0
+True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+__all__ = ["Dataset", "MentorkitError", "Settings", "Store", "Truth", "generate", "vocab",
+           "__version__"]
+
+_LAZY = {
+    "Dataset": ("mentorkit.dataset", "Dataset"),
+    "Truth": ("mentorkit.dataset", "Truth"),
+    "MentorkitError": ("mentorkit.errors", "MentorkitError"),
+    "Settings": ("mentorkit.config", "Settings"),
+    "Store": ("mentorkit.store", "Store"),
+    "generate": ("mentorkit.synth", "generate"),
+    "vocab": ("mentorkit.vocab", None),
+}
+
+if TYPE_CHECKING:
+    from mentorkit import vocab
+    from mentorkit.config import Settings
+    from mentorkit.dataset import Dataset, Truth
+    from mentorkit.errors import MentorkitError
+    from mentorkit.store import Store
+    from mentorkit.synth import generate
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names on first use, so `import mentorkit` stays instant."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'mentorkit' has no attribute {name!r}")
+    import importlib
+
+    module_name, attr = _LAZY[name]
+    module = importlib.import_module(module_name)
+    return module if attr is None else getattr(module, attr)

@@ -1,0 +1,462 @@
+"""Seeded synthetic programme data with a known, planted programme effect.
+
+Five programmes modelled on real ones (Vollsmose, Skovparken, Tingbjerg, Langkærparken and
+Groningen's "Migranten aan zet"), with grants and targets, partners who refer, mentors and
+mentees, matches over several years with follow-ups and early endings, outcomes at intake,
+end, 6 and 12 months, courses and events, and a comparison group of mentees never matched.
+The generating model is documented in ``data/README.md``; every person is invented.
+
+Example
+-------
+>>> ds = generate(seed=0, scale=0.2)
+>>> set(ds.person["role"]) >= {"mentor", "mentee"}
+True
+>>> 0 < ds.truth.att < 0.5
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from mentorkit import vocab
+from mentorkit.dataset import Dataset, Truth
+from mentorkit.store.frames import conform
+from mentorkit.synth_people import draw_people
+
+AS_OF = dt.date(2026, 10, 31)
+"""The day the synthetic records stop: later dates are in the future of the data."""
+
+HAZARD_RATIO = 1.8
+"""Planted effect of being matched on the daily hazard of a first job."""
+
+BASE_HAZARD = 0.00045
+"""Daily hazard of a first job for an average mentee without a mentor."""
+
+CONFOUNDERS = ("language_rank", "education_rank", "age", "years_in_country", "male")
+
+
+@dataclass(frozen=True)
+class ProgrammeSpec:
+    name: str
+    site: str
+    city: str
+    country: str
+    start: dt.date
+    end: dt.date
+    mentees: int
+    mentors: int
+    share_men: float
+    postcodes: tuple[str, ...]
+    neighbourhoods: tuple[str, ...]
+    partners: tuple[tuple[str, str], ...]
+    grants: tuple[tuple[str, str, float, str, dt.date, dt.date, tuple[tuple[str, str | None, str | None, int], ...]], ...]
+
+
+D = dt.date
+PROGRAMMES: tuple[ProgrammeSpec, ...] = (
+    ProgrammeSpec(
+        "Vollsmose", "Vollsmose", "Odense", "DK", D(2018, 1, 1), D(2022, 12, 31), 140, 80, 0.0,
+        ("5240", "5220"), ("Bøgeparken", "Egeparken", "Granparken", "Birkeparken"),
+        (("Vollsmosesekretariatet", "area_secretariat"), ("Jobcenter Odense", "job_centre"),
+         ("Civica", "housing_association"), ("Sprogcenter Odense", "language_school")),
+        (("Odense Kommune", "Startpulje 2018", 80_000, "DKK", D(2018, 1, 1), D(2018, 12, 31),
+          (("matches", "gender", "female", 12),)),
+         ("Odense Kommune", "Puljen til frivilligt socialt arbejde 2019", 250_000, "DKK",
+          D(2019, 1, 1), D(2019, 12, 31),
+          (("matches", "gender", "female", 25), ("participants", None, None, 35),
+           ("job_or_education_at_end", None, None, 8))),),
+    ),
+    ProgrammeSpec(
+        "Skovparken", "Skovparken og Byparken", "Svendborg", "DK", D(2019, 1, 1), D(2021, 12, 31),
+        90, 55, 0.0, ("5700",), ("Skovparken", "Byparken", "Hømarken"),
+        (("Den Boligsociale Helhedsplan i Svendborg", "housing_association"),
+         ("Jobcenter Svendborg", "job_centre"), ("Svendborg Kommune", "municipality")),
+        (("Landsbyggefonden", "Nye muligheder – bedre naboskab", 1_400_000, "DKK",
+          D(2019, 1, 1), D(2021, 12, 31),
+          (("matches", "gender", "female", 50), ("participants", None, None, 75),
+           ("mentors_trained", None, None, 40))),),
+    ),
+    ProgrammeSpec(
+        "Tingbjerg", "Tingbjerg", "København", "DK", D(2009, 8, 1), D(2011, 7, 31), 60, 36, 0.45,
+        ("2700",), ("Tingbjerg", "Utterslevhuse"),
+        (("Tingbjerg Områdesekretariat", "area_secretariat"), ("fsb", "housing_association"),
+         ("Jobcenter København", "job_centre")),
+        (("Københavns Kommune og Integrationsministeriet", "Pilotprojekt Tingbjerg",
+          1_095_000, "DKK", D(2009, 8, 1), D(2011, 7, 31),
+          (("matches", "gender", "male", 11), ("matches", "gender", "female", 12))),),
+    ),
+    ProgrammeSpec(
+        "Langkærparken", "Langkærparken", "Tilst", "DK", D(2021, 1, 1), D(2027, 12, 31), 90, 55,
+        0.0, ("8381",), ("Langkærparken", "Tilst"),
+        (("Helhedsplan Tilst", "housing_association"), ("Jobcenter Aarhus", "job_centre"),
+         ("Sprogcenter Aarhus", "language_school")),
+        (("Aarhus Kommune", "Mentornetværk Langkærparken", 600_000, "DKK", D(2021, 1, 1),
+          D(2024, 12, 31), (("matches", "gender", "female", 40),)),
+         ("Aarhus Kommune", "Mentornetværk Langkærparken II", 450_000, "DKK", D(2025, 1, 1),
+          D(2027, 12, 31), (("matches", "gender", "female", 30),
+                            ("job_or_education_at_end", None, None, 9))),),
+    ),
+    ProgrammeSpec(
+        "Groningen", "Migranten aan zet", "Groningen", "NL", D(2023, 1, 1), D(2027, 12, 31),
+        300, 160, 0.4, ("9711", "9712", "9741", "9731", "9665"),
+        ("Oosterpark", "Selwerd", "Paddepoel", "Beijum", "Vinkhuizen"),
+        (("MJD Groningen", "ngo"), ("Multicultureel centrum Jasmijn", "ngo"),
+         ("Groningse Uitdaging", "ngo"), ("Gemeente Groningen", "municipality"),
+         ("WerkPlein Groningen", "job_centre")),
+        (("Asiel-, Migratie- en Integratiefonds (AMIF)", "Migranten aan zet", 900_000, "EUR",
+          D(2023, 1, 1), D(2027, 12, 31),
+          (("participants", None, None, 300), ("matches", None, None, 150),
+           ("matches", "gender", "female", 90))),),
+    ),
+)
+
+
+def generate(seed: int = 0, scale: float = 1.0, as_of: dt.date = AS_OF) -> Dataset:
+    """Synthetic programme data: the same seed and scale give the same data.
+
+    Parameters
+    ----------
+    seed : random seed.
+    scale : multiplies the number of mentors and mentees (1.0 is about 680 mentees and
+        390 mentors over five programmes).
+    as_of : the last day of the records; matches still running then are ``active``.
+
+    Example
+    -------
+    >>> a, b = generate(seed=3, scale=0.1), generate(seed=3, scale=0.1)
+    >>> a.person.equals(b.person)
+    True
+    """
+    rng = np.random.default_rng(seed)
+    asof = np.datetime64(as_of, "D")
+    programmes, grants, targets, partners = _programme_tables()
+    people = draw_people(rng, PROGRAMMES, partners, scale, asof)
+    match, outcome_rows, truth, followups = _simulate(rng, people, programmes, asof)
+    events, attendance = _events(rng, programmes, people, asof, scale)
+    dataset = Dataset(
+        programme=conform("programme", programmes),
+        grant=conform("grant", grants),
+        target=conform("target", targets),
+        partner=conform("partner", partners),
+        person=conform("person", people.drop(columns=[c for c in people.columns
+                                                         if c.startswith("_")])),
+        match=conform("match", match),
+        followup=conform("followup", followups),
+        outcome=conform("outcome", outcome_rows),
+        event=conform("event", events),
+        attendance=conform("attendance", attendance),
+        truth=truth,
+    )
+    return dataset
+
+
+def _programme_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    programmes, grants, targets, partners = [], [], [], []
+    for pid, spec in enumerate(PROGRAMMES, start=1):
+        programmes.append({
+            "id": pid, "name": spec.name, "site": spec.site, "city": spec.city,
+            "country": spec.country, "start_date": spec.start, "end_date": spec.end,
+            "language": "nl" if spec.country == "NL" else "da",
+            "background_check": "vog" if spec.country == "NL" else "boerneattest",
+        })
+        for name, kind in spec.partners:
+            partners.append({"id": len(partners) + 1, "programme_id": pid, "name": name,
+                             "kind": kind})
+        for funder, title, amount, currency, start, end, goals in spec.grants:
+            gid = len(grants) + 1
+            grants.append({"id": gid, "programme_id": pid, "funder": funder, "title": title,
+                           "amount": amount, "currency": currency, "period_start": start,
+                           "period_end": end})
+            for metric, field, value, number in goals:
+                targets.append({"id": len(targets) + 1, "grant_id": gid, "metric": metric,
+                                "group_field": field, "group_value": value, "value": number})
+    return tuple(pd.DataFrame(t) for t in (programmes, grants, targets, partners))  # type: ignore[return-value]
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    x = x.astype(float)
+    sd = x.std()
+    return (x - x.mean()) / (sd if sd > 0 else 1.0)
+
+
+def _simulate(rng: np.random.Generator, people: pd.DataFrame, programmes: pd.DataFrame,
+              asof: np.datetime64) -> tuple[pd.DataFrame, pd.DataFrame, Truth, pd.DataFrame]:
+    """Who is matched, to whom and when; time to first job; outcomes at each phase."""
+    mentees = people[people["role"] == "mentee"].reset_index(drop=True)
+    mentors = people[people["role"] == "mentor"].reset_index(drop=True)
+    n = len(mentees)
+    reg = mentees["registered_on"].to_numpy().astype("datetime64[D]")
+    reg_year = reg.astype("datetime64[Y]").astype(int) + 1970
+    cov = pd.DataFrame({
+        "language_rank": mentees["language_level"].map(vocab.LANGUAGE_LEVELS.rank),
+        "education_rank": mentees["education"].map(vocab.EDUCATION_LEVELS.rank),
+        "age": reg_year - mentees["birth_year"].to_numpy(),
+        "years_in_country": reg_year - mentees["arrival_year"].to_numpy(),
+        "male": (mentees["gender"] == "male").astype(int),
+    })
+    # Confounding: the same measured resources raise both the chance of a match and of a job.
+    lin_match = (0.75 + 0.9 * _z(cov["language_rank"].to_numpy())
+                 + 0.55 * _z(cov["education_rank"].to_numpy())
+                 + 0.25 * _z(cov["years_in_country"].to_numpy()))
+    lin_job = (0.8 * _z(cov["language_rank"].to_numpy()) + 0.6 * _z(cov["education_rank"].to_numpy())
+               - 0.35 * _z(cov["age"].to_numpy()) + 0.25 * _z(cov["years_in_country"].to_numpy())
+               + 0.3 * cov["male"].to_numpy())
+    wants_match = rng.random(n) < expit(lin_match)
+    wait = rng.gamma(2.0, 22.0, n).astype(int) + 7                 # days from intake to start
+    length = rng.integers(120, 366, n)                               # planned length, 4-12 months
+    early = rng.random(n) < 0.2
+    length = np.where(early, (length * rng.uniform(0.15, 0.7, n)).astype(int) + 14, length)
+
+    prog_start = {p.id: np.datetime64(p.start_date, "D") for p in programmes.itertuples()}
+    prog_end = {p.id: np.datetime64(p.end_date, "D") for p in programmes.itertuples()}
+    matches: list[dict] = []
+    treated = np.zeros(n, dtype=bool)
+    end_day = reg + wait + length                                  # end, or would-be end
+    for pid, group in mentees.groupby("programme_id"):
+        _match_programme(rng, int(pid), group.index.to_numpy(), mentees, mentors, wants_match,
+                         wait, length, early, prog_start[pid], prog_end[pid], asof, matches,
+                         treated, end_day)
+    match = pd.DataFrame(matches)
+    match.insert(0, "id", np.arange(1, len(match) + 1))
+
+    # Time to a first job: proportional hazards, the match multiplying the hazard.
+    hazard = BASE_HAZARD * np.exp(lin_job)
+    u = rng.random(n)
+    t0 = -np.log(u) / hazard
+    t1 = t0 / HAZARD_RATIO
+    time_to_job = np.where(treated, t1, t0)
+    outcomes, observed12 = _outcomes(rng, mentees, cov, reg, end_day, time_to_job, treated,
+                                     asof)
+    t12 = (end_day + 365 - reg).astype(float)
+    p0 = 1 - np.exp(-hazard * t12)
+    p1 = 1 - np.exp(-hazard * HAZARD_RATIO * t12)
+    sample = observed12
+    truth = Truth(
+        outcome="employed", phase="followup_12m",
+        att=float((p1 - p0)[sample & treated].mean()),
+        ate=float((p1 - p0)[sample].mean()),
+        hazard_ratio=HAZARD_RATIO, confounders=CONFOUNDERS,
+        n_treated=int((sample & treated).sum()), n_control=int((sample & ~treated).sum()),
+        description=(
+            "Being matched multiplies the daily hazard of a first job by hazard_ratio. "
+            "Language level, education, years in the country, age and gender drive both the "
+            "chance of a match and of a job, so the naive difference is biased upwards. "
+            "att/ate are expected differences in P(employed at 12 months after the end) "
+            "among mentees whose 12-month outcome is recorded."),
+    )
+    followups = _followups(rng, match, asof)
+    return match, outcomes, truth, followups
+
+
+def _match_programme(rng: np.random.Generator, pid: int, idx: np.ndarray, mentees: pd.DataFrame,
+                     mentors: pd.DataFrame, wants: np.ndarray, wait: np.ndarray,
+                     length: np.ndarray, early: np.ndarray, start: np.datetime64,
+                     end: np.datetime64, asof: np.datetime64, out: list[dict],
+                     treated: np.ndarray, end_day: np.ndarray) -> None:
+    """Chronological matching inside one programme, never over a mentor's capacity."""
+    pm = mentors[mentors["programme_id"] == pid]
+    slot_mentor = np.repeat(pm.index.to_numpy(), pm["capacity"].to_numpy(dtype=int))
+    slot_free = np.repeat(pm["registered_on"].to_numpy().astype("datetime64[D]"),
+                          pm["capacity"].to_numpy(dtype=int))
+    mentor_gender = mentors["gender"].to_numpy()
+    mentor_sector = mentors["sector"].to_numpy()
+    reg = mentees["registered_on"].to_numpy().astype("datetime64[D]")
+    order = idx[np.argsort(reg[idx], kind="stable")]
+    last_day = min(end, asof)
+    for i in order:
+        begin = reg[i] + wait[i]
+        if not wants[i] or begin > last_day - 30:
+            continue
+        pref = mentees.at[i, "preferred_mentor_gender"]
+        ok = slot_free <= begin
+        if pref in ("female", "male"):
+            ok &= mentor_gender[slot_mentor] == pref
+        candidates = np.flatnonzero(ok)
+        if len(candidates) == 0:
+            continue
+        same_sector = candidates[mentor_sector[slot_mentor[candidates]] == mentees.at[i, "sector"]]
+        pool = same_sector if len(same_sector) and rng.random() < 0.6 else candidates
+        slot = pool[rng.integers(len(pool))]
+        mentor = slot_mentor[slot]
+        proposed = begin - int(rng.integers(3, 15))
+        if rng.random() < 0.06:  # an earlier proposal the mentee or mentor declined
+            others = np.setdiff1d(candidates, [slot])
+            if len(others):
+                declined = slot_mentor[others[rng.integers(len(others))]]
+                if declined != mentor:
+                    out.append(_match_row(pid, mentees, mentors, i, declined, "declined",
+                                          proposed - 14, None, None, None))
+        finish = begin + int(length[i])
+        if finish > end:
+            finish, reason, status = end, "plan_completed", "completed"
+        elif early[i]:
+            reason = str(rng.choice(["mentee_health", "mentee_family", "lost_contact",
+                                     "mentor_time", "mentee_moved", "poor_fit", "mentor_moved",
+                                     "mentee_found_job"],
+                                    p=[.16, .18, .2, .16, .08, .1, .04, .08]))
+            status = "ended_early"
+        else:
+            reason = str(rng.choice(["plan_completed", "mentee_found_job",
+                                     "mentee_started_education"], p=[.7, .2, .1]))
+            status = "completed"
+        if begin > asof - 45 and rng.random() < 0.5:   # proposed, nobody has confirmed yet
+            out.append(_match_row(pid, mentees, mentors, i, mentor, "proposed", proposed, None,
+                                  None, None))
+            slot_free[slot] = np.datetime64("9999-12-31")
+            continue
+        if finish > asof:
+            finish, reason, status = None, None, "active"
+        out.append(_match_row(pid, mentees, mentors, i, mentor, status, proposed, begin, finish,
+                              reason))
+        slot_free[slot] = np.datetime64("9999-12-31") if finish is None else finish + 1
+        treated[i] = True
+        end_day[i] = finish if finish is not None else begin + int(length[i])
+
+
+def _match_row(pid: int, mentees: pd.DataFrame, mentors: pd.DataFrame, i: int, m: int,
+               status: str, proposed: np.datetime64, started: np.datetime64 | None,
+               ended: np.datetime64 | None, reason: str | None) -> dict:
+    return {
+        "programme_id": pid, "mentee_id": int(mentees.at[i, "id"]),
+        "mentor_id": int(mentors.at[m, "id"]), "status": status, "proposed_on": proposed,
+        "started_on": started, "ended_on": ended, "end_reason": reason,
+        "made_by": "coordinator", "score": None, "score_breakdown": None,
+    }
+
+
+def _outcomes(rng: np.random.Generator, mentees: pd.DataFrame, cov: pd.DataFrame,
+              reg: np.ndarray, end_day: np.ndarray, time_to_job: np.ndarray,
+              treated: np.ndarray, asof: np.datetime64) -> tuple[pd.DataFrame, np.ndarray]:
+    """Outcome rows at intake, end, 6 and 12 months (missing at random, 8% and 12%)."""
+    n = len(mentees)
+    rows = []
+    phase_days = {"intake": reg, "end": end_day, "followup_6m": end_day + 182,
+                  "followup_12m": end_day + 365}
+    respond = {"intake": np.ones(n, bool), "end": rng.random(n) > 0.05,
+               "followup_6m": rng.random(n) > 0.08, "followup_12m": rng.random(n) > 0.12}
+    lang = cov["language_rank"].to_numpy()
+    wants_edu = mentees["goals"].map(lambda g: "education" in g).to_numpy()
+    observed12 = np.zeros(n, bool)
+    gain = treated.astype(float)
+    for k, (phase, day) in enumerate(phase_days.items()):
+        visible = respond[phase] & (day <= asof)
+        if phase == "followup_12m":
+            observed12 = visible.copy()
+        t = (day - reg).astype(float)
+        employed = (time_to_job <= t) & (phase != "intake")
+        status = mentees["employment_status"].to_numpy().copy()
+        if phase != "intake":
+            educ = (~employed) & (rng.random(n) < 0.06 + 0.12 * wants_edu + 0.05 * gain)
+            training = (~employed) & (~educ) & (rng.random(n) < 0.12)
+            status = np.where(training, "in_training", status)
+            status = np.where(educ, "in_education", status)
+            kind = rng.choice(["employed_full_time", "employed_part_time", "self_employed"],
+                              size=n, p=[0.42, 0.5, 0.08])
+            status = np.where(employed, kind, status)
+        hours = np.where(np.isin(status, ["employed_full_time"]), 37.0,
+                         np.where(np.isin(status, ["employed_part_time", "self_employed"]),
+                                  rng.integers(8, 31, n).astype(float),
+                                  np.where(status == "in_training", 20.0, 0.0)))
+        step = (rng.random(n) < (0.15 + 0.2 * gain) * k).astype(int)
+        level = np.minimum(lang + step, len(vocab.LANGUAGE_LEVELS) - 1)
+        network = rng.poisson(2 + 2.5 * gain * (k > 0) + 0.5 * k, n)
+        confidence = np.clip(np.round(rng.normal(2.6 + 0.35 * k * (0.5 + gain), 0.9)), 1, 5)
+        job_start = reg + np.minimum(time_to_job, 1e5).astype(int)
+        for i in np.flatnonzero(visible):
+            rows.append({
+                "person_id": int(mentees.at[i, "id"]), "phase": phase, "recorded_on": day[i],
+                "employment_status": status[i], "hours_per_week": hours[i],
+                "job_start_date": job_start[i] if employed[i] else None,
+                "language_level": vocab.LANGUAGE_LEVELS.codes[level[i]],
+                "network_size": int(network[i]), "confidence": int(confidence[i]),
+            })
+    outcomes = pd.DataFrame(rows).sort_values(["person_id", "recorded_on"], kind="stable")
+    outcomes.insert(0, "id", np.arange(1, len(outcomes) + 1))
+    return outcomes, observed12
+
+
+FOLLOWUP_NOTES = {
+    "da": ("Talte om CV og ansøgninger.", "Øvede jobsamtale.", "Besøgte en arbejdsplads sammen.",
+           "Talte om uddannelsesmuligheder.", "Gik en tur og øvede dansk.",
+           "Koordinator ringede: det går godt.", "Koordinator ringede: svært at finde tid."),
+    "nl": ("Gesproken over cv en sollicitaties.", "Sollicitatiegesprek geoefend.",
+           "Samen een werkplek bezocht.", "Gesproken over opleidingen.",
+           "Gewandeld en Nederlands geoefend.", "Coördinator belde: het gaat goed.",
+           "Coördinator belde: moeilijk om tijd te vinden."),
+}
+
+
+def _followups(rng: np.random.Generator, match: pd.DataFrame, asof: np.datetime64) -> pd.DataFrame:
+    """Coordinator calls after 2 and 4 weeks, then monthly; meetings about twice a month."""
+    rows = []
+    started = match[match["started_on"].notna()]
+    for m in started.itertuples(index=False):
+        lang = "nl" if m.programme_id == 5 else "da"
+        notes = FOLLOWUP_NOTES[lang]
+        start = np.datetime64(m.started_on, "D")
+        stop = asof if pd.isna(m.ended_on) else np.datetime64(m.ended_on, "D")
+        calls = [start + 14, start + 28]
+        while calls[-1] + 30 <= stop:
+            calls.append(calls[-1] + 30)
+        calls = [c for c in calls if c <= stop and rng.random() > 0.1]
+        for j, day in enumerate(calls):
+            due = day + (14 if j == 0 else 30)
+            rows.append((m.id, day, "coordinator_call", notes[5 + int(rng.random() < 0.2)], due))
+        day = start
+        while day <= stop:
+            rows.append((m.id, day, "meeting", notes[int(rng.integers(0, 5))], None))
+            day = day + int(rng.integers(10, 22))
+    df = pd.DataFrame(rows, columns=["match_id", "date", "kind", "notes", "next_due"])
+    df = df.sort_values(["match_id", "date", "kind"], kind="stable").reset_index(drop=True)
+    df.insert(0, "id", np.arange(1, len(df) + 1))
+    return df
+
+
+EVENT_TITLES = {
+    "da": {"course": "Kursus: jobsøgning og CV", "mentor_training": "Mentoruddannelse",
+           "network_meeting": "Netværksmøde", "social": "Fællesspisning"},
+    "nl": {"course": "Cursus: solliciteren en cv", "mentor_training": "Mentortraining",
+           "network_meeting": "Netwerkbijeenkomst", "social": "Samen eten"},
+}
+
+
+def _events(rng: np.random.Generator, programmes: pd.DataFrame, people: pd.DataFrame,
+            asof: np.datetime64, scale: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per programme year: mentor trainings, courses, network meetings; who came."""
+    events, attendance = [], []
+    per_year = {"mentor_training": 2, "course": 3, "network_meeting": 4, "social": 2}
+    for p in programmes.itertuples(index=False):
+        lang = "nl" if p.country == "NL" else "da"
+        start = np.datetime64(p.start_date, "D")
+        stop = min(np.datetime64(p.end_date, "D"), asof)
+        days = int((stop - start).astype(int))
+        members = people[people["programme_id"] == p.id]
+        for kind, count in per_year.items():
+            for _ in range(max(1, round(count * days / 365))):
+                day = start + int(rng.integers(0, max(days, 1)))
+                eid = len(events) + 1
+                events.append({"id": eid, "programme_id": p.id, "kind": kind, "date": day,
+                               "title": EVENT_TITLES[lang][kind], "location": p.site})
+                who = members[members["registered_on"].to_numpy().astype("datetime64[D]") <= day]
+                if kind == "mentor_training":
+                    who = who[who["role"] == "mentor"]
+                size = min(len(who), int(rng.integers(6, 20) * max(1.0, scale ** 0.5)))
+                if size:
+                    chosen = rng.choice(who["id"].to_numpy(), size=size, replace=False)
+                    attendance.extend({"event_id": eid, "person_id": int(c)}
+                                      for c in sorted(chosen))
+    att = pd.DataFrame(attendance, columns=["event_id", "person_id"])
+    att.insert(0, "id", np.arange(1, len(att) + 1))
+    ev = pd.DataFrame(events).sort_values(["programme_id", "date", "kind"], kind="stable")
+    remap = dict(zip(ev["id"], range(1, len(ev) + 1)))
+    ev["id"] = ev["id"].map(remap)
+    att["event_id"] = att["event_id"].map(remap)
+    att = att.sort_values(["event_id", "person_id"]).reset_index(drop=True)
+    att["id"] = np.arange(1, len(att) + 1)
+    return ev.reset_index(drop=True), att

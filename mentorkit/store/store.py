@@ -85,11 +85,13 @@ class Entity:
         now = utcnow()
         records = to_records(self.name, df)
         stamps = {"created_at", "updated_at"} & set(self.table.c.keys())
+        versioned = "version" in self.table.c
         for record in records:
             for stamp in stamps:
-                record.setdefault(stamp, now)
-                if record[stamp] is None:
+                if record.get(stamp) is None:
                     record[stamp] = now
+            if versioned and record.get("version") is None:
+                record["version"] = 1
         with self.store.transaction(actor) as conn:
             if "id" in df.columns and df["id"].notna().all():
                 conn.execute(self.table.insert(), records)

@@ -1,0 +1,232 @@
+"""The ``mentorkit`` command.
+
+Every command takes ``--db`` (a SQLAlchemy URL or a SQLite file path; default the
+``MENTORKIT_DB`` environment variable, else ``data/mentorkit.db``). Errors are printed as
+one plain sentence, never as a traceback, and never with personal data.
+
+Example
+-------
+>>> from typer.testing import CliRunner
+>>> result = CliRunner().invoke(app, ["--help"])
+>>> "summary" in result.output
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+import typer
+
+from mentorkit.errors import ImportFailed, MentorkitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    help="mentorkit: case management and research for mentor programmes.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Create, upgrade and inspect the database.", no_args_is_help=True)
+people_app = typer.Typer(help="List and show mentors, mentees and resource persons.",
+                         no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(people_app, name="people")
+
+DbOption = typer.Option(None, "--db", envvar="MENTORKIT_DB", show_envvar=True,
+                        help="Database URL or SQLite file [default: data/mentorkit.db].")
+ActorOption = typer.Option("cli", "--actor", envvar="MENTORKIT_ACTOR",
+                           help="Who is writing (kept in the audit log).")
+
+
+def friendly(func: F) -> F:
+    """Turn mentorkit's own errors into a one-line message and exit status 1."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ImportFailed as err:
+            if err.report is not None and hasattr(err.report, "to_text"):
+                typer.echo(err.report.to_text(show_values=True), err=True)
+            typer.secho(f"error: {err}", fg="red", err=True)
+            raise typer.Exit(1) from None
+        except MentorkitError as err:
+            typer.secho(f"error: {err}", fg="red", err=True)
+            raise typer.Exit(1) from None
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(db: Optional[str], actor: str = "cli", upgrade: bool = False) -> Any:
+    from mentorkit.store import Store
+
+    return Store.open(db, actor=actor, upgrade=upgrade)
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade(db: Optional[str] = DbOption) -> None:
+    """Create the database, or bring its schema up to date (take a backup first)."""
+    from mentorkit.config import Settings
+    from mentorkit.store import migrate
+    from mentorkit.store.engine import make_engine
+
+    engine = make_engine(db or Settings.from_env().database_url)
+    _ensure_folder(engine.url)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    after = migrate.current_revision(engine)
+    typer.echo(f"database at revision {after}" + ("" if before == after else
+                                                  f" (was {before or 'empty'})"))
+
+
+@db_app.command("current")
+@friendly
+def db_current(db: Optional[str] = DbOption) -> None:
+    """Print the schema revision of the database and of this mentorkit."""
+    from mentorkit.config import Settings
+    from mentorkit.store import migrate
+    from mentorkit.store.engine import make_engine
+
+    engine = make_engine(db or Settings.from_env().database_url)
+    typer.echo(f"database: {migrate.current_revision(engine) or 'empty'}; "
+               f"this mentorkit: {migrate.head_revision()}")
+
+
+def _ensure_folder(url: Any) -> None:
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+@app.command()
+@friendly
+def demo(
+    db: Optional[str] = DbOption,
+    seed: int = typer.Option(0, help="Random seed of the synthetic data."),
+    scale: float = typer.Option(1.0, help="Size relative to the demo (1.0: about 1,100 people)."),
+    replace: bool = typer.Option(False, "--replace", help="Empty the database first."),
+) -> None:
+    """Load the synthetic demo programmes (invented people) into the database."""
+    from mentorkit.config import Settings, database_url
+    from mentorkit.store.engine import make_engine
+    from mentorkit.synth import generate
+
+    url = database_url(db or Settings.from_env().database_url)
+    engine = make_engine(url)
+    _ensure_folder(engine.url)
+    path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    engine.dispose()
+    if replace and path and Path(path).exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    store = _open(url, actor="demo")
+    if store.counts()["person"]:
+        raise MentorkitError("the database already holds people; use --replace to start over "
+                             "(this deletes the SQLite file) or another --db")
+    store.load(generate(seed=seed, scale=scale), actor="demo")
+    _print_summary(store)
+
+
+@app.command("import")
+@friendly
+def import_(
+    kind: str = typer.Argument(..., help="mentors, mentees, people, matches, followups or outcomes"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .csv or .xlsx file."),
+    programme: Optional[str] = typer.Option(None, help="Programme name, if the file has none."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the file, write nothing."),
+    db: Optional[str] = DbOption,
+    actor: str = ActorOption,
+) -> None:
+    """Import a file: every row is checked first; a file with any error writes nothing."""
+    from mentorkit.imports import import_file
+
+    store = _open(db, actor=actor)
+    report = import_file(store, file, kind, programme=programme, actor=actor, dry_run=dry_run)
+    typer.echo(report.to_text(show_values=True))
+
+
+@app.command("export")
+@friendly
+def export(
+    table: str = typer.Argument(..., help="Table name, e.g. person, match, outcome."),
+    file: Path = typer.Argument(..., help="Output .csv or .xlsx file."),
+    programme: Optional[str] = typer.Option(None, help="Only rows of this programme."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Export a table to CSV or Excel (formulas neutralised)."""
+    from mentorkit.imports import export_table
+
+    store = _open(db)
+    df = store.table(table)
+    if programme is not None:
+        if "programme_id" not in df.columns:
+            raise MentorkitError(f"the table {table!r} has no programme column")
+        df = df[df["programme_id"] == _programme_id(store, programme)]
+    export_table(df, file, table=table)
+    typer.echo(f"wrote {len(df)} rows to {file}")
+
+
+def _programme_id(store: Any, name: str) -> int:
+    programmes = store.table("programme")
+    found = programmes[programmes["name"].str.lower() == name.lower()]
+    if found.empty:
+        raise MentorkitError(f"no programme called {name!r}; known: "
+                             f"{', '.join(programmes['name'])}")
+    return int(found["id"].iloc[0])
+
+
+@people_app.command("list")
+@friendly
+def people_list(
+    programme: Optional[str] = typer.Option(None, help="Programme name."),
+    role: Optional[str] = typer.Option(None, help="mentor, mentee or resource_person."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """List people (id, role, programme, name, gender, registered)."""
+    from mentorkit import vocab
+
+    store = _open(db)
+    filters: dict[str, Any] = {}
+    if role is not None:
+        if role not in vocab.ROLES:
+            raise MentorkitError(f"--role must be one of {', '.join(vocab.ROLES.codes)}")
+        filters["role"] = role
+    if programme is not None:
+        filters["programme_id"] = _programme_id(store, programme)
+    people = store.table("person", **filters)
+    names = store.table("programme").set_index("id")["name"]
+    shown = people.assign(
+        programme=people["programme_id"].map(names),
+        name=(people["first_name"].fillna("") + " " + people["last_name"].fillna("")).str.strip(),
+        registered=people["registered_on"].dt.strftime("%Y-%m-%d"),
+    )[["id", "role", "programme", "name", "gender", "registered"]]
+    typer.echo(shown.to_string(index=False) if len(shown) else "no people found")
+
+
+@people_app.command("show")
+@friendly
+def people_show(person_id: int = typer.Argument(..., help="Person id."),
+                db: Optional[str] = DbOption) -> None:
+    """Show everything stored on one person."""
+    store = _open(db)
+    row = store.people.get(person_id)
+    width = max(len(k) for k in row)
+    for key, value in row.items():
+        if isinstance(value, list):
+            value = ", ".join(value)
+        typer.echo(f"{key:<{width}}  {'' if value is None else value}")
+
+
+@app.command()
+@friendly
+def summary(db: Optional[str] = DbOption) -> None:
+    """Counts per programme: mentors, mentees, active and completed matches."""
+    _print_summary(_open(db))
+
+
+def _print_summary(store: Any) -> None:
+    from mentorkit.summary import programme_summary
+
+    table = programme_summary(store.table("programme"), store.table("person"),
+                              store.table("match"))
+    typer.echo(table.to_string(index=False))

@@ -1,14 +1,23 @@
-"""Shared fixtures: fresh SQLite stores, with and without the synthetic demo data."""
+"""Shared fixtures: stores on SQLite and on a real PostgreSQL server, with and without data.
+
+``store`` and ``demo_store`` run every test that uses them twice, once per back end
+(``-k sqlite`` or ``-k postgresql`` picks one). The PostgreSQL server is a temporary
+cluster on 127.0.0.1 started once per session (see ``postgres_server.py``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from mentorkit.dataset import Dataset
 from mentorkit.store import Store
 from mentorkit.synth import generate
+from postgres_server import PostgresServer, start_or_fail
+
+BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
@@ -17,18 +26,42 @@ def small_dataset() -> Dataset:
     return generate(seed=0, scale=0.2)
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole session (fails under CI=true if it cannot start)."""
+    server = start_or_fail()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each back end: a SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "mentorkit.db")
+    return request.getfixturevalue("postgres").new_database()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """An empty store in a fresh SQLite file."""
-    s = Store.open(str(tmp_path / "mentorkit.db"), actor="test")
+def store(db_url: str) -> Iterator[Store]:
+    """An empty store (runs once on SQLite, once on PostgreSQL)."""
+    s = Store.open(db_url, actor="test")
     yield s
     s.close()
 
 
 @pytest.fixture
-def demo_store(tmp_path: Path, small_dataset: Dataset) -> Store:
-    """A store in a fresh SQLite file holding the small synthetic dataset."""
-    s = Store.open(str(tmp_path / "demo.db"), actor="test")
+def demo_store(db_url: str, small_dataset: Dataset) -> Iterator[Store]:
+    """A store holding the small synthetic dataset (once per back end)."""
+    s = Store.open(db_url, actor="test")
     s.load(small_dataset)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store in a SQLite file, for what only SQLite has (pragmas, the file)."""
+    s = Store.open(str(tmp_path / "mentorkit.db"), actor="test")
     yield s
     s.close()

@@ -212,17 +212,10 @@ class Store:
         settings = Settings.from_env()
         engine = make_engine(url_or_path or settings.database_url)
         try:
-            current = migrate.current_revision(engine)
-        except sa.exc.OperationalError as err:
-            raise StoreError(f"cannot open the database: {err.orig}") from None
-        if current is None and not _has_tables(engine):
-            migrate.upgrade(engine)
-        elif current != migrate.head_revision():
-            if not upgrade:
-                raise StoreError(
-                    f"the database schema is at revision {current}, this mentorkit needs "
-                    f"{migrate.head_revision()}: run `mentorkit db upgrade` (after a backup)")
-            migrate.upgrade(engine)
+            _bring_up_to_date(engine, upgrade)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(engine, actor or settings.actor)
 
     def close(self) -> None:
@@ -351,6 +344,22 @@ _PLURAL = {
     "person": "people", "match": "matches", "followup": "followups", "outcome": "outcomes",
     "event": "events", "attendance": "attendance",
 }
+
+
+def _bring_up_to_date(engine: sa.Engine, upgrade: bool) -> None:
+    """Create an empty database; refuse (or, asked to, upgrade) an older schema."""
+    try:
+        current = migrate.current_revision(engine)
+    except sa.exc.OperationalError as err:
+        raise StoreError(f"cannot open the database: {err.orig}") from None
+    if current is None and not _has_tables(engine):
+        migrate.upgrade(engine)
+    elif current != migrate.head_revision():
+        if not upgrade:
+            raise StoreError(
+                f"the database schema is at revision {current}, this mentorkit needs "
+                f"{migrate.head_revision()}: run `mentorkit db upgrade` (after a backup)")
+        migrate.upgrade(engine)
 
 
 def _has_tables(engine: sa.Engine) -> bool:

@@ -93,6 +93,21 @@ def db_current(db: Optional[str] = DbOption) -> None:
                f"this mentorkit: {migrate.head_revision()}")
 
 
+@db_app.command("copy")
+@friendly
+def db_copy(
+    source: str = typer.Argument(..., help="The site's database (SQLite file or URL)."),
+    target: str = typer.Argument(..., help="The shared database, e.g. postgresql+psycopg://…"),
+) -> None:
+    """Copy a site's database into another (ids and audit kept; shifted if taken)."""
+    from mentorkit.store import Store
+    from mentorkit.store.copy import copy_database
+
+    with Store.open(source, programmes=()) as src, Store.open(target, programmes=()) as dst:
+        copied = copy_database(src, dst)
+    typer.echo("copied " + ", ".join(f"{n} {t}" for t, n in copied.items()))
+
+
 def _ensure_folder(url: Any) -> None:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -119,12 +134,12 @@ def demo(
     if replace and path and Path(path).exists():
         for suffix in ("", "-wal", "-shm"):
             Path(path + suffix).unlink(missing_ok=True)
-    store = _open(url, actor="demo")
-    if store.counts()["person"]:
-        raise MentorkitError("the database already holds people; use --replace to start over "
-                             "(this deletes the SQLite file) or another --db")
-    store.load(generate(seed=seed, scale=scale), actor="demo")
-    _print_summary(store)
+    with _open(url, actor="demo") as store:
+        if store.counts()["person"]:
+            raise MentorkitError("the database already holds people; use --replace to start "
+                                 "over (this deletes the SQLite file) or another --db")
+        store.load(generate(seed=seed, scale=scale), actor="demo")
+        _print_summary(store)
 
 
 @app.command("import")
@@ -140,8 +155,9 @@ def import_(
     """Import a file: every row is checked first; a file with any error writes nothing."""
     from mentorkit.imports import import_file
 
-    store = _open(db, actor=actor)
-    report = import_file(store, file, kind, programme=programme, actor=actor, dry_run=dry_run)
+    with _open(db, actor=actor) as store:
+        report = import_file(store, file, kind, programme=programme, actor=actor,
+                             dry_run=dry_run)
     typer.echo(report.to_text(show_values=True))
 
 
@@ -156,12 +172,12 @@ def export(
     """Export a table to CSV or Excel (formulas neutralised)."""
     from mentorkit.imports import export_table
 
-    store = _open(db)
-    df = store.table(table)
-    if programme is not None:
-        if "programme_id" not in df.columns:
-            raise MentorkitError(f"the table {table!r} has no programme column")
-        df = df[df["programme_id"] == _programme_id(store, programme)]
+    with _open(db) as store:
+        df = store.table(table)
+        if programme is not None:
+            if "programme_id" not in df.columns:
+                raise MentorkitError(f"the table {table!r} has no programme column")
+            df = df[df["programme_id"] == _programme_id(store, programme)]
     export_table(df, file, table=table)
     typer.echo(f"wrote {len(df)} rows to {file}")
 
@@ -185,16 +201,14 @@ def people_list(
     """List people (id, role, programme, name, gender, registered)."""
     from mentorkit import vocab
 
-    store = _open(db)
-    filters: dict[str, Any] = {}
-    if role is not None:
-        if role not in vocab.ROLES:
-            raise MentorkitError(f"--role must be one of {', '.join(vocab.ROLES.codes)}")
-        filters["role"] = role
-    if programme is not None:
-        filters["programme_id"] = _programme_id(store, programme)
-    people = store.table("person", **filters)
-    names = store.table("programme").set_index("id")["name"]
+    if role is not None and role not in vocab.ROLES:
+        raise MentorkitError(f"--role must be one of {', '.join(vocab.ROLES.codes)}")
+    with _open(db) as store:
+        filters: dict[str, Any] = {} if role is None else {"role": role}
+        if programme is not None:
+            filters["programme_id"] = _programme_id(store, programme)
+        people = store.table("person", **filters)
+        names = store.table("programme").set_index("id")["name"]
     shown = people.assign(
         programme=people["programme_id"].map(names),
         name=(people["first_name"].fillna("") + " " + people["last_name"].fillna("")).str.strip(),
@@ -208,8 +222,8 @@ def people_list(
 def people_show(person_id: int = typer.Argument(..., help="Person id."),
                 db: Optional[str] = DbOption) -> None:
     """Show everything stored on one person."""
-    store = _open(db)
-    row = store.people.get(person_id)
+    with _open(db) as store:
+        row = store.people.get(person_id)
     width = max(len(k) for k in row)
     for key, value in row.items():
         if isinstance(value, list):
@@ -221,7 +235,8 @@ def people_show(person_id: int = typer.Argument(..., help="Person id."),
 @friendly
 def summary(db: Optional[str] = DbOption) -> None:
     """Counts per programme: mentors, mentees, active and completed matches."""
-    _print_summary(_open(db))
+    with _open(db) as store:
+        _print_summary(store)
 
 
 def _print_summary(store: Any) -> None:

@@ -1,7 +1,9 @@
 """Settings: database, language, disclosure threshold and secrets, from the environment.
 
 Every setting has an environment variable (``MENTORKIT_DB``, ``MENTORKIT_LANG``,
-``MENTORKIT_MIN_CELL``, ``MENTORKIT_PSEUDONYM_KEY``, ``MENTORKIT_ACTOR``). Secrets are read from
+``MENTORKIT_MIN_CELL``, ``MENTORKIT_PSEUDONYM_KEY``, ``MENTORKIT_ACTOR``, and
+``MENTORKIT_PROGRAMMES``: the programmes a site's coordinators work on, comma-separated;
+empty means all). Secrets are read from
 the environment or a file outside the repository, never from the database.
 
 Example
@@ -50,6 +52,7 @@ class Settings:
     min_cell: int = 5
     actor: str = "mentorkit"
     pseudonym_key: str | None = None
+    programmes: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -68,4 +71,6 @@ class Settings:
             min_cell=min_cell,
             actor=env.get("MENTORKIT_ACTOR", "mentorkit"),
             pseudonym_key=env.get("MENTORKIT_PSEUDONYM_KEY"),
+            programmes=tuple(p.strip() for p in env.get("MENTORKIT_PROGRAMMES", "").split(",")
+                             if p.strip()),
         )

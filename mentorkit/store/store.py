@@ -80,6 +80,11 @@ class Entity:
         unknown = [c for c in df.columns if c not in self.table.c]
         if unknown:
             raise StoreError(f"{self.name}: unknown column(s) {', '.join(map(str, unknown))}")
+        if self.store.scope is not None and "programme_id" in df.columns:
+            outside = set(pd.to_numeric(df["programme_id"]).dropna().astype(int)) - self.store.scope
+            if outside:
+                raise StoreError(f"{self.name}: programme id(s) {sorted(outside)} are outside "
+                                 "the programmes this store works on (MENTORKIT_PROGRAMMES)")
         if validate:
             require_valid(self.name, conform(self.name, df)[list(df.columns)])
         now = utcnow()
@@ -108,9 +113,10 @@ class Entity:
 
     def get(self, row_id: int) -> dict[str, Any]:
         """One row as a dict; :class:`NotFoundError` if there is none."""
+        query = self.store.scoped(sa.select(self.table).where(self.table.c.id == row_id),
+                                  self.table)
         with self.store.reading() as conn:
-            row = conn.execute(sa.select(self.table).where(self.table.c.id == row_id)).mappings()
-            found = row.first()
+            found = conn.execute(query).mappings().first()
         if found is None:
             raise NotFoundError(f"{self.name}: no row with id {row_id}")
         return dict(found)
@@ -128,9 +134,13 @@ class Entity:
         require_valid(self.name, conform(self.name, pd.DataFrame([changes]))[list(changes)],
                       partial=True)
         values = {k: to_python(self.table.c[k], v) for k, v in changes.items()}
+        if self.store.scope is not None and "programme_id" in changes and \
+                int(changes["programme_id"]) not in self.store.scope:
+            raise StoreError(f"{self.name}: cannot move a row outside your programmes")
         with self.store.transaction(actor) as conn:
-            before = conn.execute(
-                sa.select(self.table).where(self.table.c.id == row_id)).mappings().first()
+            before = conn.execute(self.store.scoped(
+                sa.select(self.table).where(self.table.c.id == row_id), self.table)
+                .with_for_update()).mappings().first()  # row lock on PostgreSQL
             if before is None:
                 raise NotFoundError(f"{self.name}: no row with id {row_id}")
             versioned = "version" in self.table.c
@@ -144,8 +154,13 @@ class Entity:
             stamp = {"updated_at": utcnow()} if "updated_at" in self.table.c else {}
             if versioned:
                 stamp["version"] = before["version"] + 1
-            conn.execute(self.table.update().where(self.table.c.id == row_id)
-                         .values(**changed, **stamp))
+            where = [self.table.c.id == row_id]
+            if versioned:  # compare-and-set: nobody may have changed it since it was read
+                where.append(self.table.c.version == before["version"])
+            if conn.execute(self.table.update().where(*where).values(**changed, **stamp)
+                            ).rowcount != 1:
+                raise ConflictError(f"{self.name} {row_id} was changed by someone else while "
+                                    "you saved; reload and retry")
             self.store._audit(conn, "update", self.name, [row_id], [changed],
                               [{k: before[k] for k in changed}])
             after = conn.execute(
@@ -154,6 +169,7 @@ class Entity:
 
     def delete(self, row_id: int, *, actor: str | None = None) -> None:
         """Delete one row (the audit keeps that it happened, not what it held)."""
+        self.get(row_id)  # NotFoundError, also for a row outside the store's programmes
         with self.store.transaction(actor) as conn:
             gone = conn.execute(self.table.delete().where(self.table.c.id == row_id)).rowcount
             if not gone:
@@ -186,6 +202,7 @@ class Store:
         self.actor = actor
         self._conn: sa.Connection | None = None
         self._conn_actor: str | None = None
+        self.scope: frozenset[int] | None = None  # programme ids; None: every programme
         for name in ENTITY_TABLES:
             setattr(self, _PLURAL[name], Entity(self, name))
 
@@ -202,21 +219,27 @@ class Store:
 
     @classmethod
     def open(cls, url_or_path: str | None = None, *, actor: str | None = None,
-             upgrade: bool = False) -> "Store":
+             upgrade: bool = False, programmes: Sequence[str] | None = None) -> "Store":
         """Open (and, when empty, create) the database at a URL or SQLite path.
 
         ``None`` uses ``MENTORKIT_DB`` (default ``data/mentorkit.db``). An empty database
         is created by the migrations; an older one is upgraded only with ``upgrade=True``
-        (or ``mentorkit db upgrade``).
+        (or ``mentorkit db upgrade``). ``programmes`` (default ``MENTORKIT_PROGRAMMES``)
+        limits what this store reads and writes to those programmes, as a site sharing a
+        database with others works.
         """
         settings = Settings.from_env()
         engine = make_engine(url_or_path or settings.database_url)
         try:
             _bring_up_to_date(engine, upgrade)
+            store = cls(engine, actor or settings.actor)
+            names = settings.programmes if programmes is None else tuple(programmes)
+            if names:
+                store.scope = store._programme_ids(names)
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, actor or settings.actor)
+        return store
 
     def close(self) -> None:
         """Release the database connections."""
@@ -288,7 +311,7 @@ class Store:
         for chunk in _chunks(rows, AUDIT_CHUNK):
             conn.execute(metadata.tables["audit"].insert(), chunk)
 
-    def table(self, name: str, **filters: Any) -> pd.DataFrame:
+    def table(self, name: str, /, **filters: Any) -> pd.DataFrame:
         """A whole table (or the rows matching ``filters``) as a DataFrame, for analysis.
 
         Example
@@ -299,7 +322,7 @@ class Store:
         if name not in metadata.tables:
             raise StoreError(f"no table called {name!r}; known: {', '.join(sorted(metadata.tables))}")
         table = metadata.tables[name]
-        query = sa.select(table).order_by(table.c.id)
+        query = self.scoped(sa.select(table).order_by(table.c.id), table)
         for column, value in filters.items():
             if column not in table.c:
                 raise StoreError(f"{name} has no column {column!r}")
@@ -313,6 +336,33 @@ class Store:
             result = conn.execute(query)
             df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         return conform(name, df)
+
+    def scoped(self, query: sa.Select, table: sa.Table) -> sa.Select:
+        """``query`` limited to the store's programmes (unchanged when it sees them all)."""
+        if self.scope is None:
+            return query
+        ids = sorted(self.scope)
+        t = metadata.tables
+        via = {"followup": ("match_id", t["match"]), "outcome": ("person_id", t["person"]),
+               "attendance": ("event_id", t["event"]), "target": ("grant_id", t["grant"])}
+        if table.name == "programme":
+            return query.where(table.c.id.in_(ids))
+        if "programme_id" in table.c:
+            return query.where(table.c.programme_id.in_(ids))
+        if table.name in via:
+            column, parent = via[table.name]
+            inside = sa.select(parent.c.id).where(parent.c.programme_id.in_(ids))
+            return query.where(table.c[column].in_(inside))
+        return query
+
+    def _programme_ids(self, names: Sequence[str]) -> frozenset[int]:
+        known = self.table("programme")
+        lookup = {str(n).lower(): int(i) for n, i in zip(known["name"], known["id"])}
+        missing = [n for n in names if n.lower() not in lookup]
+        if missing:
+            raise StoreError(f"no programme called {', '.join(map(repr, missing))}; known: "
+                             f"{', '.join(known['name'])}")
+        return frozenset(lookup[n.lower()] for n in names)
 
     def counts(self) -> dict[str, int]:
         """Number of rows per table."""
@@ -333,7 +383,7 @@ class Store:
         """After inserts with explicit ids, move PostgreSQL's sequences past them."""
         if is_sqlite(self.engine) or self._conn is None:
             return
-        for name in ENTITY_TABLES:
+        for name in [t.name for t in metadata.sorted_tables if "id" in t.c]:
             self._conn.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)")

@@ -9,7 +9,7 @@ BUILD  := build
 TEST_DB := $(BUILD)/test/demo.db
 EXTRAS := dashboards,reports,postgres,fast,test,bench
 
-.PHONY: help env demo db serve summary test test-unit test-notebooks browser lab data clean
+.PHONY: help env demo db serve summary test browser postgres lab data clean
 
 help:
 	@echo "make demo    create the environment, load the demo data into $(DB), serve the dashboards"
@@ -54,12 +54,19 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
 
+# Debian's PostgreSQL server binaries: the tests start their own throw-away cluster on
+# 127.0.0.1 (tests/postgres_server.py); no system service is used.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+		else echo "PostgreSQL is missing: sudo apt-get install postgresql"; exit 1; fi; }
+
 $(TEST_DB): $(STAMP) $(wildcard mentorkit/*.py mentorkit/*/*.py)
 	@mkdir -p $(dir $@)
 	rm -f $@ $@-wal $@-shm
 	$(BIN)/mentorkit demo --db $@ > /dev/null
 
-test: env browser $(TEST_DB)
+test: env browser postgres $(TEST_DB)
 	MENTORKIT_DB=$(abspath $(TEST_DB)) $(BIN)/python -m pytest -q tests mentorkit \
 		--doctest-modules -p no:cacheprovider
 	MENTORKIT_DB=$(abspath $(TEST_DB)) MPLBACKEND=Agg $(BIN)/python -m pytest -q \

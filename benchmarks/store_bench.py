@@ -1,0 +1,117 @@
+"""Store throughput on SQLite and PostgreSQL, in one run, on the same data.
+
+For each back end: bulk insert of N synthetic people through ``Store.add_many`` (validated,
+audited, one transaction), import of the same people from a CSV file through
+``mentorkit.imports.import_file``, a full-table read, filtered reads by programme, single-row
+``get`` and audited ``update``. Prints a table with the PostgreSQL/SQLite ratio and writes
+``benchmarks/results/store_bench.json``.
+
+    .venv/bin/python benchmarks/store_bench.py --people 20000
+
+PostgreSQL runs in a temporary cluster on 127.0.0.1 (Debian's postgresql package), with
+``fsync=on`` like SQLite's ``synchronous=FULL``: both pay for durable commits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from postgres_server import PostgresServer  # noqa: E402
+
+from mentorkit.dataset import to_csv_frame  # noqa: E402
+from mentorkit.store import Store  # noqa: E402
+from mentorkit.synth import generate  # noqa: E402
+
+
+def people_frame(n: int):  # type: ignore[no-untyped-def]
+    """``n`` synthetic people, ids dropped (the store assigns them)."""
+    ds = generate(seed=1, scale=max(n / 1066, 0.01))
+    people = ds.person.head(n).drop(columns=["id", "referred_by", "created_at", "updated_at",
+                                             "erased_at", "version"])
+    return ds, people
+
+
+def timed(fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    for _ in range(repeat):
+        fn()
+    return time.perf_counter() - start
+
+
+def run_backend(url: str, import_url: str, ds, people, csv_path: Path,  # type: ignore[no-untyped-def]
+                ops: int) -> dict[str, float]:
+    """Throughput of each operation on one back end (two empty databases)."""
+    from mentorkit.imports import import_file
+
+    store = Store.open(url, actor="bench")
+    store.programmes.add_many(ds.programme.drop(columns=["created_at", "updated_at"]))
+    n = len(people)
+    out: dict[str, float] = {}
+    t = timed(lambda: store.people.add_many(people))
+    out["add_many rows/s"] = n / t
+    fresh = Store.open(import_url, actor="bench")
+    fresh.programmes.add_many(ds.programme.drop(columns=["created_at", "updated_at"]))
+    t = timed(lambda: import_file(fresh, csv_path, "people"))
+    out["import CSV rows/s"] = n / t
+    fresh.close()
+    t = timed(lambda: store.table("person"), repeat=3)
+    out["full read rows/s"] = 3 * n / t
+    t = timed(lambda: [store.table("person", programme_id=p) for p in range(1, 6)], repeat=3)
+    out["filtered read queries/s"] = 15 / t
+    ids = store.table("person")["id"].tolist()
+    picks = ids[:: max(1, len(ids) // ops)][:ops]
+    t = timed(lambda: [store.people.get(i) for i in picks])
+    out["get ops/s"] = len(picks) / t
+    t = timed(lambda: [store.people.update(i, notes=f"bench {k}") for k, i in enumerate(picks)])
+    out["update ops/s"] = len(picks) / t
+    store.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=20_000)
+    parser.add_argument("--ops", type=int, default=500, help="gets and updates per back end")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" /
+                        "store_bench.json")
+    args = parser.parse_args()
+    ds, people = people_frame(args.people)
+    work = Path(tempfile.mkdtemp(prefix="store-bench-"))
+    csv_path = work / "people.csv"
+    names = ds.programme.set_index("id")["name"]
+    export = to_csv_frame("person", people.assign(programme=people["programme_id"].map(names))
+                          .drop(columns=["programme_id"]))
+    export.to_csv(csv_path, index=False)
+    server = PostgresServer().start()
+    try:
+        results = {
+            "sqlite": run_backend(f"sqlite:///{work}/a.db", f"sqlite:///{work}/b.db", ds,
+                                  people, csv_path, args.ops),
+            "postgresql": run_backend(server.new_database(), server.new_database(), ds, people,
+                                      csv_path, args.ops),
+        }
+    finally:
+        server.stop()
+    print(f"\nStore throughput, {len(people):,} people, {args.ops} gets/updates "
+          f"({platform.node()}, {platform.python_version()})\n")
+    print(f"{'operation':<26}{'SQLite':>14}{'PostgreSQL':>14}{'PG / SQLite':>14}")
+    for op in results["sqlite"]:
+        a, b = results["sqlite"][op], results["postgresql"][op]
+        print(f"{op:<26}{a:>14,.0f}{b:>14,.0f}{b / a:>14.2f}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"people": len(people), "ops": args.ops,
+                                    "results": results}, indent=2) + "\n")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

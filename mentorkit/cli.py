@@ -245,3 +245,7 @@ def _print_summary(store: Any) -> None:
     table = programme_summary(store.table("programme"), store.table("person"),
                               store.table("match"))
     typer.echo(table.to_string(index=False))
+
+
+from mentorkit.reports.command import report_command  # noqa: E402  (the `report` command)
+app.command("report")(friendly(report_command))

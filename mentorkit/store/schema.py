@@ -291,3 +291,27 @@ def user_columns(table: str) -> list[str]:
     """Columns a user or file may set (not id, stamps, version or erasure)."""
     skip = {"id", "created_at", "updated_at", "version", "erased_at"}
     return [c.name for c in metadata.tables[table].c if c.name not in skip]
+
+match_run = sa.Table(
+    "match_run", metadata,
+    _id(),
+    col("programme_id", sa.Integer, sa.ForeignKey("programme.id"),
+        doc="Programme whose mentees were matched (empty when several)."),
+    col("created_at", sa.DateTime, nullable=False, doc="When the run was made (UTC)."),
+    col("made_by", Text(100), doc="Coordinator (or job) that made the run."),
+    col("method", Text(20), nullable=False, doc="optimal, stable or greedy."),
+    col("objective", Text(20), nullable=False,
+        doc="score (highest total score) or coverage (nobody left out, then score)."),
+    col("settings", JSON,
+        doc="Weights, rules, capacity, quotas, pinned and forbidden pairs, solver."),
+    col("input_fingerprint", Text(64), nullable=False,
+        doc="SHA-256 of the encoded mentees, mentors, earlier matches and settings."),
+    col("n_mentees", sa.Integer, doc="Mentees the run considered."),
+    col("n_mentors", sa.Integer, doc="Mentors the run considered."),
+    col("n_matched", sa.Integer, doc="Mentees the run matched."),
+    col("total_score", sa.Float, doc="Sum of the proposed pairs' scores."),
+    col("result", JSON, doc="The proposal: mentee ids, mentor ids, scores, pinned flags."),
+    col("stats", JSON, doc="Solver, rounds, optimality certificate, seconds."),
+    col("mentorkit_version", Text(20), doc="mentorkit version that made the run."),
+)
+sa.Index("ix_match_run_programme", match_run.c.programme_id)

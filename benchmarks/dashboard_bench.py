@@ -1,0 +1,240 @@
+"""Time from opening each dashboard's address to its first interactive widget.
+
+For the demo database and a ~5,000-person one, with pre-heated kernels (the shipped
+configuration) and without (every page starts its own kernel), each app is opened
+``--repeat`` times in headless Chromium (Debian's /usr/bin/chromium) and timed from
+``page.goto`` to the app's root widget being visible (``.mk-ready``: every control of the app
+is there and live). The browser's cache is warm (one page is opened first, not counted), as
+for a coordinator who uses the apps every day, and between two openings the machine is left
+to settle (the pool refills its kernel), as between two clicks of a person.
+
+The match finder's slider: time from moving a weight slider to the new ranking on the page.
+
+    .venv/bin/python benchmarks/dashboard_bench.py [--repeat 5] [--people 5000]
+
+Prints a table and writes benchmarks/results/dashboard_bench.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+CHROMIUM = os.environ.get("MENTORKIT_CHROMIUM", "/usr/bin/chromium")
+APPS = ("home", "intake", "match_finder", "caseload", "events", "overview")
+TODAY = "2026-11-23"
+
+
+def make_db(path: Path, people: int | None) -> int:
+    """Write the demo database (``people=None``) or one scaled to about ``people`` persons."""
+    from mentorkit.store import Store
+    from mentorkit.synth import generate
+
+    scale = 1.0
+    if people:
+        base = len(generate(seed=0, scale=1.0).person)
+        scale = people / base
+    ds = generate(seed=0, scale=scale)
+    store = Store.open(str(path), actor="bench")
+    store.load(ds)
+    store.close()
+    return len(ds.person)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def settle(pid: int, quiet: float = 15.0, limit: float = 180.0) -> None:
+    """Wait until Voilà and its kernels together use under ``quiet`` % CPU for a second."""
+    deadline = time.monotonic() + limit
+    parent = psutil.Process(pid)
+    while time.monotonic() < deadline:
+        procs = [parent, *parent.children(recursive=True)]
+        for p in procs:
+            try:
+                p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        time.sleep(1.0)
+        total = 0.0
+        for p in procs:
+            try:
+                total += p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        if total < quiet:
+            return
+
+
+class Server:
+    def __init__(self, db: Path, preheat: bool, work: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        env = {**os.environ, "MENTORKIT_DB": str(db), "MENTORKIT_TODAY": TODAY,
+               "MENTORKIT_UI_PREFS": str(work / f"prefs-{self.port}.json"),
+               "MENTORKIT_VOILA_PREHEAT": "1" if preheat else "0"}
+        self.log = open(work / f"voila-{self.port}.log", "wb")
+        self.proc = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "voila"), "dashboards", f"--port={self.port}",
+             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url, timeout=2):
+                    break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        settle(self.proc.pid)
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+
+
+def open_app(context: Any, server: Server, app: str, programme: str) -> float:
+    page = context.new_page()
+    url = f"{server.url}voila/render/{app}.ipynb?programme={programme}&lang=da"
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=180_000)
+    page.wait_for_selector(".mk-ready, .mk-fatal", state="visible", timeout=180_000)
+    elapsed = time.perf_counter() - t0
+    if page.locator(".mk-fatal").count():
+        raise RuntimeError(f"{app} did not start: see {server.log.name}")
+    page.close()
+    return elapsed
+
+
+def slider_refresh(context: Any, server: Server, programme: str, repeat: int) -> list[float]:
+    """Seconds from a weight slider's move to the re-ranked suggestions on the page."""
+    page = context.new_page()
+    page.goto(f"{server.url}voila/render/match_finder.ipynb?programme={programme}&lang=en",
+              wait_until="commit", timeout=180_000)
+    page.wait_for_selector(".mk-ready", timeout=180_000)
+    if page.locator(".mk-suggestions").count() == 0:
+        page.close()
+        return []
+    page.locator(".mk-suggestions table").wait_for(timeout=60_000)
+    times = []
+    for i in range(repeat):
+        before = page.inner_text(".mk-suggestions")
+        handle = page.locator(".mk-weight-sector .noUi-handle")
+        handle.focus()
+        t0 = time.perf_counter()
+        handle.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
+        page.wait_for_function(
+            "prev => document.querySelector('.mk-suggestions').innerText !== prev", arg=before,
+            timeout=30_000)
+        times.append(time.perf_counter() - t0)
+        page.wait_for_timeout(300)
+    page.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--apps", default=",".join(APPS))
+    parser.add_argument("--programme", default="Groningen")
+    parser.add_argument("--out", default=str(RESULTS / "dashboard_bench.json"))
+    args = parser.parse_args()
+    apps = [a for a in args.apps.split(",") if a]
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                           "platform": platform.platform()},
+                               "repeat": args.repeat, "runs": []}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        work = Path(tmp)
+        dbs = {"demo": work / "demo.db", f"{args.people} people": work / "big.db"}
+        sizes = {"demo": make_db(dbs["demo"], None),
+                 f"{args.people} people": make_db(dbs[f"{args.people} people"], args.people)}
+        browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-gpu"])
+        for label, db in dbs.items():
+            for preheat in (False, True):
+                server = Server(db, preheat, work)
+                try:
+                    context = browser.new_context(viewport={"width": 1280, "height": 900})
+                    open_app(context, server, "home", args.programme)  # warm the browser cache
+                    settle(server.proc.pid)
+                    for app in apps:
+                        times = []
+                        for _ in range(args.repeat):
+                            times.append(open_app(context, server, app, args.programme))
+                            settle(server.proc.pid)
+                        run = {"db": label, "people": sizes[label], "preheat": preheat,
+                               "app": app, "seconds": times,
+                               "median": statistics.median(times)}
+                        results["runs"].append(run)
+                        print(f"{label:>12} {'pre-heated' if preheat else 'cold':>10} {app:>13}"
+                              f"  median {run['median']:.2f} s  "
+                              f"(min {min(times):.2f}, max {max(times):.2f})", flush=True)
+                    if "match_finder" in apps:
+                        slider = slider_refresh(context, server, args.programme, args.repeat * 2)
+                        if slider:
+                            results["runs"].append({"db": label, "people": sizes[label],
+                                                    "preheat": preheat, "app": "slider",
+                                                    "seconds": slider,
+                                                    "median": statistics.median(slider)})
+                            print(f"{label:>12} {'pre-heated' if preheat else 'cold':>10} "
+                                  f"{'slider':>13}  median {statistics.median(slider):.3f} s",
+                                  flush=True)
+                    context.close()
+                finally:
+                    server.stop()
+        browser.close()
+    write(results, Path(args.out))
+
+
+def write(results: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    dbs = list(dict.fromkeys(r["db"] for r in results["runs"]))
+    apps = list(dict.fromkeys(r["app"] for r in results["runs"]))
+    head = "| app | " + " | ".join(f"{d} cold | {d} pre-heated" for d in dbs) + " |"
+    lines = [f"Median seconds from URL to first interactive widget, {results['repeat']} "
+             f"openings each ({results['machine']['cpus']} CPUs); `slider`: move a weight "
+             "slider to the re-ranked suggestions.", "", head,
+             "|---|" + "---|" * (2 * len(dbs))]
+    for app in apps:
+        cells = []
+        for d in dbs:
+            for pre in (False, True):
+                hit = [r for r in results["runs"] if r["db"] == d and r["app"] == app
+                       and r["preheat"] == pre]
+                cells.append(f"{hit[0]['median']:.2f}" if hit else "–")
+        lines.append(f"| {app} | " + " | ".join(cells) + " |")
+    table = "\n".join(lines)
+    out.with_suffix(".md").write_text(table + "\n", encoding="utf-8")
+    print()
+    print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,403 @@
+"""What a funder report counts: recruitment, matches against targets, endings, outcomes, events.
+
+Tables in, tables out: every function takes the programme's DataFrames (as the store and
+:mod:`mentorkit.synth` give them) and returns a small table of counts with codes, not labels,
+and without suppression; the report (``notebooks/funder_report.ipynb`` through
+:mod:`mentorkit.reports.funder_view`) labels them and suppresses small counts before anything
+is shown. Nothing here opens the database.
+
+What is counted for a period (the bounds are inclusive days):
+
+- recruitment: people registered in the period;
+- matches: matches that started in the period (against each grant target:
+  :func:`mentorkit.progress.target_progress`, so the dashboards and the report agree);
+- endings: matches that ended in the period, completed or ended early, with their reasons;
+- outcomes: the mentees whose first match started in the period, at each outcome phase
+  (the last record per phase); follow-ups may lie after the period;
+- events: events held in the period, their attendances and distinct participants.
+
+Example
+-------
+>>> from mentorkit.synth import generate
+>>> data = FunderData.load(generate(seed=0, scale=0.3), programme="Vollsmose")
+>>> start, end = parse_period("2019")
+>>> by_gender = recruitment_by_gender(data.person, start, end)
+>>> list(by_gender.index)
+['mentee', 'mentor']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import pandas as pd
+
+from mentorkit import vocab
+from mentorkit.errors import NotFoundError, ValidationError
+
+__all__ = ["FunderData", "STARTED", "parse_period", "recruitment_by_gender",
+           "recruitment_by_origin", "grant_targets", "match_flow", "end_reasons",
+           "outcomes_by_phase", "events_held", "effect_groups",
+           "EffectSummary", "employment_effect", "MIN_GROUP", "REGIONS"]
+
+STARTED = frozenset({"active", "completed", "ended_early"})
+"""Match statuses of a match that started."""
+
+_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def parse_period(period: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """First and last day of a period: "" (all time), "2019", "2019:2021", "2019-03:2019-08",
+    "2019-01-01:2019-12-31" ("/" works as the separator too).
+
+    Example
+    -------
+    >>> parse_period("2019")
+    (Timestamp('2019-01-01 00:00:00'), Timestamp('2019-12-31 00:00:00'))
+    >>> parse_period("2019-03:2019-08")[1]
+    Timestamp('2019-08-31 00:00:00')
+    >>> parse_period("")
+    (None, None)
+    """
+    if period is None:
+        return None, None
+    text = str(period).strip()
+    if not text:
+        return None, None
+    parts = re.split(r"\s*(?::|/|\.\.)\s*", text)
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2 or not all(_DAY.match(p) for p in parts):
+        raise ValidationError(f"period {text!r} is not understood: use a year (2019), two "
+                              "years (2019:2021) or two dates (2019-01-01:2019-12-31)")
+    try:
+        start = pd.Timestamp(parts[0])
+        last = pd.Period(parts[1], freq={4: "Y", 7: "M"}.get(len(parts[1]), "D"))
+    except ValueError:
+        raise ValidationError(f"period {text!r} holds a date that does not exist") from None
+    end = last.end_time.normalize()
+    if end < start:
+        raise ValidationError(f"period {text!r} ends before it starts")
+    return start, end
+
+
+def _within(dates: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.Series:
+    d = pd.to_datetime(dates).dt.normalize()
+    ok = d.notna()
+    if start is not None:
+        ok &= d >= start
+    if end is not None:
+        ok &= d <= end
+    return ok
+
+
+@dataclass(frozen=True)
+class FunderData:
+    """The tables a funder report reads, limited to one programme (or all of them)."""
+
+    programme: pd.DataFrame
+    grant: pd.DataFrame
+    target: pd.DataFrame
+    person: pd.DataFrame
+    match: pd.DataFrame
+    outcome: pd.DataFrame
+    event: pd.DataFrame
+    attendance: pd.DataFrame
+
+    @classmethod
+    def load(cls, source: Any, programme: int | str | None = None) -> "FunderData":
+        """Read the tables from a Store (``store.table``) or a Dataset, then :meth:`restrict`."""
+        names = [f.name for f in fields(cls)]
+        if hasattr(source, "table") and callable(source.table):
+            frames = {n: source.table(n) for n in names}
+        else:
+            frames = {n: getattr(source, n) for n in names}
+        return cls(**frames).restrict(programme)
+
+    def programme_id(self, programme: int | str | None) -> int | None:
+        """The id of a programme given by id or name (case-insensitive); None for all."""
+        if programme is None or (isinstance(programme, str) and not programme.strip()):
+            return None
+        ids = self.programme["id"].astype(int)
+        if isinstance(programme, int) or str(programme).strip().isdigit():
+            if int(programme) in set(ids):
+                return int(programme)
+        else:
+            hit = ids[self.programme["name"].str.casefold() == str(programme).strip().casefold()]
+            if len(hit):
+                return int(hit.iloc[0])
+        known = ", ".join(self.programme["name"].astype(str))
+        raise NotFoundError(f"no programme {programme!r}; known: {known}")
+
+    def restrict(self, programme: int | str | None) -> "FunderData":
+        """Only the rows of one programme (unchanged for None or "")."""
+        pid = self.programme_id(programme)
+        if pid is None:
+            return self
+        grant = self.grant[self.grant["programme_id"] == pid]
+        person = self.person[self.person["programme_id"] == pid]
+        event = self.event[self.event["programme_id"] == pid]
+        return replace(
+            self, programme=self.programme[self.programme["id"] == pid], grant=grant,
+            target=self.target[self.target["grant_id"].isin(grant["id"])], person=person,
+            match=self.match[self.match["programme_id"] == pid],
+            outcome=self.outcome[self.outcome["person_id"].isin(person["id"])], event=event,
+            attendance=self.attendance[self.attendance["event_id"].isin(event["id"])])
+
+    def grant_rows(self, grant: int | str | None) -> pd.DataFrame:
+        """The grants asked for: all (None or ""), or one by id or title (case-insensitive)."""
+        if grant is None or (isinstance(grant, str) and not grant.strip()):
+            return self.grant
+        if isinstance(grant, int) or str(grant).strip().isdigit():
+            hit = self.grant[self.grant["id"].astype(int) == int(grant)]
+        else:
+            hit = self.grant[self.grant["title"].str.casefold() == str(grant).strip().casefold()]
+        if hit.empty:
+            known = "; ".join(f"{i}: {t}" for i, t in zip(self.grant["id"], self.grant["title"]))
+            raise NotFoundError(f"no grant {grant!r} for this programme; known: {known or 'none'}")
+        return hit
+
+
+def recruitment_by_gender(person: pd.DataFrame, start: pd.Timestamp | None = None,
+                          end: pd.Timestamp | None = None,
+                          roles: tuple[str, ...] = ("mentee", "mentor")) -> pd.DataFrame:
+    """People registered in the period: one row per role, one column per gender code.
+
+    Columns follow ``vocab.GENDERS``; a gender nobody has is left out; unknown is ``unknown``.
+    """
+    p = person[_within(person["registered_on"], start, end) & person["role"].isin(roles)]
+    gender = p["gender"].astype("object").where(p["gender"].notna(), "unknown")
+    table = pd.crosstab(p["role"], gender).reindex(list(roles), fill_value=0)
+    order = [g for g in (*vocab.GENDERS.codes, "unknown") if g in table.columns]
+    return table.reindex(columns=order).fillna(0).astype(int).rename_axis(index=None,
+                                                                          columns=None)
+
+
+REGIONS: dict[str, tuple[str, ...]] = {
+    "mena": ("SY", "IQ", "IR", "TR", "LB", "PS", "MA"),
+    "africa": ("SO", "ER", "ET"),
+    "asia": ("AF", "PK", "LK", "VN", "TH", "PH", "CN"),
+    "europe": ("DK", "NL", "BA", "PL", "UA", "DE", "GB"),
+    "americas": ("SR",),
+}
+"""World regions of the countries in ``vocab.COUNTRIES``, for pooling small countries."""
+
+_REGION_OF = {c: r for r, countries in REGIONS.items() for c in countries}
+
+
+def recruitment_by_origin(person: pd.DataFrame, start: pd.Timestamp | None = None,
+                          end: pd.Timestamp | None = None, role: str = "mentee",
+                          min_count: int = 5) -> pd.DataFrame:
+    """People registered in the period by country of origin (rows) and gender (columns).
+
+    A country with fewer than ``min_count`` people is pooled into its world region (row
+    ``region:<code>``, see :data:`REGIONS`), and a region still under ``min_count`` into
+    ``other``, so that few cells need suppressing. Rows: countries by size, then regions,
+    then ``other``.
+
+    Example
+    -------
+    >>> p = pd.DataFrame({"role": ["mentee"] * 8, "gender": ["female"] * 8,
+    ...                   "country_of_origin": ["SY"] * 5 + ["IQ", "LB", "SO"],
+    ...                   "registered_on": pd.Timestamp("2019-05-01")})
+    >>> recruitment_by_origin(p, min_count=2)["female"].to_dict()
+    {'SY': 5, 'region:mena': 2, 'other': 1}
+    """
+    p = person[_within(person["registered_on"], start, end) & (person["role"] == role)]
+    origin = p["country_of_origin"].astype("object").where(p["country_of_origin"].notna(),
+                                                           "other")
+    small = origin.map(origin.value_counts()) < min_count
+    origin = origin.where(~small, origin.map(lambda c: "region:" + _REGION_OF.get(c, "other")))
+    small = origin.str.startswith("region:") & (origin.map(origin.value_counts()) < min_count)
+    origin = origin.where(~small, "other").replace("region:other", "other")
+    gender = p["gender"].astype("object").where(p["gender"].notna(), "unknown")
+    table = pd.crosstab(origin, gender)
+    order = [g for g in (*vocab.GENDERS.codes, "unknown") if g in table.columns]
+    table = table.reindex(columns=order)
+    size = table.sum(axis=1)
+    rows = sorted(table.index, key=lambda r: (r == "other", r.startswith("region:"),
+                                              -int(size[r]), r))
+    return table.reindex(rows).astype(int).rename_axis(index=None, columns=None)
+
+
+def grant_targets(data: FunderData, start: pd.Timestamp | None = None,
+                  end: pd.Timestamp | None = None, grant: int | str | None = None
+                  ) -> pd.DataFrame:
+    """Actual against target for each target of the grants overlapping the period.
+
+    The counting window of a target is its grant's period cut to the report's period;
+    see :func:`mentorkit.progress.target_progress` for what each metric counts.
+    """
+    from mentorkit.progress import target_progress
+
+    grants = data.grant_rows(grant)
+    return target_progress(data.target[data.target["grant_id"].isin(grants["id"])], grants,
+                           data.person, data.match, data.outcome, data.event,
+                           data.attendance, start=start, end=end)
+
+
+def match_flow(match: pd.DataFrame, start: pd.Timestamp | None = None,
+               end: pd.Timestamp | None = None) -> pd.Series:
+    """Matches started, completed, ended early in the period and running at its end.
+
+    ``running`` counts matches started on or before the last day and not ended by then.
+    """
+    started = match[match["status"].isin(STARTED)]
+    ended = _within(started["ended_on"], start, end)
+    last = end if end is not None else pd.Timestamp.max.normalize()
+    began = pd.to_datetime(started["started_on"]).dt.normalize() <= last
+    open_ = started["ended_on"].isna() | (pd.to_datetime(started["ended_on"]) > last)
+    return pd.Series({
+        "started": int(_within(started["started_on"], start, end).sum()),
+        "completed": int((ended & (started["status"] == "completed")).sum()),
+        "ended_early": int((ended & (started["status"] == "ended_early")).sum()),
+        "running": int((began & open_).sum()),
+    })
+
+
+def end_reasons(match: pd.DataFrame, start: pd.Timestamp | None = None,
+                end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Matches that ended in the period by reason (rows) and how they ended (columns).
+
+    Columns ``completed`` and ``ended_early``; rows follow ``vocab.END_REASONS``
+    (``other`` for a missing reason), reasons nobody gave are left out.
+    """
+    m = match[match["status"].isin({"completed", "ended_early"})
+              & _within(match["ended_on"], start, end)]
+    reason = m["end_reason"].astype("object").where(m["end_reason"].notna(), "other")
+    table = pd.crosstab(reason, m["status"])
+    table = table.reindex(columns=["completed", "ended_early"], fill_value=0)
+    rows = [r for r in vocab.END_REASONS.codes if r in table.index]
+    return table.reindex(rows).astype(int).rename_axis(index=None, columns=None)
+
+
+def outcomes_by_phase(person: pd.DataFrame, match: pd.DataFrame, outcome: pd.DataFrame,
+                      start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+                      ) -> pd.DataFrame:
+    """Where the mentees matched in the period stood at each outcome phase.
+
+    Rows: phases (``vocab.OUTCOME_PHASES``). Columns: ``cohort`` (mentees whose first
+    match started in the period), ``recorded`` (of them, with an outcome at that phase),
+    which splits into ``employed`` (a job, ``vocab.EMPLOYED``), ``in_education`` and
+    ``other`` (neither); ``job_or_education`` is employed plus in education.
+    """
+    mentees = set(person.loc[person["role"] == "mentee", "id"])
+    started = match[match["status"].isin(STARTED) & match["mentee_id"].isin(mentees)]
+    first = started.groupby("mentee_id")["started_on"].min()
+    cohort = set(first.index[_within(first, start, end).to_numpy()])
+    o = outcome[outcome["person_id"].isin(cohort)].sort_values(["person_id", "recorded_on"])
+    last = o.drop_duplicates(["person_id", "phase"], keep="last")
+    rows = []
+    for phase in vocab.OUTCOME_PHASES.codes:
+        status = last.loc[last["phase"] == phase, "employment_status"]
+        recorded = int(status.notna().sum())
+        employed = int(status.isin(vocab.EMPLOYED).sum())
+        education = int((status == "in_education").sum())
+        rows.append({"cohort": len(cohort), "recorded": recorded, "employed": employed,
+                     "in_education": education, "other": recorded - employed - education,
+                     "job_or_education": employed + education})
+    return pd.DataFrame(rows, index=list(vocab.OUTCOME_PHASES.codes))
+
+
+def events_held(event: pd.DataFrame, attendance: pd.DataFrame,
+                start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+                ) -> pd.DataFrame:
+    """Events held in the period per kind: ``events``, ``attendances``, ``participants``.
+
+    Rows follow ``vocab.EVENT_KINDS``; kinds with no event are left out.
+    """
+    e = event[_within(event["date"], start, end)]
+    a = attendance[attendance["event_id"].isin(e["id"])].merge(
+        e[["id", "kind"]], left_on="event_id", right_on="id")
+    table = pd.DataFrame({
+        "events": e.groupby("kind").size(),
+        "attendances": a.groupby("kind").size(),
+        "participants": a.groupby("kind")["person_id"].nunique(),
+    })
+    rows = [k for k in vocab.EVENT_KINDS.codes if k in table.index]
+    return table.reindex(rows).fillna(0).astype(int).rename_axis(index=None)
+
+
+def effect_groups(person: pd.DataFrame, match: pd.DataFrame, outcome: pd.DataFrame,
+                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+                  ) -> tuple[int, int, int]:
+    """Mentees registered in the period, and of those with a 12-month follow-up: how many
+    were matched and how many not (the groups :func:`employment_effect` compares).
+
+    A cheap look before the estimate: it reads no model library.
+    """
+    keep = (person["role"] == "mentee") & _within(person["registered_on"], start, end)
+    if "erased_at" in person:
+        keep &= person["erased_at"].isna()
+    ids = set(person.loc[keep, "id"])
+    matched = set(match.loc[match["started_on"].notna(), "mentee_id"]) & ids
+    o = outcome[outcome["person_id"].isin(ids) & (outcome["phase"] == "followup_12m")]
+    last = o.sort_values(["person_id", "recorded_on"], kind="stable").drop_duplicates(
+        "person_id", keep="last")
+    seen = set(last.loc[last["employment_status"].notna(), "person_id"])
+    return len(ids), len(seen & matched), len(seen - matched)
+
+
+EFFECT_OUTCOME = "employed_followup_12m"
+EFFECT_COVARIATES = ("language_rank", "education_rank", "age", "years_in_country", "male")
+MIN_GROUP = 30
+"""Fewest matched and unmatched mentees with a 12-month follow-up for an effect estimate."""
+
+
+@dataclass(frozen=True)
+class EffectSummary:
+    """A short effect estimate, or why the numbers do not allow one (``reason``).
+
+    ``reason`` is a code: ``no_mentees``, ``too_few`` (fewer than ``MIN_GROUP`` in a group)
+    or ``not_estimable`` (the model could not be fitted); None when ``estimate`` is set.
+    """
+
+    n_treated: int
+    n_control: int
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    mean_treated: float | None = None
+    mean_control: float | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether an estimate is given."""
+        return self.reason is None
+
+
+def employment_effect(table: pd.DataFrame | None, min_group: int = MIN_GROUP) -> EffectSummary:
+    """Effect of being matched on having a job 12 months after, where the numbers allow it.
+
+    ``table`` is :func:`mentorkit.outcomes.analysis_table` for the programme and period
+    (None when nobody registered). The estimate is doubly robust (AIPW, the effect on
+    those matched), adjusted for language level, education, age, years in the country and
+    gender, with an analytic 95% interval, so that the same data give the same numbers.
+
+    Example
+    -------
+    >>> from mentorkit.synth import generate
+    >>> from mentorkit.outcomes import analysis_table
+    >>> employment_effect(analysis_table(generate(seed=0, scale=0.5))).ok
+    True
+    >>> employment_effect(None).reason
+    'no_mentees'
+    """
+    if table is None or table.empty:
+        return EffectSummary(0, 0, reason="no_mentees")
+    from mentorkit.outcomes import EstimationError, effect
+
+    seen = table[table[EFFECT_OUTCOME].notna()]
+    n_t, n_c = int(seen["matched"].sum()), int((~seen["matched"]).sum())
+    if min(n_t, n_c) < min_group:
+        return EffectSummary(n_t, n_c, reason="too_few")
+    try:
+        e = effect(table, "matched", EFFECT_OUTCOME, list(EFFECT_COVARIATES), method="aipw",
+                   n_boot=0)
+    except EstimationError:
+        return EffectSummary(n_t, n_c, reason="not_estimable")
+    return EffectSummary(e.n_treated, e.n_control, e.estimate, e.ci_low, e.ci_high,
+                         e.mean_treated, e.mean_control)

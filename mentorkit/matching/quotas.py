@@ -1,0 +1,92 @@
+"""Quotas on groups of mentees ("at least 12 female and 11 male mentees matched").
+
+A quota names a mentee column and a value (``gender == "female"``) and bounds how many of
+those mentees are matched. Quotas on one column are disjoint groups, which a min-cost flow
+solves exactly (:mod:`mentorkit.matching.flow`); quotas on several columns overlap and go to
+the MILP fallback in :mod:`mentorkit.matching.assign`.
+
+Example
+-------
+>>> [q.label() for q in quotas_of({"gender=female": 12, ("gender", "male"): 11})]
+['gender=female ≥ 12', 'gender=male ≥ 11']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from mentorkit.errors import MatchingError
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At least ``at_least`` and at most ``at_most`` mentees with ``field == value`` matched."""
+
+    field: str
+    value: str
+    at_least: int = 0
+    at_most: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.at_least < 0 or (self.at_most is not None and self.at_most < self.at_least):
+            raise MatchingError(f"quota {self.label()}: bounds must be 0 ≤ at_least ≤ at_most")
+
+    def label(self) -> str:
+        """E.g. ``gender=female ≥ 12`` (or ``… ≤ 20``, ``… 12–20``)."""
+        name = f"{self.field}={self.value}"
+        if self.at_most is None:
+            return f"{name} ≥ {self.at_least}"
+        if self.at_least == 0:
+            return f"{name} ≤ {self.at_most}"
+        return f"{name} {self.at_least}–{self.at_most}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "value": self.value, "at_least": self.at_least,
+                "at_most": self.at_most}
+
+
+def quotas_of(quotas: Any) -> list[Quota]:
+    """Quotas from a list of :class:`Quota` (or dicts), a mapping ``"field=value"`` or
+    ``(field, value)`` -> at least, or a ``target`` table (group_field, group_value, value).
+    """
+    if quotas is None:
+        return []
+    if isinstance(quotas, pd.DataFrame):
+        rows = quotas.dropna(subset=["group_field", "group_value"])
+        return [Quota(str(r.group_field), str(r.group_value), int(r.value))
+                for r in rows.itertuples(index=False)]
+    if isinstance(quotas, Mapping):
+        out = []
+        for key, bound in quotas.items():
+            if isinstance(key, str):
+                if "=" not in key:
+                    raise MatchingError(f"quota {key!r}: write it as field=value")
+                field, value = key.split("=", 1)
+            else:
+                field, value = key
+            out.append(Quota(field.strip(), str(value).strip(), int(bound)))
+        return out
+    out = []
+    for q in quotas:
+        out.append(q if isinstance(q, Quota) else Quota(**q))
+    return out
+
+
+def group_members(quotas: Iterable[Quota], mentees: pd.DataFrame) -> np.ndarray:
+    """Boolean matrix (quota × mentee row): who each quota counts."""
+    quotas = list(quotas)
+    out = np.zeros((len(quotas), len(mentees)), dtype=bool)
+    for k, q in enumerate(quotas):
+        if q.field not in mentees.columns:
+            raise MatchingError(f"quota {q.label()}: the mentees have no column {q.field!r}")
+        out[k] = (mentees[q.field].astype(object).astype(str) == q.value).to_numpy()
+    return out
+
+
+def disjoint(members: np.ndarray) -> bool:
+    """True when no mentee is counted by two quotas (a network flow can take them)."""
+    return bool((members.sum(axis=0) <= 1).all())

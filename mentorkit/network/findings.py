@@ -1,0 +1,308 @@
+"""What the network notebook needs: a selection of the tables, a graph, findings in words.
+
+Keeps the notebook thin: :func:`restrict` cuts the tables to a programme and a period,
+:func:`build` makes the graph the ``graph_kind`` parameter names, :func:`findings` writes
+plain-language findings in Danish, English or Dutch (ids, never names; partner counts
+below ``min_cell`` are not quoted).
+
+Example
+-------
+>>> from mentorkit.synth import generate
+>>> ds = generate(seed=0, scale=0.2)
+>>> t = restrict(Tables.of(ds), programme="Vollsmose", period="2019/2020")
+>>> set(t.match["programme_id"]) <= {1}
+True
+>>> "mentor" in findings(t, lang="en")
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from mentorkit import vocab
+from mentorkit.errors import ValidationError
+from mentorkit.network._backend import Backend, Graph, node_table
+from mentorkit.network.builders import event_graph, relationship_graph
+from mentorkit.network.communities import communities
+from mentorkit.network.growth import growth
+from mentorkit.network.metrics import degrees, projection, summary
+from mentorkit.network.referral import partner_flow, referral_graph
+
+__all__ = ["Tables", "parse_period", "restrict", "build", "findings", "KINDS"]
+
+KINDS = ("relationship", "event", "referral", "referral_flow")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The tables network analysis reads (as ``store.table(name)`` returns them)."""
+
+    person: pd.DataFrame
+    match: pd.DataFrame
+    partner: pd.DataFrame
+    outcome: pd.DataFrame
+    event: pd.DataFrame
+    attendance: pd.DataFrame
+    programme: pd.DataFrame | None = None
+
+    @classmethod
+    def of(cls, dataset: Any) -> Tables:
+        """The tables of a :class:`~mentorkit.dataset.Dataset` (or any object with them)."""
+        return cls(**{f.name: getattr(dataset, f.name) for f in fields(cls)})
+
+
+def parse_period(text: str | None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``"2021"``, ``"2021Q2"``, ``"2019/2022"``, ``"2019-03-01/2020-06-30"`` -> (first, last day).
+
+    Example
+    -------
+    >>> parse_period("2019/2020Q1")
+    (Timestamp('2019-01-01 00:00:00'), Timestamp('2020-03-31 00:00:00'))
+    >>> parse_period("")
+    (None, None)
+    """
+    if not text or not str(text).strip():
+        return None, None
+    parts = [p.strip() for p in str(text).split("/")]
+    if len(parts) > 2:
+        raise ValidationError(f"period {text!r}: use 'FROM/TO', e.g. 2019/2022 or "
+                              "2019-03-01/2020-06")
+    try:
+        first = pd.Period(parts[0]).start_time.normalize() if parts[0] else None
+        last = pd.Period(parts[-1]).end_time.normalize() if parts[-1] else None
+    except ValueError:
+        raise ValidationError(f"period {text!r} is not a date, month, quarter or year "
+                              "(e.g. 2021, 2021Q2, 2021-03, 2019/2022)") from None
+    return first, last
+
+
+def restrict(t: Tables, programme: str | int | None = None, period: str | None = None) -> Tables:
+    """The tables cut to one programme (id or name) and to a period.
+
+    Kept: people registered by the end of the period; matches that ran during it (and
+    proposals made in it); events held in it and their attendance; all outcomes of the
+    people kept.
+    """
+    p, m, pa, e, a = t.person, t.match, t.partner, t.event, t.attendance
+    if programme not in (None, ""):
+        pid = _programme_id(t, programme)
+        p, m = p[p["programme_id"] == pid], m[m["programme_id"] == pid]
+        pa, e = pa[pa["programme_id"] == pid], e[e["programme_id"] == pid]
+    first, last = parse_period(period)
+    if last is not None:
+        p = p[p["registered_on"].isna() | (p["registered_on"] <= last)]
+        m = m[m["started_on"].notna() & (m["started_on"] <= last)
+              | m["started_on"].isna() & (m["proposed_on"] <= last)]
+        e = e[e["date"] <= last]
+    if first is not None:
+        m = m[m["ended_on"].isna() & m["started_on"].notna() | (m["ended_on"] >= first)
+              | m["started_on"].isna() & (m["proposed_on"] >= first)]
+        e = e[e["date"] >= first]
+    a = a[a["event_id"].isin(e["id"]) & a["person_id"].isin(p["id"])]
+    o = t.outcome[t.outcome["person_id"].isin(p["id"])]
+    m = m[m["mentee_id"].isin(p["id"]) & m["mentor_id"].isin(p["id"])]
+    return replace(t, person=p, match=m, partner=pa, event=e, attendance=a, outcome=o)
+
+
+def _programme_id(t: Tables, programme: str | int) -> int:
+    text = str(programme).strip()
+    if text.isdigit():
+        return int(text)
+    if t.programme is not None:
+        hit = t.programme[t.programme["name"].str.casefold() == text.casefold()]
+        if len(hit):
+            return int(hit["id"].iloc[0])
+    known = ", ".join(t.programme["name"]) if t.programme is not None else "ids only"
+    raise ValidationError(f"no programme called {text!r} (known: {known})")
+
+
+def build(kind: Literal["relationship", "event", "referral", "referral_flow"], t: Tables, *,
+          backend: Backend = "networkx") -> Graph:
+    """The graph called ``kind`` from the tables (see :data:`KINDS`)."""
+    if kind == "relationship":
+        return relationship_graph(t.match, t.person, backend=backend)
+    if kind == "event":
+        return event_graph(t.attendance, t.person, t.event, backend=backend)
+    if kind in ("referral", "referral_flow"):
+        return referral_graph(t.person, t.partner, t.match, t.outcome, backend=backend,
+                              level="person" if kind == "referral" else "partner")
+    raise ValidationError(f"graph kind must be one of {', '.join(KINDS)} (got {kind!r})")
+
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "mentors": "**Who mentors most.** {busy} mentors had at least one mentee; the busiest "
+                   "({top}) mentored {counts} mentees. The median mentor had {median:g}.",
+        "repeat": "**Repeat mentors.** {repeat} of {busy} mentors ({share:.0%}) mentored two "
+                  "or more mentees; {idle} registered mentors never had one. Mentors came "
+                  "back for another mentee {returning} times, {cross} of them in another "
+                  "programme.",
+        "flow": "**From referral to outcome.** {partners} partners referred {referred} "
+                "participants; {matched:.0%} began a mentorship. Of those with an outcome "
+                "recorded ({phase}), {employed:.0%} were employed: {emp_m:.0%} of the matched "
+                "and {emp_u:.0%} of the others (a raw difference, not a programme effect). "
+                "{best}",
+        "best": "The highest employment share came through {partner} ({kind}): {share:.0%}.",
+        "events": "**Event network.** {events} events brought together {people} people "
+                  "({roles}). Through events the median person met {met:g} others, and "
+                  "{giant:.0%} belong to one connected network. Louvain finds {k} communities "
+                  "(modularity {q:.2f}); {align:.0%} of people sit in a community led by "
+                  "their own programme.",
+        "growth": "**Growth of the mentor corps.** Active mentors per year went from {first} "
+                  "in {y0} to a peak of {peak} in {ypeak} ({last} in {y1}); {new} mentors "
+                  "took a first mentee. On average {retention:.0%} of the mentors active in "
+                  "one year were active the next.",
+        "none": "**{what}.** Nothing to report in this selection.",
+        "what": "Mentors|Repeat mentors|From referral to outcome|Event network|Growth",
+    },
+    "da": {
+        "mentors": "**Hvem er mentor mest.** {busy} mentorer havde mindst én mentee; de "
+                   "travleste ({top}) havde {counts} mentees. Den typiske (median) mentor "
+                   "havde {median:g}.",
+        "repeat": "**Gengangere.** {repeat} af {busy} mentorer ({share:.0%}) havde to eller "
+                  "flere mentees; {idle} registrerede mentorer fik aldrig en. Mentorer kom "
+                  "igen til en ny mentee {returning} gange, heraf {cross} i et andet program.",
+        "flow": "**Fra henvisning til resultat.** {partners} samarbejdspartnere henviste "
+                "{referred} deltagere; {matched:.0%} fik et mentorforløb. Blandt dem med et "
+                "registreret resultat ({phase}) var {employed:.0%} i job: {emp_m:.0%} af dem "
+                "med mentor og {emp_u:.0%} af de andre (en rå forskel, ikke en effekt af "
+                "programmet). {best}",
+        "best": "Den højeste andel i job kom via {partner} ({kind}): {share:.0%}.",
+        "events": "**Netværk gennem arrangementer.** {events} arrangementer samlede {people} "
+                  "personer ({roles}). Gennem arrangementerne mødte medianpersonen {met:g} "
+                  "andre, og {giant:.0%} hænger sammen i ét netværk. Louvain finder {k} "
+                  "fællesskaber (modularitet {q:.2f}); {align:.0%} er i et fællesskab domineret "
+                  "af deres eget program.",
+        "growth": "**Mentorkorpsets vækst.** Aktive mentorer pr. år gik fra {first} i {y0} "
+                  "til højst {peak} i {ypeak} ({last} i {y1}); {new} mentorer fik deres første "
+                  "mentee. I gennemsnit var {retention:.0%} af et års aktive mentorer også "
+                  "aktive året efter.",
+        "none": "**{what}.** Intet at vise i dette udvalg.",
+        "what": "Mentorer|Gengangere|Fra henvisning til resultat|Netværk gennem "
+                "arrangementer|Vækst",
+    },
+    "nl": {
+        "mentors": "**Wie is het vaakst mentor.** {busy} mentoren hadden minstens één mentee; "
+                   "de drukste ({top}) begeleidden {counts} mentees. De mediane mentor had "
+                   "er {median:g}.",
+        "repeat": "**Terugkerende mentoren.** {repeat} van de {busy} mentoren ({share:.0%}) "
+                  "begeleidden twee of meer mentees; {idle} ingeschreven mentoren kregen er "
+                  "nooit een. Mentoren kwamen {returning} keer terug voor een nieuwe mentee, "
+                  "{cross} keer in een ander programma.",
+        "flow": "**Van verwijzing tot resultaat.** {partners} partners verwezen {referred} "
+                "deelnemers; {matched:.0%} begon een mentortraject. Van wie een resultaat is "
+                "vastgelegd ({phase}) had {employed:.0%} werk: {emp_m:.0%} van wie een mentor "
+                "had en {emp_u:.0%} van de anderen (een ruw verschil, geen effect van het "
+                "programma). {best}",
+        "best": "Het hoogste aandeel met werk kwam via {partner} ({kind}): {share:.0%}.",
+        "events": "**Netwerk via bijeenkomsten.** {events} bijeenkomsten brachten {people} "
+                  "mensen samen ({roles}). Via bijeenkomsten ontmoette de mediane persoon "
+                  "{met:g} anderen, en {giant:.0%} hoort bij één samenhangend netwerk. Louvain "
+                  "vindt {k} gemeenschappen (modulariteit {q:.2f}); {align:.0%} zit in een "
+                  "gemeenschap die door het eigen programma wordt gedomineerd.",
+        "growth": "**Groei van het mentorenbestand.** Actieve mentoren per jaar gingen van "
+                  "{first} in {y0} naar een piek van {peak} in {ypeak} ({last} in {y1}); "
+                  "{new} mentoren kregen hun eerste mentee. Gemiddeld was {retention:.0%} van "
+                  "de actieve mentoren van een jaar het jaar erna nog actief.",
+        "none": "**{what}.** Niets te melden in deze selectie.",
+        "what": "Mentoren|Terugkerende mentoren|Van verwijzing tot resultaat|Netwerk via "
+                "bijeenkomsten|Groei",
+    },
+}
+
+
+def findings(t: Tables, lang: str = "en", *, phase: str = "followup_12m", min_cell: int = 5,
+             top: int = 3, seed: int = 0) -> str:
+    """Plain-language findings (Markdown) on mentors, repeat mentors, partner flow,
+    the event network and the growth of the mentor corps. Node ids only, no names.
+    """
+    if lang not in TEXT:
+        raise ValidationError(f"language must be da, en or nl (got {lang!r})")
+    T = TEXT[lang]
+    what = T["what"].split("|")
+    R = relationship_graph(t.match, t.person)
+    S = summary(R)
+    out: list[str] = []
+    deg = degrees(R)
+    role = node_table(R, ("role",))["role"]
+    load = deg[(role == "mentor").to_numpy()]
+    busy = load[load > 0].sort_values(ascending=False, kind="stable")
+    if len(busy):
+        lead = busy.head(top)
+        out.append(T["mentors"].format(busy=len(busy), top=", ".join(lead.index),
+                                       counts=", ".join(str(int(x)) for x in lead),
+                                       median=float(busy.median())))
+        g = growth(R, "year")
+        out.append(T["repeat"].format(repeat=S.repeat_mentors, busy=len(busy),
+                                      share=S.repeat_mentor_share, idle=S.idle_mentors,
+                                      returning=int(g["returning_mentors"].sum()),
+                                      cross=int(g["cross_programme_mentors"].sum())))
+    else:
+        out += [T["none"].format(what=what[0]), T["none"].format(what=what[1])]
+    out.append(_flow_text(t, T, lang, phase, min_cell, what[2]))
+    out.append(_event_text(t, T, lang, seed, what[3]))
+    out.append(_growth_text(R, T, what[4]))
+    return "\n\n".join(out)
+
+
+def _flow_text(t: Tables, T: dict[str, str], lang: str, phase: str, min_cell: int,
+               what: str) -> str:
+    flow = partner_flow(t.person, t.partner, t.match, t.outcome, phase=phase)
+    if not len(flow) or flow["outcome_known"].sum() < max(min_cell, 1):
+        return T["none"].format(what=what)
+    matched = flow["known_matched"].sum()
+    unmatched = flow["outcome_known"].sum() - matched
+    emp_m = flow["employed_matched"].sum() / matched if matched else np.nan
+    emp_u = ((flow["employed"].sum() - flow["employed_matched"].sum()) / unmatched
+             if unmatched else np.nan)
+    ok = flow[(flow["outcome_known"] >= min_cell) & (flow["employed"] >= min_cell)]
+    best = ""
+    if len(ok):
+        name = ok["employed_share"].idxmax()
+        kind = ok.at[name, "kind"]
+        best = T["best"].format(partner=name, share=ok.at[name, "employed_share"],
+                                kind=vocab.PARTNER_KINDS.label(kind, lang)  # type: ignore[arg-type]
+                                if kind in vocab.PARTNER_KINDS else kind)
+    return T["flow"].format(partners=len(flow), referred=int(flow["referred"].sum()),
+                            matched=flow["matched"].sum() / flow["referred"].sum(),
+                            phase=vocab.OUTCOME_PHASES.label(phase, lang)  # type: ignore[arg-type]
+                            if phase in vocab.OUTCOME_PHASES else phase,
+                            employed=flow["employed"].sum() / flow["outcome_known"].sum(),
+                            emp_m=emp_m, emp_u=emp_u, best=best).strip()
+
+
+def _event_text(t: Tables, T: dict[str, str], lang: str, seed: int, what: str) -> str:
+    E = event_graph(t.attendance, t.person, t.event)
+    if E.number_of_edges() == 0:
+        return T["none"].format(what=what)
+    people = [v for v, s in E.nodes(data="bipartite") if s == 0]
+    roles = pd.Series([E.nodes[v]["role"] for v in people]).value_counts()
+    P = projection(E, 0)
+    C = communities(P, seed=seed)
+    prog = pd.Series({v: E.nodes[v].get("programme_id") for v in people})
+    lead = prog.groupby(C.membership.reindex(prog.index)).agg(
+        lambda s: s.value_counts().index[0] if s.notna().any() else None)
+    align = float((prog == C.membership.reindex(prog.index).map(lead)).mean())
+    return T["events"].format(
+        events=int(sum(1 for _, s in E.nodes(data="bipartite") if s == 1)), people=len(people),
+        roles=", ".join(f"{vocab.ROLES.label(r, lang)}: {n}"  # type: ignore[arg-type]
+                        for r, n in roles.items() if r in vocab.ROLES),
+        met=float(degrees(P).median()), giant=summary(P).largest_component / max(len(people), 1),
+        k=len(C), q=C.modularity, align=align)
+
+
+def _growth_text(R: Graph, T: dict[str, str], what: str) -> str:
+    g = growth(R, "year")
+    if not len(g) or g["active_mentors"].max() == 0:
+        return T["none"].format(what=what)
+    a = g["active_mentors"]
+    return T["growth"].format(first=int(a.iloc[0]), y0=a.index[0], peak=int(a.max()),
+                              ypeak=a.idxmax(), last=int(a.iloc[-1]), y1=a.index[-1],
+                              new=int(g["new_mentors"].sum()),
+                              retention=float(g["retained_mentors"].sum()
+                                              / max(int(a.iloc[:-1].sum()), 1)))

@@ -1,0 +1,31 @@
+"""Outcome studies: analysis tables, programme effects, time to job, subgroups.
+
+The functions take and return DataFrames and never open the database, so they work on the
+store's tables and on any public data set alike (``mentorkit.outcomes.public`` validates
+them on the NSW job-training data). Report tables and sentences live in
+``mentorkit.outcomes.report``, figures in ``mentorkit.plots.outcomes``.
+
+Example
+-------
+>>> from mentorkit.synth import generate
+>>> from mentorkit.outcomes import analysis_table, effect
+>>> t = analysis_table(generate(seed=0, scale=0.5))
+>>> e = effect(t, "matched", "employed_followup_12m", "language_rank, education_rank, age",
+...            method="ipw", n_boot=0)
+>>> e.n_treated > 0
+True
+"""
+
+from __future__ import annotations
+
+from mentorkit.outcomes._data import EstimationError, as_columns
+from mentorkit.outcomes.balance import balance_table, overlap_table, smd
+from mentorkit.outcomes.effects import METHODS, Effect, effect
+from mentorkit.outcomes.subgroups import subgroups
+from mentorkit.outcomes.suppress import suppress_small
+from mentorkit.outcomes.survival import Cox, Survival, cox, survival
+from mentorkit.outcomes.table import MEASURES, analysis_table
+
+__all__ = ["METHODS", "MEASURES", "Cox", "Effect", "EstimationError", "Survival",
+           "analysis_table", "as_columns", "balance_table", "cox", "effect", "overlap_table", "smd",
+           "subgroups", "suppress_small", "survival"]

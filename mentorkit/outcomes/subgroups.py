@@ -1,0 +1,110 @@
+"""The effect within subgroups, for a forest plot.
+
+Each level of each ``by`` column gets its own :func:`~mentorkit.outcomes.effect` (covariates
+that are constant inside a subgroup, such as gender within "women", drop out on their own).
+Subgroups with fewer than ``min_count`` treated or comparison people (with the outcome
+recorded, or used after matching) get no estimate: too small to say anything, and too small
+to publish. The heterogeneity test per ``by``
+column is Cochran's Q over its subgroup estimates (independent samples).
+
+Example
+-------
+>>> from mentorkit.synth import generate
+>>> from mentorkit.outcomes import analysis_table
+>>> t = analysis_table(generate(seed=0, scale=0.5))
+>>> s = subgroups(t, ["gender"], "matched", "employed_followup_12m",
+...               ["language_rank", "education_rank", "age", "years_in_country", "male"],
+...               method="ipw", n_boot=0)
+>>> s["level"].tolist()
+['all', 'female', 'male']
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mentorkit.outcomes._data import EstimationError, as_columns
+from mentorkit.outcomes.effects import effect
+from mentorkit.outcomes.suppress import min_cell
+
+__all__ = ["subgroups"]
+
+
+def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome: str,
+              covariates: str | Sequence[str] = (), method: str = "aipw",
+              estimand: str = "ATT", ci: float = 0.95, n_boot: int = 1000, seed: int = 0,
+              min_count: int | None = None, **options: Any) -> pd.DataFrame:
+    """The effect overall and within each level of each ``by`` column.
+
+    Parameters
+    ----------
+    df, treatment, outcome, covariates, method, estimand, ci, n_boot, seed, options :
+        as for :func:`~mentorkit.outcomes.effect`.
+    by : columns to split by (list or comma-separated).
+    min_count : smallest number of treated and of comparison people (with the outcome
+        recorded) to estimate and show a subgroup (default: the disclosure threshold).
+
+    Returns
+    -------
+    DataFrame: by, level, n_treated, n_control, estimate, ci_low, ci_high, se, p_value,
+    p_heterogeneity (same for every level of a ``by``), note. The first row is "all".
+    """
+    k = min_cell() if min_count is None else int(min_count)
+    rows = [_one(df, "all", "all", treatment, outcome, covariates, method, estimand, ci,
+                 n_boot, seed, k, options)]
+    for col in as_columns(by):
+        if col not in df.columns:
+            raise EstimationError(f"no column {col!r} in the table")
+        part = []
+        for level in sorted(df[col].dropna().astype(str).unique()):
+            sub = df[df[col].astype(str) == level]
+            part.append(_one(sub, col, level, treatment, outcome, covariates, method,
+                             estimand, ci, n_boot, seed, k, options))
+        est = np.array([r["estimate"] for r in part], dtype=float)
+        se = np.array([r["se"] for r in part], dtype=float)
+        ok = np.isfinite(est) & np.isfinite(se) & (se > 0)
+        p_het = float("nan")
+        if ok.sum() >= 2:
+            w = 1 / se[ok] ** 2
+            pooled = np.sum(w * est[ok]) / w.sum()
+            q = float(np.sum(w * (est[ok] - pooled) ** 2))
+            p_het = float(stats.chi2.sf(q, ok.sum() - 1))
+        for r in part:
+            r["p_heterogeneity"] = p_het
+        rows.extend(part)
+    out = pd.DataFrame(rows)
+    return out[["by", "level", "n_treated", "n_control", "estimate", "ci_low", "ci_high",
+                "se", "p_value", "p_heterogeneity", "note"]]
+
+
+def _one(sub: pd.DataFrame, by: str, level: str, treatment: str, outcome: str,
+         covariates: Any, method: str, estimand: str, ci: float, n_boot: int, seed: int,
+         k: int, options: dict[str, Any]) -> dict[str, Any]:
+    have = sub[outcome].notna() & sub[treatment].notna()
+    t = sub.loc[have, treatment].astype(float)
+    n1, n0 = int((t == 1).sum()), int((t == 0).sum())
+    row: dict[str, Any] = {"by": by, "level": level, "n_treated": n1, "n_control": n0,
+                           "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                           "se": np.nan, "p_value": np.nan, "p_heterogeneity": np.nan,
+                           "note": ""}
+    if min(n1, n0) < k:
+        row["note"] = f"fewer than {k} treated or comparison people: not estimated"
+        return row
+    try:
+        e = effect(sub, treatment, outcome, covariates, method=method, estimand=estimand,
+                   ci=ci, n_boot=n_boot, seed=seed, **options)
+    except EstimationError as err:
+        row["note"] = f"not estimated: {err}"
+        return row
+    if min(e.n_treated, e.n_control) < k:        # e.g. few people left after matching
+        row.update(n_treated=e.n_treated, n_control=e.n_control,
+                   note=f"fewer than {k} treated or comparison people used: not shown")
+        return row
+    row.update(estimate=e.estimate, ci_low=e.ci_low, ci_high=e.ci_high, se=e.se,
+               p_value=e.p_value, n_treated=e.n_treated, n_control=e.n_control,
+               note="; ".join(n for n in e.notes if "constant" not in n))
+    return row

@@ -1,0 +1,254 @@
+"""The analysis table: one row per mentee with intake covariates, treatment and outcomes.
+
+No names, contact details or free text travel into it: people are identified by their
+database id only.
+
+Columns
+-------
+person_id, programme_id, programme, registered_on, registration_year
+    who and where (ids only).
+gender, male, age, age_group, years_in_country, language_level, language_rank,
+language_group, education, education_rank, education_group, employment_status_intake,
+employed_at_registration
+    intake covariates (age and years in the country in the year of registration; ranks
+    follow the ordered vocabularies; the ``_group`` columns are coarse bands for subgroups).
+matched, completed, ended_early, days_to_match
+    treatment: a match that started (``started_on`` set), one that was completed, one that
+    ended early; days from registration to the first start.
+<measure>_<phase>
+    outcomes for every phase in ``vocab.OUTCOME_PHASES`` (intake, end, followup_6m,
+    followup_12m): ``employed`` (status in ``vocab.EMPLOYED``), ``job_or_education``,
+    ``hours``, ``network_size``, ``confidence``, ``language_rank``; NaN when not recorded.
+days_to_job, job
+    time from registration to the first job start (``job`` = 1), or to the last recorded
+    outcome (``job`` = 0, censored); NaN when nothing after intake was recorded.
+
+Example
+-------
+>>> from mentorkit.synth import generate
+>>> t = analysis_table(generate(seed=0, scale=0.2))
+>>> {"matched", "employed_followup_12m", "days_to_job", "job"} <= set(t.columns)
+True
+>>> t["person_id"].is_unique
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mentorkit import vocab
+from mentorkit.errors import NotFoundError, ValidationError
+
+__all__ = ["analysis_table", "MEASURES"]
+
+MEASURES = ("employed", "job_or_education", "hours", "network_size", "confidence",
+            "language_rank")
+"""Outcome measures per phase; columns are named ``<measure>_<phase>``."""
+
+_PERSON_COLUMNS = ["id", "programme_id", "role", "gender", "birth_year", "arrival_year",
+                   "language_level", "education", "employment_status", "registered_on",
+                   "erased_at"]
+
+
+def _tables(source: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    if hasattr(source, "table") and callable(source.table):
+        person = source.table("person", role="mentee")
+        return (person, source.table("match"), source.table("outcome"),
+                source.table("programme"))
+    try:
+        person = source.person[source.person["role"] == "mentee"]
+        return person, source.match, source.outcome, source.programme
+    except AttributeError:
+        raise ValidationError("analysis_table needs a Store or a Dataset "
+                              f"(got {type(source).__name__})") from None
+
+
+def _period(period: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """(start, end) of a period given as "2019", "2019:2020", "2019-03-01:2020-02-28" or a pair."""
+    if period is None or (isinstance(period, str) and not period.strip()):
+        return None
+    if isinstance(period, str):
+        text = period.strip()
+        for sep in (":", "/", ".."):
+            if sep in text:
+                a, b = (p.strip() for p in text.split(sep, 1))
+                break
+        else:
+            a = b = text
+        parts = (a, b)
+    else:
+        parts = tuple(period)
+        if len(parts) != 2:
+            raise ValidationError("period must be a (start, end) pair")
+
+    def bound(value: Any, end: bool) -> pd.Timestamp:
+        if isinstance(value, (int, np.integer)) or (isinstance(value, str) and value.isdigit()
+                                                    and len(value) == 4):
+            year = int(value)
+            return pd.Timestamp(year=year, month=12, day=31) if end else pd.Timestamp(year, 1, 1)
+        try:
+            return pd.Timestamp(value)
+        except (ValueError, TypeError):
+            raise ValidationError(f"period bound {value!r} is not a year or a date "
+                                  "(use e.g. 2019, 2019-03-01 or 2019:2021)") from None
+
+    start, end = bound(parts[0], False), bound(parts[1], True)
+    if end < start:
+        raise ValidationError("period ends before it starts")
+    return start, end
+
+
+def _programme_id(programmes: pd.DataFrame, programme: Any) -> int | None:
+    if programme is None or (isinstance(programme, str) and not programme.strip()):
+        return None
+    if isinstance(programme, (int, np.integer)) or (isinstance(programme, str)
+                                                    and programme.strip().isdigit()):
+        pid = int(programme)
+        if pid not in set(programmes["id"].astype(int)):
+            raise NotFoundError(f"no programme with id {pid}")
+        return pid
+    names = programmes["name"].astype(str).str.casefold()
+    hit = programmes.loc[names == str(programme).strip().casefold(), "id"]
+    if hit.empty:
+        known = ", ".join(programmes["name"].astype(str))
+        raise NotFoundError(f"no programme called {programme!r}; known: {known}")
+    return int(hit.iloc[0])
+
+
+def _bands(values: pd.Series, edges: list[float], labels: list[str]) -> pd.Series:
+    out = pd.cut(values.astype("float64"), bins=edges, labels=labels, right=False)
+    return out.astype("str").where(values.notna())
+
+
+def _rank(codes: pd.Series, vocabulary: vocab.Vocabulary) -> pd.Series:
+    return codes.map(lambda c: vocabulary.rank(c) if isinstance(c, str) and c in vocabulary
+                     else np.nan).astype("float64")
+
+
+def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
+                   period: Any = None) -> pd.DataFrame:
+    """One row per mentee: intake covariates, treatment flags, outcomes per phase, time to job.
+
+    Parameters
+    ----------
+    store_or_dataset : a :class:`mentorkit.store.Store` (read with ``store.table``) or a
+        :class:`mentorkit.dataset.Dataset`.
+    programme : programme id or name (case-insensitive); None or "" for all.
+    period : mentees registered in this period: a year ("2019"), a range ("2019:2021",
+        "2019-03-01:2020-02-28") or a (start, end) pair; None or "" for all.
+
+    Example
+    -------
+    >>> from mentorkit.synth import generate
+    >>> ds = generate(seed=1, scale=0.2)
+    >>> len(analysis_table(ds, programme="Groningen", period="2024")) > 0
+    True
+    """
+    person, match, outcome, programmes = _tables(store_or_dataset)
+    person = person.loc[person["erased_at"].isna() if "erased_at" in person else
+                        slice(None), [c for c in _PERSON_COLUMNS if c in person.columns]]
+    pid = _programme_id(programmes, programme)
+    if pid is not None:
+        person = person[person["programme_id"] == pid]
+    span = _period(period)
+    if span is not None:
+        reg = person["registered_on"]
+        person = person[(reg >= span[0]) & (reg < span[1] + pd.Timedelta(days=1))]
+    out = _intake(person, programmes)
+    out = out.merge(_treatment(match, out), on="person_id", how="left")
+    for c in ("matched", "completed", "ended_early"):
+        out[c] = out[c].fillna(False).astype(bool)
+    wide, job = _outcomes(outcome, out)
+    out = out.merge(wide, on="person_id", how="left").merge(job, on="person_id", how="left")
+    return out.sort_values("person_id").reset_index(drop=True)
+
+
+def _intake(person: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+    reg = person["registered_on"]
+    year = reg.dt.year.astype("Int64")
+    age = (year - person["birth_year"].astype("Int64")).astype("float64")
+    years_here = (year - person["arrival_year"].astype("Int64")).astype("float64")
+    names = dict(zip(programmes["id"].astype(int), programmes["name"].astype(str)))
+    lang_rank = _rank(person["language_level"], vocab.LANGUAGE_LEVELS)
+    edu_rank = _rank(person["education"], vocab.EDUCATION_LEVELS)
+    return pd.DataFrame({
+        "person_id": person["id"].astype("int64").to_numpy(),
+        "programme_id": person["programme_id"].astype("int64").to_numpy(),
+        "programme": person["programme_id"].astype(int).map(names).astype("str").to_numpy(),
+        "registered_on": reg.to_numpy(),
+        "registration_year": year.astype("float64").to_numpy(),
+        "gender": person["gender"].astype("str").to_numpy(),
+        "male": (person["gender"] == "male").astype(int).to_numpy(),
+        "age": age.to_numpy(),
+        "age_group": _bands(age, [0, 30, 40, 50, 200],
+                            ["under 30", "30-39", "40-49", "50+"]).to_numpy(),
+        "years_in_country": years_here.to_numpy(),
+        "language_level": person["language_level"].astype("str").to_numpy(),
+        "language_rank": lang_rank.to_numpy(),
+        "language_group": _bands(lang_rank, [0, 2, 4, 10],
+                                 ["none-A1", "A2-B1", "B2+"]).to_numpy(),
+        "education": person["education"].astype("str").to_numpy(),
+        "education_rank": edu_rank.to_numpy(),
+        "education_group": _bands(edu_rank, [0, 3, 5, 10],
+                                  ["basic", "secondary", "tertiary"]).to_numpy(),
+        "employment_status_intake": person["employment_status"].astype("str").to_numpy(),
+        "employed_at_registration": person["employment_status"].isin(vocab.EMPLOYED)
+        .astype(int).to_numpy(),
+    })
+
+
+def _treatment(match: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    m = match[match["mentee_id"].isin(people["person_id"])]
+    started = m[m["started_on"].notna()]
+    g = started.groupby("mentee_id")
+    res = pd.DataFrame({
+        "first_start": g["started_on"].min(),
+        "completed": g["status"].apply(lambda s: bool((s == "completed").any())),
+        "ended_early": g["status"].apply(lambda s: bool((s == "ended_early").any())),
+    })
+    res["matched"] = True
+    res.index = res.index.astype("int64")
+    res.index.name = "person_id"
+    res = res.reset_index()
+    reg = people.set_index("person_id")["registered_on"]
+    res["days_to_match"] = ((res["first_start"] - res["person_id"].map(reg)).dt.days
+                            .astype("float64"))
+    return res.drop(columns="first_start")
+
+
+def _outcomes(outcome: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    o = outcome[outcome["person_id"].isin(people["person_id"])].copy()
+    o["person_id"] = o["person_id"].astype("int64")
+    status = o["employment_status"]
+    o["employed"] = np.where(status.isna(), np.nan, status.isin(vocab.EMPLOYED).astype(float))
+    o["job_or_education"] = np.where(status.isna(), np.nan,
+                                     status.isin(vocab.JOB_OR_EDUCATION).astype(float))
+    o["hours"] = o["hours_per_week"].astype("float64")
+    o["network_size"] = o["network_size"].astype("float64")
+    o["confidence"] = o["confidence"].astype("float64")
+    o["language_rank"] = _rank(o["language_level"], vocab.LANGUAGE_LEVELS)
+    o = o.sort_values(["person_id", "recorded_on"], kind="stable")
+    last = o.drop_duplicates(["person_id", "phase"], keep="last")
+    wide = last.pivot(index="person_id", columns="phase", values=list(MEASURES))
+    columns = [f"{m}_{p}" for m in MEASURES for p in vocab.OUTCOME_PHASES.codes]
+    wide.columns = [f"{m}_{p}" for m, p in wide.columns]
+    wide = wide.reindex(columns=columns).astype("float64").reset_index()
+
+    reg = people.set_index("person_id")["registered_on"]
+    after = o[o["phase"] != "intake"]
+    first_job = (o.loc[o["job_start_date"].notna()].groupby("person_id")["job_start_date"].min())
+    last_seen = after.groupby("person_id")["recorded_on"].max()
+    ids = people["person_id"]
+    job_day = ids.map(first_job)
+    seen_day = ids.map(last_seen)
+    r = ids.map(reg)
+    event = job_day.notna()
+    days = np.where(event, (job_day - r).dt.days, (seen_day - r).dt.days).astype("float64")
+    days = np.where(event | seen_day.notna(), days, np.nan)
+    job = pd.DataFrame({"person_id": ids.to_numpy(), "days_to_job": days,
+                        "job": np.where(np.isnan(days), np.nan, event.astype(float))})
+    return wide, job

@@ -1,0 +1,235 @@
+"""Programme progress: grant targets, the participant funnel, matches over time, referrers.
+
+What counts for each target metric (inside the grant's period, cut to the period asked for):
+
+- ``matches``: matches that started (active, completed or ended early), by the mentee's group;
+- ``participants``: mentees registered;
+- ``completed``: matches completed (status completed, ended in the period);
+- ``job_or_education_at_end``: mentees whose outcome at the end of the mentorship was a job
+  or education;
+- ``mentors_trained``: mentors who attended a mentor training.
+
+A target's group (``group_field``/``group_value``, e.g. gender = female) is a column of the
+person counted. Counts shown outside the programme's own staff go through :func:`suppress`.
+
+Example
+-------
+>>> from mentorkit.synth import generate
+>>> ds = generate(seed=0, scale=0.3)
+>>> t = target_progress(ds.target, ds.grant, ds.person, ds.match, ds.outcome, ds.event,
+...                     ds.attendance)
+>>> {"metric", "target", "actual"} <= set(t.columns)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+import pandas as pd
+
+from mentorkit import vocab
+
+__all__ = ["target_progress", "funnel", "matches_over_time", "readable_freq", "referrals",
+           "suppress",
+           "STARTED", "FUNNEL_STAGES"]
+
+STARTED = frozenset({"active", "completed", "ended_early"})
+FUNNEL_STAGES = ("registered", "matched", "completed", "employed")
+
+
+def suppress(counts: Iterable[Any], k: int = 5) -> list[str]:
+    """Counts as text with those from 1 to k-1 shown as ``<k`` (zero stays: nobody to identify).
+
+    This is primary suppression for dashboard display; published tables use the privacy
+    module's suppression, which adds secondary suppression.
+
+    Example
+    -------
+    >>> suppress([0, 3, 12], k=5)
+    ['0', '<5', '12']
+    """
+    out = []
+    for c in counts:
+        if c is None or pd.isna(c):
+            out.append("–")
+        elif 0 < int(c) < k:
+            out.append(f"<{k}")
+        else:
+            out.append(f"{int(c)}")
+    return out
+
+
+def _ts(value: Any) -> pd.Timestamp | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value)
+
+
+def _within(dates: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.Series:
+    d = pd.to_datetime(dates)
+    ok = d.notna()
+    if start is not None:
+        ok &= d >= start
+    if end is not None:
+        ok &= d <= end
+    return ok
+
+
+def _group(people: pd.DataFrame, ids: pd.Series, field: Any, value: Any) -> pd.Series:
+    """True for ids whose person has ``field == value`` (all True without a group)."""
+    if field is None or pd.isna(field) or value is None or pd.isna(value) or field not in people:
+        return pd.Series(True, index=ids.index)
+    chosen = set(people.loc[people[field] == value, "id"])
+    return ids.isin(chosen)
+
+
+def target_progress(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.DataFrame,
+                    matches: pd.DataFrame, outcomes: pd.DataFrame, events: pd.DataFrame,
+                    attendance: pd.DataFrame, start: dt.date | None = None,
+                    end: dt.date | None = None) -> pd.DataFrame:
+    """Actual against target for every target of ``grants`` overlapping ``start``–``end``.
+
+    Returns grant_id, funder, title, period_start, period_end (the counting window), metric,
+    group_field, group_value, target, actual, share (actual / target).
+    """
+    s, e = _ts(start), _ts(end)
+    rows = []
+    g = grants.set_index("id")
+    mentors_trained = attendance.merge(
+        events[events["kind"] == "mentor_training"][["id", "date"]],
+        left_on="event_id", right_on="id", suffixes=("", "_event"))
+    mentees = people[people["role"] == "mentee"]
+    mentors = set(people.loc[people["role"] == "mentor", "id"])
+    started = matches[matches["status"].isin(STARTED)]
+    completed = matches[matches["status"] == "completed"]
+    at_end = outcomes[(outcomes["phase"] == "end")
+                      & outcomes["employment_status"].isin(vocab.JOB_OR_EDUCATION)]
+    for t in targets.itertuples(index=False):
+        if t.grant_id not in g.index:
+            continue
+        grant = g.loc[t.grant_id]
+        w0, w1 = _ts(grant["period_start"]), _ts(grant["period_end"])
+        if s is not None:
+            w0 = s if w0 is None else max(w0, s)
+        if e is not None:
+            w1 = e if w1 is None else min(w1, e)
+        if w0 is not None and w1 is not None and w0 > w1:
+            continue
+        if t.metric == "matches":
+            m = started[_within(started["started_on"], w0, w1)]
+            actual = int(_group(people, m["mentee_id"], t.group_field, t.group_value).sum())
+        elif t.metric == "participants":
+            p = mentees[_within(mentees["registered_on"], w0, w1)]
+            actual = int(_group(people, p["id"], t.group_field, t.group_value).sum())
+        elif t.metric == "completed":
+            m = completed[_within(completed["ended_on"], w0, w1)]
+            actual = int(_group(people, m["mentee_id"], t.group_field, t.group_value).sum())
+        elif t.metric == "job_or_education_at_end":
+            o = at_end[_within(at_end["recorded_on"], w0, w1)].drop_duplicates("person_id")
+            actual = int(_group(people, o["person_id"], t.group_field, t.group_value).sum())
+        elif t.metric == "mentors_trained":
+            a = mentors_trained[_within(mentors_trained["date"], w0, w1)
+                                & mentors_trained["person_id"].isin(mentors)]
+            a = a.drop_duplicates("person_id")
+            actual = int(_group(people, a["person_id"], t.group_field, t.group_value).sum())
+        else:
+            continue
+        target = int(t.value)
+        rows.append({"grant_id": int(t.grant_id), "funder": grant["funder"],
+                     "title": grant["title"], "period_start": w0, "period_end": w1,
+                     "metric": t.metric, "group_field": t.group_field,
+                     "group_value": t.group_value, "target": target, "actual": actual,
+                     "share": actual / target if target else float("nan")})
+    columns = ["grant_id", "funder", "title", "period_start", "period_end", "metric",
+               "group_field", "group_value", "target", "actual", "share"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def funnel(people: pd.DataFrame, matches: pd.DataFrame, outcomes: pd.DataFrame,
+           start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Mentees registered in the period, and of them: matched, completed, employed later.
+
+    Each stage is a subset of the one before: ``employed`` counts mentees who completed a
+    mentorship and had a job (vocab.EMPLOYED) at its end or 6 or 12 months after.
+
+    Example
+    -------
+    >>> from mentorkit.synth import generate
+    >>> ds = generate(seed=0, scale=0.3)
+    >>> f = funnel(ds.person, ds.match, ds.outcome)
+    >>> f["stage"].tolist() == list(FUNNEL_STAGES) and f["count"].is_monotonic_decreasing
+    True
+    """
+    mentees = people[(people["role"] == "mentee")
+                     & _within(people["registered_on"], _ts(start), _ts(end))]
+    ids = set(mentees["id"])
+    matched = set(matches.loc[matches["status"].isin(STARTED), "mentee_id"]) & ids
+    completed = set(matches.loc[matches["status"] == "completed", "mentee_id"]) & matched
+    later = outcomes[outcomes["phase"].isin(["end", "followup_6m", "followup_12m"])
+                     & outcomes["employment_status"].isin(vocab.EMPLOYED)]
+    employed = set(later["person_id"]) & completed
+    counts = [len(ids), len(matched), len(completed), len(employed)]
+    return pd.DataFrame({"stage": list(FUNNEL_STAGES), "count": counts})
+
+
+_PERIOD = {"MS": "M", "QS": "Q", "YS": "Y"}
+
+
+def matches_over_time(matches: pd.DataFrame, start: dt.date | None = None,
+                      end: dt.date | None = None, freq: str | None = None) -> pd.DataFrame:
+    """Matches started per month (``MS``), quarter (``QS``) or year (``YS``).
+
+    Without ``freq``: months, or quarters when the period is longer than three years.
+    Returns period (first day) and count, with empty periods as 0.
+    """
+    m = matches[matches["status"].isin(STARTED)]
+    days = pd.to_datetime(m["started_on"])
+    days = days[_within(days, _ts(start), _ts(end))]
+    if days.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[us]"),
+                             "count": pd.Series(dtype="int64")})
+    lo = _ts(start) or days.min()
+    hi = _ts(end) or days.max()
+    if freq is None:
+        freq = "QS" if (hi - lo).days > 3 * 366 else "MS"
+    unit = _PERIOD[freq]
+    periods = days.dt.to_period(unit).dt.start_time
+    counts = periods.value_counts()
+    index = pd.date_range(pd.Timestamp(lo).to_period(unit).start_time, hi, freq=freq)
+    counts = counts.reindex(index, fill_value=0)
+    return pd.DataFrame({"period": index.astype("datetime64[us]"),
+                         "count": counts.to_numpy().astype(int)})
+
+
+def readable_freq(matches: pd.DataFrame, start: dt.date | None = None,
+                  end: dt.date | None = None, min_cell: int = 5) -> str:
+    """The finest of month, quarter, year at which at most a quarter of the periods with
+    matches would have to be hidden as small counts.
+
+    Example
+    -------
+    >>> m = pd.DataFrame({"status": ["active"] * 12,
+    ...                   "started_on": pd.date_range("2020-01-01", periods=12, freq="MS")})
+    >>> readable_freq(m, min_cell=3)
+    'QS'
+    """
+    for freq in ("MS", "QS"):
+        counts = matches_over_time(matches, start, end, freq)["count"]
+        used = counts[counts > 0]
+        if len(used) and (used < min_cell).mean() <= 0.25:
+            return freq
+    return "YS"
+
+
+def referrals(people: pd.DataFrame, partners: pd.DataFrame, start: dt.date | None = None,
+              end: dt.date | None = None) -> pd.DataFrame:
+    """Mentees registered in the period per referring partner, most first (partner_id, name, count)."""
+    mentees = people[(people["role"] == "mentee")
+                     & _within(people["registered_on"], _ts(start), _ts(end))]
+    counts = mentees["referred_by"].dropna().astype(int).value_counts()
+    names = partners.set_index("id")["name"]
+    out = pd.DataFrame({"partner_id": counts.index.astype(int),
+                        "name": [names.get(i, str(i)) for i in counts.index],
+                        "count": counts.to_numpy().astype(int)})
+    return out.sort_values(["count", "name"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)

@@ -1,0 +1,109 @@
+"""Home: the apps, the programme at a glance, and the coordinator's name, language and programme.
+
+The language and programme chosen here (or in any app) are remembered and carried in the
+links to the other apps, so every app opens on the same view.
+
+Example
+-------
+>>> from mentorkit.ui.context import Context
+>>> root = HomeApp(Context.open(":memory:")).root
+>>> "mk-ready" in root._dom_classes
+True
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from mentorkit.caseload import caseload_table, plan_for, unconfirmed_proposals, waiting_mentees
+from mentorkit.screening import check_table
+from mentorkit.ui.common import APPS, Field, esc
+from mentorkit.ui.shell import App, guarded, launch
+
+__all__ = ["HomeApp", "app"]
+
+
+class HomeApp(App):
+    """The landing page."""
+
+    name = "home"
+
+    def load(self) -> None:
+        pid = self.ctx.programme_id or -1
+        store = self.ctx.store
+        self.people = store.table("person", programme_id=pid)
+        self.matches = store.table("match", programme_id=pid)
+        active = self.matches.loc[self.matches["status"] == "active", "id"].tolist()
+        self.followups = store.table("followup", match_id=active)
+
+    def stats(self) -> dict[str, int]:
+        """The counts shown at a glance."""
+        plan = plan_for(self.ctx.programme_name)
+        today = self.ctx.today
+        load = caseload_table(self.matches, self.followups, today, plan)
+        waiting = waiting_mentees(self.people, self.matches, today, plan)
+        proposals = unconfirmed_proposals(self.matches, today, plan)
+        busy = set(self.matches.loc[self.matches["status"].isin(["active", "proposed"]),
+                                    "mentor_id"])
+        mentors = self.people[self.people["id"].isin(busy)]
+        checks = check_table(mentors, self.ctx.programme.get("background_check"), today)
+        return {
+            "active": len(load),
+            "overdue": int((load["state"] == "overdue").sum()),
+            "waiting": len(waiting),
+            "long_wait": int(waiting["long_wait"].sum()),
+            "proposals": len(proposals),
+            "checks_expired": int(checks["status"].isin(["expired", "missing"]).sum()),
+        }
+
+    def build(self) -> list[w.Widget]:
+        t = self.t
+        cards = []
+        for app in APPS[1:]:
+            cards.append(f'<div class="mk-card"><a href="{esc(self.ctx.link(app))}" '
+                         f'target="_self" class="mk-open-{app}">{esc(t("app." + app))}</a>'
+                         f'<div class="mk-muted">{esc(t("home.about." + app))}</div></div>')
+        glance = w.HTML()
+        glance.add_class("mk-glance")
+        if self.ctx.programme_id is None:
+            glance.value = f"<p>{esc(t('home.no_programme'))}</p>"
+        else:
+            s = self.stats()
+            items = [("active", "caseload"), ("overdue", "caseload"), ("waiting", "match_finder"),
+                     ("long_wait", "caseload"), ("proposals", "caseload"),
+                     ("checks_expired", "intake")]
+            glance.value = "".join(
+                f'<a class="mk-stat" href="{esc(self.ctx.link(app))}" target="_self" '
+                f'style="text-decoration:none;color:inherit"><b>{s[key]}</b>'
+                f'{esc(t("home.stat." + key))}</a>' for key, app in items)
+        self.name_field = Field("coordinator", w.Text(value=self.ctx.actor,
+                                                      layout=w.Layout(width="260px")),
+                                t("home.coordinator"), t("home.coordinator_hint"))
+        save = w.Button(description=t("home.save_name"), button_style="primary")
+        save.add_class("mk-save-name")
+        save.on_click(lambda _b: self._save_name())
+        return [
+            w.HTML(f"<p>{esc(t('home.intro'))}</p>"),
+            w.HTML(f"<h3>{esc(t('home.glance', programme=self.ctx.programme_name))}</h3>"),
+            glance,
+            w.HTML(f"<h3>{esc(t('home.apps'))}</h3><div class='mk-cards'>{''.join(cards)}</div>"),
+            w.HTML(f"<h3>{esc(t('home.you'))}</h3>"),
+            w.HBox([self.name_field.box, save], layout=w.Layout(align_items="center")),
+        ]
+
+    @guarded("save name")
+    def _save_name(self) -> None:
+        name = self.name_field.widget.value.strip()
+        if not name:
+            self.name_field.set_error(self.t("error.required"))
+            return
+        self.name_field.set_error(None)
+        self.ctx.set_coordinator(name)
+        self.shell.refresh()
+        self.message.show("ok", self.t("home.name_saved", actor=name))
+
+
+def app(db: str | None = "", programme: str = "", lang: str = "") -> w.Widget:
+    """The home app as a widget (what the dashboard notebook shows)."""
+    return launch(HomeApp, db=db, programme=programme, lang=lang)
+

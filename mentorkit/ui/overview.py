@@ -1,0 +1,194 @@
+"""Programme overview: progress against each grant target, the funnel, matches over time, referrers.
+
+For a programme and a period (the whole programme, a grant's period, a year, or typed dates).
+Counts from 1 to the disclosure threshold minus one (``MENTORKIT_MIN_CELL``, default 5) are
+shown as ``<5``, in tables and charts alike, as in reports; a share that would reveal a hidden
+count is hidden too.
+
+Example
+-------
+>>> from mentorkit.ui.context import Context
+>>> a = OverviewApp(Context.open(":memory:"))
+>>> a.progress().empty
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from mentorkit import vocab
+from mentorkit.config import Settings
+from mentorkit.plots.overview import (funnel_chart, matches_chart, png, referrals_chart,
+                                      target_chart)
+from mentorkit.progress import (funnel, matches_over_time, readable_freq, referrals, suppress,
+                                target_progress)
+from mentorkit.ui.common import Field, esc, fmt_date, html_table, section
+from mentorkit.ui.forms import FieldError, Input
+from mentorkit.ui.shell import App, guarded, launch
+
+__all__ = ["OverviewApp", "app"]
+
+
+class OverviewApp(App):
+    """Grant targets and programme figures for a period."""
+
+    name = "overview"
+
+    def load(self) -> None:
+        store, pid = self.ctx.store, self.ctx.programme_id or -1
+        self.min_cell = Settings.from_env().min_cell
+        self.grants = store.table("grant", programme_id=pid)
+        self.targets = store.table("target", grant_id=self.grants["id"].tolist())
+        self.people = store.table("person", programme_id=pid)
+        self.matches = store.table("match", programme_id=pid)
+        self.outcomes = store.table("outcome", person_id=self.people["id"].tolist())
+        self.events = store.table("event", programme_id=pid)
+        self.attendance = store.table("attendance", event_id=self.events["id"].tolist())
+        self.partners = store.table("partner", programme_id=pid)
+        prog = self.ctx.programme
+        self.start: dt.date | None = _date(prog.get("start_date"))
+        end = _date(prog.get("end_date"))
+        self.end: dt.date | None = min(end, self.ctx.today) if end else self.ctx.today
+        self.period_key = "all"
+
+    # ---------------------------------------------------------------- figures
+    def progress(self) -> pd.DataFrame:
+        """Target progress for the chosen period."""
+        return target_progress(self.targets, self.grants, self.people, self.matches,
+                               self.outcomes, self.events, self.attendance, self.start, self.end)
+
+    def _periods(self) -> list[tuple[str, str]]:
+        t = self.t
+        options = [(t("overview.whole"), "all")]
+        for g in self.grants.itertuples(index=False):
+            options.append((f"{g.funder}: {g.title} ({fmt_date(g.period_start)} – "
+                            f"{fmt_date(g.period_end)})", f"grant:{g.id}"))
+        year = self.ctx.today.year
+        options += [(t("overview.year", year=year), f"year:{year}"),
+                    (t("overview.year", year=year - 1), f"year:{year - 1}"),
+                    (t("overview.custom"), "custom")]
+        return options
+
+    def build(self) -> list[w.Widget]:
+        t = self.t
+        self.period = w.Dropdown(options=self._periods(), value=self.period_key,
+                                 layout=w.Layout(width="520px"))
+        self.period.add_class("mk-period")
+        self.period.observe(self._period_chosen, "value")
+        self.from_in, self.to_in = Input("date", self.ctx.lang), Input("date", self.ctx.lang)
+        self.from_in.set(self.start)
+        self.to_in.set(self.end)
+        self.from_f = Field("from", self.from_in.widget, t("overview.from"))
+        self.to_f = Field("to", self.to_in.widget, t("overview.to"))
+        show = w.Button(description=t("overview.show"), button_style="primary")
+        show.add_class("mk-show")
+        show.on_click(lambda _b: self.apply_dates())
+        chooser = w.HBox([self.period, self.from_f.box, self.to_f.box, show],
+                         layout=w.Layout(align_items="flex-end", flex_flow="row wrap"))
+        note = w.HTML(f"<p class='mk-muted'>{esc(t('overview.suppressed', k=self.min_cell))}</p>")
+        return [chooser, note, *self._figures()]
+
+    def _figures(self) -> list[w.Widget]:
+        t, lang, k = self.t, self.ctx.lang, self.min_cell
+        prog = self.progress()
+        labels, rows = [], []
+        for r in prog.itertuples(index=False):
+            group = ""
+            if isinstance(r.group_value, str) and r.group_value and r.group_field == "gender":
+                group = vocab.GENDERS.label(r.group_value, lang)  # type: ignore[arg-type]
+            elif isinstance(r.group_value, str) and r.group_value:
+                group = r.group_value
+            metric = vocab.TARGET_METRICS.label(r.metric, lang)  # type: ignore[arg-type]
+            name = f"{metric}: {group}" if group else metric
+            labels.append(name)
+            actual = suppress([r.actual], k)[0]
+            hidden = actual.startswith("<")
+            share = "–" if hidden else f"{r.share:.0%}"
+            width = 0 if hidden else min(100, round(100 * r.share))
+            bar = f'<span class="mk-bar"><span style="width:{width}%"></span></span>'
+            rows.append([esc(f"{r.funder}: {r.title}"), esc(name),
+                         f"{fmt_date(r.period_start)} – {fmt_date(r.period_end)}",
+                         str(int(r.target)), esc(actual), f"{bar} {esc(share)}"])
+        table = w.HTML(html_table([t("overview.col." + c) for c in
+                                   ("grant", "target", "period", "promised", "actual", "share")],
+                                  rows, numeric=[3, 4]) if rows else
+                       f"<p>{esc(t('overview.no_targets'))}</p>")
+        table.add_class("mk-targets")
+        chart = [_image(target_chart(prog, labels, t("overview.targets"),
+                                     t("overview.col.promised"), k))] if len(prog) else []
+        out: list[w.Widget] = [section(t("overview.targets"), table, *chart)]
+        fun = funnel(self.people, self.matches, self.outcomes, self.start, self.end)
+        stages = {s: t("overview.stage." + s) for s in fun["stage"]}
+        freq = readable_freq(self.matches, self.start, self.end, k)
+        over = matches_over_time(self.matches, self.start, self.end, freq)
+        refs = referrals(self.people, self.partners, self.start, self.end)
+        out.append(section(t("overview.figures"), w.HBox([
+            _image(funnel_chart(fun, stages, t("overview.funnel"), k)),
+            _image(referrals_chart(refs, t("overview.referrals"), k))],
+            layout=w.Layout(flex_flow="row wrap")),
+            _image(matches_chart(over, t("overview.per." + freq), freq, k,
+                                 t("overview.hidden", k=k)))))
+        return out
+
+    # ---------------------------------------------------------------- period
+    def _period_chosen(self, change: dict[str, Any]) -> None:
+        key = change["new"]
+        if key == "custom":
+            return
+        prog = self.ctx.programme
+        if key == "all":
+            start, end = _date(prog.get("start_date")), _date(prog.get("end_date"))
+        elif key.startswith("grant:"):
+            g = self.grants[self.grants["id"] == int(key.split(":")[1])].iloc[0]
+            start, end = _date(g["period_start"]), _date(g["period_end"])
+        else:
+            year = int(key.split(":")[1])
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        self.from_in.set(start)
+        self.to_in.set(min(end, self.ctx.today) if end else self.ctx.today)
+        self.period_key = key
+        self.apply_dates(keep_key=True)
+
+    @guarded("change period")
+    def apply_dates(self, keep_key: bool = False) -> None:
+        """Show the figures for the dates typed in."""
+        errors = {}
+        values = {}
+        for name, inp, f in (("from", self.from_in, self.from_f), ("to", self.to_in, self.to_f)):
+            try:
+                values[name] = inp.get()
+            except FieldError as err:
+                errors[name] = self.t(err.key)
+            f.set_error(errors.get(name))
+        if errors:
+            return
+        if values["from"] and values["to"] and values["from"] > values["to"]:
+            self.to_f.set_error(self.t("rule.before_start"))
+            return
+        self.start, self.end = values["from"], values["to"]
+        if not keep_key:
+            self.period_key = "custom"
+        self.render()
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _image(fig: Any) -> w.Image:
+    data = png(fig)
+    width = int.from_bytes(data[16:20], "big")  # from the PNG header: show at natural size
+    img = w.Image(value=data, format="png",
+                  layout=w.Layout(width=f"{width}px", max_width="100%", height="auto"))
+    img.add_class("mk-chart")
+    return img
+
+
+def app(db: str | None = "", programme: str = "", lang: str = "") -> w.Widget:
+    """The programme overview as a widget (what the dashboard notebook shows)."""
+    return launch(OverviewApp, db=db, programme=programme, lang=lang)

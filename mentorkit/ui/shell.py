@@ -1,0 +1,185 @@
+"""The frame of every app: header, message line, a body rebuilt on a change, safe callbacks.
+
+Every app is an :class:`App`: a header (:class:`Shell`) with the programme and the language
+and links to the other apps, a message line, and a body the app rebuilds when the language or
+programme changes. Callbacks run through :func:`guarded`, so a coordinator never sees a Python
+traceback: an unexpected error shows a short message with a reference, and the details (type
+and code location, never values) go to the server log under that reference.
+
+Example
+-------
+>>> from mentorkit.ui.context import Context
+>>> app = App(Context.open(":memory:"))
+>>> sorted(c for c in app.root._dom_classes)
+['mk-app', 'mk-app-app', 'mk-ready']
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, TypeVar
+
+import ipywidgets as w
+
+from mentorkit.errors import ConflictError, MentorkitError
+from mentorkit.ui.common import (APPS, LANG_NAMES, STYLE, Message, close_tree, esc,
+                                 report_error, tree_ids)
+from mentorkit.ui.context import LANGS, Context
+
+__all__ = ["App", "Shell", "guarded", "launch"]
+
+T = TypeVar("T")
+
+
+class Shell:
+    """The header: app title, programme and language choice, links to the other apps."""
+
+    def __init__(self, ctx: Context, app: str, on_change: Callable[[str], None]) -> None:
+        self.ctx, self.app, self.on_change = ctx, app, on_change
+        self.title = w.HTML()
+        self.programme = w.Dropdown(layout=w.Layout(width="220px"))
+        self.programme.add_class("mk-programme")
+        self.lang = w.ToggleButtons(options=[(LANG_NAMES[x], x) for x in LANGS],
+                                    value=ctx.lang, style={"button_width": "92px"})
+        self.lang.add_class("mk-lang")
+        self.nav = w.HTML()
+        self.nav.add_class("mk-nav")
+        self._updating = False
+        top = w.HBox([self.title, w.HBox([self.programme, self.lang],
+                                         layout=w.Layout(align_items="center"))],
+                     layout=w.Layout(justify_content="space-between", align_items="center",
+                                     flex_flow="row wrap"))
+        self.box = w.VBox([top, self.nav])
+        self.box.add_class("mk-header")
+        self.refresh()
+        self.programme.observe(self._programme_changed, "value")
+        self.lang.observe(self._lang_changed, "value")
+
+    def refresh(self) -> None:
+        """Relabel after a change of language or programme."""
+        t = self.ctx.t
+        self.title.value = (f"<h2>{esc(t('app.' + self.app))}</h2>"
+                            f'<span class="mk-muted">{esc(t("shell.signed_in", actor=self.ctx.actor))}'
+                            f"</span>")
+        options = [(str(r.name), int(r.id)) for r in self.ctx.programmes.itertuples()]
+        self._updating = True
+        try:
+            if list(self.programme.options) != options:
+                self.programme.options = options
+            self.programme.value = self.ctx.programme_id
+            self.lang.value = self.ctx.lang
+        finally:
+            self._updating = False
+        links = []
+        for app in APPS:
+            here = ' class="mk-here"' if app == self.app else ""
+            links.append(f'<a href="{esc(self.ctx.link(app))}" target="_self"{here}>'
+                         f"{esc(t('app.' + app))}</a>")
+        self.nav.value = "".join(links)
+
+    def _programme_changed(self, change: dict[str, Any]) -> None:
+        if self._updating:
+            return
+        if change["new"] is not None and change["new"] != self.ctx.programme_id:
+            self.ctx.set_programme(change["new"])
+            self.on_change("programme")
+
+    def _lang_changed(self, change: dict[str, Any]) -> None:
+        if not self._updating and change["new"] != self.ctx.lang:
+            self.ctx.set_lang(change["new"])
+            self.on_change("lang")
+
+
+def guarded(action: str) -> Callable[[Callable[..., T]], Callable[..., T | None]]:
+    """Run an App method as a callback: errors become a message, never a traceback.
+
+    A :class:`mentorkit.errors.MentorkitError` is said as it is (its message names field and
+    rule, never a value); anything else gets a short apology with a reference that is also in
+    the server log.
+    """
+    def decorate(method: Callable[..., T]) -> Callable[..., T | None]:
+        @functools.wraps(method)
+        def run(self: "App", *args: Any, **kwargs: Any) -> T | None:
+            try:
+                return method(self, *args, **kwargs)
+            except ConflictError as err:
+                report_error(self.name, action, err)
+                self.message.show("error", self.t("error.conflict"))
+            except MentorkitError as err:
+                report_error(self.name, action, err)
+                self.message.show("error", self.t("error.store", detail=str(err)))
+            except Exception as err:  # noqa: BLE001 - the user gets a message, the log the rest
+                ref = report_error(self.name, action, err)
+                self.message.show("error", self.t("error.unexpected", ref=ref))
+            return None
+        return run
+    return decorate
+
+
+class App:
+    """Base of every app: header, message line, a body rebuilt on language/programme change."""
+
+    name = "app"
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.message = Message()
+        self.shell = Shell(ctx, self.name, self._context_changed)
+        self.body = w.VBox(layout=w.Layout(width="100%"))
+        self.root = w.VBox([w.HTML(f"<style>{STYLE}</style>"), self.shell.box,
+                            self.message.widget, self.body],
+                           layout=w.Layout(width="100%"))
+        self.root.add_class("mk-app")
+        self.root.add_class(f"mk-app-{self.name}")
+        self.load()
+        self.render()
+        self.root.add_class("mk-ready")
+
+    def t(self, key: str, **values: Any) -> str:
+        """A label in the current language."""
+        return self.ctx.t(key, **values)
+
+    def load(self) -> None:
+        """Read the programme's rows this app needs (only those)."""
+
+    def build(self) -> list[w.Widget]:
+        """The body's widgets, in the current language."""
+        return []
+
+    def render(self) -> None:
+        """Rebuild the body and free the widgets it no longer shows."""
+        old = list(self.body.children)
+        new = self.build()
+        self.body.children = tuple(new)
+        keep = tree_ids(new)
+        for item in old:
+            close_tree(item, keep)
+
+    @guarded("switch")
+    def _context_changed(self, what: str) -> None:
+        self.message.clear()
+        if what == "programme":
+            self.load()
+        self.shell.refresh()
+        self.render()
+
+
+def _fatal(lang: str, ref: str) -> w.HTML:
+    from mentorkit.ui import labels
+
+    lang = lang if lang in LANGS else "en"
+    box = w.HTML(f"<style>{STYLE}</style><div class='mk-app'><div class='mk-msg mk-msg-error'>"
+                 f"{esc(labels.t('error.fatal', lang, ref=ref))}</div></div>")
+    box.add_class("mk-fatal")
+    return box
+
+
+def launch(cls: type[App], db: str | None = "", programme: Any = "", lang: str = "",
+           **params: Any) -> w.Widget:
+    """Open the context and build the app; on failure a friendly message, never a traceback."""
+    try:
+        ctx = Context.open(db, programme=programme, lang=lang, params=params)
+        return cls(ctx).root
+    except Exception as err:  # noqa: BLE001 - shown as a message, logged without values
+        ref = report_error(cls.name, "start", err)
+        return _fatal(lang, ref)

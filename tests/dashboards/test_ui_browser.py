@@ -1,0 +1,141 @@
+"""The dashboards in a real browser: Voilà serving dashboards/, Chromium driven by Playwright.
+
+Each test reads the page (Voilà answers 200 even when a cell failed) and the database the
+server writes to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, AppPage, VoilaServer
+from mentorkit.caseload import caseload_table
+from mentorkit.store import Store
+
+pytestmark = pytest.mark.browser
+
+APPS = ["home", "intake", "caseload", "events", "overview"]
+
+
+def count(db: Path, sql: str, *args: object) -> int:
+    with sqlite3.connect(db) as conn:
+        value = conn.execute(sql, args).fetchone()[0]
+    conn.close()
+    return int(value)
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_app_loads_clean_with_a_screenshot(app_page: AppPage, app: str) -> None:
+    page = app_page.open(app, programme="Groningen", lang="en")
+    page.assert_clean()
+    assert page.page.locator(f".mk-app-{app}.mk-ready").count() == 1
+    assert page.page.locator(".mk-programme select").input_value() is not None
+    shot = page.screenshot(app)
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(("app", "programme", "lang", "expected"), [
+    ("home", "Vollsmose", "da", "Vollsmose lige nu"),
+    ("caseload", "Langkærparken", "nl", "Opvolgplan"),
+    ("overview", "Tingbjerg", "da", "Bevillingens mål"),
+])
+def test_a_bookmarked_address_opens_that_programme_and_language(
+        app_page: AppPage, app: str, programme: str, lang: str, expected: str) -> None:
+    page = app_page.open(app, programme=programme, lang=lang)
+    page.assert_clean()
+    assert expected in page.text()
+    selected = page.page.locator(".mk-programme select option:checked").inner_text()
+    assert selected == programme
+
+
+def test_intake_with_a_bad_date_says_so_next_to_the_field_and_writes_nothing(
+        app_page: AppPage, voila: VoilaServer) -> None:
+    db = voila.db
+    people = count(db, "SELECT count(*) FROM person")
+    audit = count(db, "SELECT count(*) FROM audit")
+    page = app_page.open("intake", programme="Groningen", lang="en")
+    p = page.page
+    p.fill(".mk-input-first_name input", "Test")
+    p.fill(".mk-input-last_name input", "Browser")
+    p.fill(".mk-input-registered_on input", "31-02-2026")
+    p.locator(".mk-input-registered_on input").press("Tab")
+    p.check(".mk-input-consent_given input[type=checkbox]")
+    p.click(".mk-save")
+    error = p.locator(".mk-error-registered_on")
+    error.locator("span").wait_for()
+    assert "Not a valid date" in error.inner_text()
+    assert p.locator(".mk-field-registered_on.mk-invalid").count() == 1
+    assert "Nothing was saved" in p.inner_text(".mk-message")
+    assert count(db, "SELECT count(*) FROM person") == people
+    assert count(db, "SELECT count(*) FROM audit") == audit
+    page.assert_clean()
+    page.screenshot("intake_bad_date")
+
+
+def test_caseload_logs_a_follow_up(app_page: AppPage, voila: VoilaServer) -> None:
+    db = voila.db
+    with Store.open(str(db)) as store:
+        matches = store.table("match", programme_id=5)
+        followups = store.table("followup", match_id=matches["id"].tolist())
+        order = caseload_table(matches, followups, dt.date.fromisoformat(TODAY))
+    chosen = int(order["match_id"].iloc[1])
+    before = count(db, "SELECT count(*) FROM followup WHERE match_id = ?", chosen)
+    page = app_page.open("caseload", programme="Groningen", lang="en")
+    p = page.page
+    p.select_option(".mk-choose-match select", index=1)
+    notes = "Called both: meeting every other week, all well"
+    p.fill(".mk-input-fu_notes textarea", notes)
+    p.locator(".mk-input-fu_notes textarea").press("Tab")
+    p.click(".mk-save-followup")
+    p.locator(".mk-message .mk-msg-ok").wait_for()
+    assert "Follow-up saved" in p.inner_text(".mk-message")
+    assert count(db, "SELECT count(*) FROM followup WHERE match_id = ?", chosen) == before + 1
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT match_id, kind, date, next_due FROM followup WHERE notes = ?",
+                           (notes,)).fetchall()
+        actor = conn.execute("SELECT actor FROM audit WHERE table_name = 'followup' "
+                             "ORDER BY id DESC LIMIT 1").fetchone()[0]
+    conn.close()
+    assert row == [(chosen, "coordinator_call", TODAY, row[0][3])]
+    assert row[0][3] is not None and row[0][3] > TODAY
+    assert actor == "coordinator-test"
+    page.assert_clean()
+
+
+def test_switching_to_danish_shows_danish_labels_and_is_remembered(app_page: AppPage) -> None:
+    page = app_page.open("home", programme="Groningen", lang="en")
+    p = page.page
+    assert "Caseload" in p.inner_text(".mk-nav")
+    p.click(".mk-lang button:has-text('Dansk')")
+    p.locator(".mk-nav:has-text('Sagsoversigt')").wait_for()
+    p.locator(".mk-app:has-text('Vælg, hvad du vil arbejde med')").wait_for()
+    text = page.text()
+    for danish in ("Forside", "Indskrivning", "Find en mentor", "Kurser og arrangementer",
+                   "Vælg, hvad du vil arbejde med", "Groningen lige nu", "Dit navn"):
+        assert danish in text
+    assert "Choose what you want to work on" not in text
+    page.assert_clean()
+    # the next app opened without a language in its address opens in Danish
+    page.open("intake")
+    assert "Ny person" in page.text()
+    assert p.locator(".mk-programme select option:checked").inner_text() == "Groningen"
+    page.assert_clean()
+
+
+def test_voila_serves_no_sources_and_no_raw_files(voila: VoilaServer) -> None:
+    for path in ("voila/files/home.ipynb", "voila/files/../voila.py", "voila/files/intake.ipynb"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(voila.url + path, timeout=30).close()
+        err.value.close()
+        assert err.value.code in (403, 404)
+    with urllib.request.urlopen(voila.app_url("home", programme="Tingbjerg", lang="en"),
+                                timeout=120) as r:
+        html = r.read().decode("utf-8", errors="replace")
+    assert "from mentorkit.ui import" not in html
+    assert "MENTORKIT" not in html

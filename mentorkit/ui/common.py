@@ -83,6 +83,9 @@ table.mk-table td.mk-num { text-align: right; font-variant-numeric: tabular-nums
 .mk-stat b { font-size: 22px; display: block; }
 .mk-section { border: 1px solid #e3e7ee; border-radius: 6px; padding: 4px 12px 10px 12px;
   margin: 6px 0; background: white; }
+ul.mk-reasons { margin: 0; padding-left: 16px; font-size: 12px; line-height: 1.35; }
+.mk-card-profile table.mk-table th { width: 150px; background: none; border: none; }
+.mk-card-profile table.mk-table td { border: none; }
 .mk-bar { background: #e3e7ee; height: 10px; border-radius: 5px; width: 160px;
   display: inline-block; vertical-align: middle; }
 .mk-bar > span { background: #2166ac; height: 10px; border-radius: 5px; display: block; }

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Sequence
 import ipywidgets as w
 import pandas as pd
 
+import mentorkit.store  # noqa: F401  (before mentorkit.validation, which cannot be imported first)
 from mentorkit.ui import labels
 from mentorkit.ui.common import fmt_date, parse_date, parse_year, vocab_options
 from mentorkit.validation import Problem

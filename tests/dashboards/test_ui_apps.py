@@ -20,10 +20,11 @@ from mentorkit.ui.context import Context, load_prefs
 from mentorkit.ui.events import EventsApp
 from mentorkit.ui.home import HomeApp
 from mentorkit.ui.intake import IntakeApp
+from mentorkit.ui.match_finder import MatchFinderApp
 from mentorkit.ui.overview import OverviewApp
 from mentorkit.ui.shell import launch
 
-APPS = [HomeApp, IntakeApp, CaseloadApp, EventsApp, OverviewApp]
+APPS = [HomeApp, IntakeApp, MatchFinderApp, CaseloadApp, EventsApp, OverviewApp]
 
 
 def widgets(root: w.Widget) -> list[w.Widget]:
@@ -298,6 +299,77 @@ def test_home_counts_the_work_waiting_and_records_the_coordinators_name(
     assert app.ctx.store.actor == "Karin Koordinator"
     assert json.loads(Path(ui_env).read_text())["coordinator"] == "Karin Koordinator"
     assert Context.open(str(db)).actor == "Karin Koordinator"
+
+
+def test_match_finder_ranks_follows_the_sliders_and_writes_the_match_with_its_breakdown(
+        db: Path, ui_env: Path) -> None:
+    app = MatchFinderApp(open_ctx(db))
+    mentee = app.mentee_id
+    assert mentee == int(app.waiting.index[0]) and len(app.top) == 5
+    assert app.top["score"].is_monotonic_decreasing
+    before = app.top["mentor_id"].tolist()
+    app.sliders["sector"].value = 0.0
+    assert app.weights["sector"] == 0.0
+    assert app.top["mentor_id"].tolist() != before
+    assert app.mentor_pick.value == app.top["mentor_id"].iloc[0]
+    expected = app.top.iloc[0]
+    n = len(app.ctx.store.table("match"))
+    new_id = app.write("proposed")
+    m = app.ctx.store.matches.get(new_id)
+    assert len(app.ctx.store.table("match")) == n + 1
+    assert (m["mentee_id"], m["mentor_id"], m["status"], m["made_by"]) == (
+        mentee, expected["mentor_id"], "proposed", ACTOR)
+    assert m["score_breakdown"] == {c: round(v, 6) for c, v in expected["breakdown"].items()}
+    assert m["score_breakdown"]["sector"] == 0 and m["started_on"] is None
+    assert mentee not in set(app.waiting.index) and app.weights["sector"] == 0.0
+
+
+def test_match_finder_opens_the_mentee_in_the_address_and_keeps_a_chosen_mentor(
+        db: Path, ui_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = open_ctx(db)
+    waiting = MatchFinderApp(ctx).waiting
+    wanted = int(waiting.index[3])
+    ctx.params["mentee"] = str(wanted)
+    app = MatchFinderApp(ctx)
+    assert app.mentee_id == wanted and app.mentee_pick.value == wanted
+    second = int(app.top["mentor_id"].iloc[1])
+    app.mentor_pick.value = second
+    app.sliders["age"].value = 5.0
+    assert app.mentor_pick.value == second or second not in set(app.top["mentor_id"])
+    app._show_profile()
+    assert "Places" in app.profile.value and "Background check" in app.profile.value
+    app.search.value = "#" + str(int(waiting.index[0]))
+    assert [o[1] for o in app.mentee_pick.options] == [int(waiting.index[0])]
+
+
+def test_batch_mode_proposes_for_the_waiting_list_and_saves_it_with_its_run(
+        db: Path, ui_env: Path) -> None:
+    app = MatchFinderApp(open_ctx(db))
+    app.mode_toggle.value = "batch"
+    panel = app.batch
+    panel.make()
+    assert len(panel.rows) == len(app.waiting) and panel.chosen()
+    # give two mentees the same one-place mentor: refused, nothing written
+    first, second = panel.rows[0], panel.rows[1]
+    mentor = first["mentor"].value
+    one_place = int(panel.scores.remaining[panel.scores.supply.position([mentor])[0]]) == 1
+    if one_place and mentor in [o[1] for o in second["mentor"].options]:
+        second["mentor"].value = mentor
+        n = len(app.ctx.store.table("match"))
+        assert panel.save() == 0 and "Too many mentees" in app.message.text
+        assert len(app.ctx.store.table("match")) == n
+        second["keep"].value = False
+    kept = panel.chosen()
+    saved = panel.save()
+    assert saved == len(kept)
+    store = app.ctx.store
+    new = store.table("match").tail(saved)
+    assert set(new["status"]) == {"proposed"} and new["made_by"].str.contains("run").all()
+    assert all(abs(sum(b.values()) - s) < 1e-5 for b, s in zip(new["score_breakdown"],
+                                                               new["score"]))
+    runs = store.table("match_run")
+    assert len(runs) == 1 and runs["method"].iloc[0] == "optimal"
+    assert len(app.waiting) == len(panel.rows) - saved
 
 
 def test_dashboard_notebooks_are_thin_parameterised_and_without_outputs() -> None:

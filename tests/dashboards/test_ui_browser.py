@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, AppPage, VoilaServer
-from mentorkit.caseload import caseload_table
+from conftest import ACTOR, TODAY, AppPage, VoilaServer
+from mentorkit.caseload import caseload_table, waiting_mentees
+from mentorkit.matching import prepare, suggest
 from mentorkit.store import Store
 
 pytestmark = pytest.mark.browser
 
-APPS = ["home", "intake", "caseload", "events", "overview"]
+APPS = ["home", "intake", "match_finder", "caseload", "events", "overview"]
 
 
 def count(db: Path, sql: str, *args: object) -> int:
@@ -139,3 +140,62 @@ def test_voila_serves_no_sources_and_no_raw_files(voila: VoilaServer) -> None:
         html = r.read().decode("utf-8", errors="replace")
     assert "from mentorkit.ui import" not in html
     assert "MENTORKIT" not in html
+
+
+def mentee_whose_ranking_changes(db: Path) -> tuple[int, list[int], dict]:
+    """A waiting Groningen mentee whose best mentor changes when "sector" counts for nothing."""
+    with Store.open(str(db)) as store:
+        people = store.table("person", programme_id=5)
+        matches = store.table("match", programme_id=5)
+    mentors = prepare(people[people["role"] == "mentor"])
+    for pid in waiting_mentees(people, matches, dt.date.fromisoformat(TODAY))["person_id"]:
+        mentee = people[people["id"] == pid].iloc[0]
+        before = suggest(mentee, mentors, k=5, matches=matches)
+        after = suggest(mentee, mentors, k=5, matches=matches, weights={"sector": 0})
+        if before["mentor_id"].iloc[0] != after["mentor_id"].iloc[0]:
+            top = after.iloc[0]
+            return int(pid), before["mentor_id"].tolist(), {
+                "mentor_id": int(top["mentor_id"]), "score": float(top["score"]),
+                "breakdown": top["breakdown"]}
+    raise AssertionError("no mentee's ranking depends on the sector weight")
+
+
+def test_match_finder_slider_reorders_and_confirm_writes_one_match_with_its_breakdown(
+        app_page: AppPage, voila: VoilaServer) -> None:
+    db = voila.db
+    mentee, order_before, expected = mentee_whose_ranking_changes(db)
+    matches_before = count(db, "SELECT count(*) FROM match")
+    page = app_page.open("match_finder", programme="Groningen", lang="en", mentee=mentee)
+    p = page.page
+    cells = ".mk-suggestions tbody tr td:nth-child(2)"
+    p.locator(cells).first.wait_for()
+    shown = p.locator(cells).all_inner_texts()
+    assert [int(x.split("#")[1].rstrip(")")) for x in shown] == order_before
+    assert p.locator(".mk-mentee-pick select").input_value() is not None
+    page.screenshot("match_finder_before")
+    handle = p.locator(".mk-weight-sector .noUi-handle")
+    handle.focus()
+    handle.press("Home")
+    p.wait_for_function("prev => { const c = document.querySelector("
+                        "'.mk-suggestions tbody tr td:nth-child(2)'); "
+                        "return c && c.innerText !== prev; }", arg=shown[0])
+    after = p.locator(cells).all_inner_texts()
+    assert after != shown
+    assert int(after[0].split("#")[1].rstrip(")")) == expected["mentor_id"]
+    p.click(".mk-confirm-match")
+    p.locator(".mk-message .mk-msg-ok").wait_for()
+    assert "Match confirmed" in p.inner_text(".mk-message")
+    assert count(db, "SELECT count(*) FROM match") == matches_before + 1
+    with Store.open(str(db)) as store:
+        new = store.table("match").iloc[-1]
+    assert (new["mentee_id"], new["mentor_id"], new["status"], new["made_by"]) == (
+        mentee, expected["mentor_id"], "active", ACTOR)
+    assert str(new["started_on"].date()) == TODAY
+    assert abs(new["score"] - expected["score"]) < 1e-5
+    assert new["score_breakdown"].keys() == expected["breakdown"].keys()
+    for criterion, points in expected["breakdown"].items():
+        assert abs(new["score_breakdown"][criterion] - points) < 1e-5
+    assert new["score_breakdown"]["sector"] == 0
+    assert abs(sum(new["score_breakdown"].values()) - new["score"]) < 1e-5
+    page.assert_clean()
+    page.screenshot("match_finder_after")

@@ -1,0 +1,192 @@
+"""The match finder's batch mode: a proposal for the whole waiting list, edited, then saved.
+
+:func:`mentorkit.matching.run` assigns every waiting mentee at once (``optimal``: the highest
+total score, or with "nobody left out" the most mentees matched, with each mentor's remaining
+places and optional quotas; ``stable`` or ``greedy`` for comparison). The proposal is shown
+as a table the coordinator edits: leave a row out, or give a mentee another of its best
+allowed mentors. Saving checks every mentor's places, then writes the matches (status
+*proposed*, with score and points per criterion) and the match run that produced them in one
+transaction.
+
+Example
+-------
+>>> from mentorkit.ui.context import Context
+>>> from mentorkit.ui.match_finder import MatchFinderApp
+>>> panel = MatchFinderApp(Context.open(":memory:")).batch
+>>> panel.rows
+[]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+
+from mentorkit.matching import run, save_run
+from mentorkit.ui.common import esc, section
+from mentorkit.ui.shell import guarded
+
+if TYPE_CHECKING:
+    from mentorkit.ui.match_finder import MatchFinderApp
+
+__all__ = ["BatchPanel", "CHOICES"]
+
+CHOICES = 5
+
+
+class BatchPanel:
+    """Make, edit and save a proposal for every mentee waiting in the programme."""
+
+    def __init__(self, app: "MatchFinderApp") -> None:
+        self.app = app
+        self.name = app.name
+        self.message = app.message
+        t = app.t
+        self.method = w.Dropdown(options=[(t(f"batch.method.{m}"), m) for m in
+                                          ("optimal", "stable", "greedy")],
+                                 description=t("batch.method"), style={"description_width": "90px"},
+                                 layout=w.Layout(width="360px"))
+        self.objective = w.ToggleButtons(options=[(t("batch.objective.score"), "score"),
+                                                  (t("batch.objective.coverage"), "coverage")],
+                                         style={"button_width": "170px"})
+        self.women = w.BoundedIntText(value=0, min=0, max=9999, description=t("batch.women"),
+                                      style={"description_width": "150px"},
+                                      layout=w.Layout(width="240px"))
+        self.men = w.BoundedIntText(value=0, min=0, max=9999, description=t("batch.men"),
+                                    style={"description_width": "150px"},
+                                    layout=w.Layout(width="240px"))
+        make = w.Button(description=t("batch.make"), button_style="primary", icon="magic")
+        make.add_class("mk-make-proposal")
+        make.on_click(lambda _b: self.make())
+        self.summary = w.HTML()
+        self.summary.add_class("mk-batch-summary")
+        self.table = w.VBox()
+        self.table.add_class("mk-batch-table")
+        self.save_btn = w.Button(description=t("batch.save"), button_style="success", icon="save",
+                                 disabled=True)
+        self.save_btn.add_class("mk-save-proposal")
+        self.save_btn.on_click(lambda _b: self.save())
+        self.rows: list[dict[str, Any]] = []
+        self.record: Any = None
+        self.scores: Any = None
+        hint = w.HTML(f"<span class='mk-muted'>{esc(t('batch.hint', n=len(app.waiting)))}</span>")
+        self.box = section(t("finder.mode.batch"), hint, self.method, self.objective,
+                           w.HBox([self.women, self.men]), make, self.summary, self.table,
+                           self.save_btn, css="mk-batch")
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.app.t(key, **values)
+
+    @guarded("make proposal")
+    def make(self) -> None:
+        """Run the assignment on the waiting list and show it as an editable table."""
+        app = self.app
+        mentees = app.people[app.people["id"].isin(app.waiting.index)]
+        if mentees.empty or app.mentors.empty:
+            self.summary.value = f"<p>{esc(self.t('batch.nothing'))}</p>"
+            return
+        quotas = {k: v for k, v in (("gender=female", self.women.value),
+                                    ("gender=male", self.men.value)) if v > 0}
+        self.record, result = run(mentees, app.mentors, app.matches, weights=app.weights,
+                                  method=self.method.value, objective=self.objective.value,
+                                  quotas=quotas or None, programme_id=app.ctx.programme_id,
+                                  made_by=app.ctx.actor)
+        self.scores = result.scores
+        assigned = dict(zip(self.scores.mentee_ids[result.rows].tolist(),
+                            self.scores.mentor_ids[result.cols].tolist()))
+        names = app.people.set_index("id")
+        self.rows = []
+        widgets = [w.HTML(f"<b>{esc(self.t('finder.col.mentee'))}</b> / "
+                          f"<b>{esc(self.t('finder.col.mentor'))}</b>")]
+        for i, mentee_id in enumerate(self.scores.mentee_ids.tolist()):
+            feasible = np.flatnonzero(self.scores.blocked[i] == 0)
+            best = feasible[np.argsort(-self.scores.total[i, feasible], kind="stable")][:CHOICES]
+            choice = assigned.get(mentee_id)
+            cols = list(best)
+            if choice is not None:
+                j = int(self.scores.supply.position([choice])[0])
+                cols = [j] + [c for c in cols if c != j]
+            options = [("—", None)] + [
+                (f"{app.ctx.person_label({**names.loc[int(self.scores.mentor_ids[j])].to_dict(), 'id': int(self.scores.mentor_ids[j])})}"
+                 f" ({self.scores.total[i, j]:.2f})", int(self.scores.mentor_ids[j])) for j in cols]
+            keep = w.Checkbox(value=choice is not None, indent=False,
+                              layout=w.Layout(width="30px"))
+            mentor = w.Dropdown(options=options, value=choice, layout=w.Layout(width="360px"))
+            label = app.ctx.person_label({**names.loc[mentee_id].to_dict(), "id": mentee_id})
+            row = {"i": i, "mentee_id": int(mentee_id), "keep": keep, "mentor": mentor}
+            mentor.observe(lambda c, r=row: self._edited(r), "value")
+            keep.observe(lambda c, r=row: self._edited(r), "value")
+            self.rows.append(row)
+            widgets.append(w.HBox([keep, w.HTML(esc(label), layout=w.Layout(width="300px")),
+                                   mentor]))
+        self.table.children = widgets
+        self.save_btn.disabled = False
+        self._summarise()
+
+    def _edited(self, row: dict[str, Any]) -> None:
+        if row["mentor"].value is None:
+            row["keep"].value = False
+        self._summarise()
+
+    def chosen(self) -> list[tuple[int, int, int]]:
+        """(row, mentee_id, mentor_id) of every row kept with a mentor."""
+        return [(r["i"], r["mentee_id"], int(r["mentor"].value)) for r in self.rows
+                if r["keep"].value and r["mentor"].value is not None]
+
+    def over_capacity(self) -> list[int]:
+        """Mentors the edited proposal would give more mentees than they have places."""
+        counts = pd.Series([m for _i, _e, m in self.chosen()], dtype="int64").value_counts()
+        if counts.empty:
+            return []
+        remaining = dict(zip(self.scores.mentor_ids.tolist(), self.scores.remaining.tolist()))
+        return sorted(int(m) for m, n in counts.items() if n > remaining.get(int(m), 0))
+
+    def _summarise(self) -> None:
+        pairs = self.chosen()
+        total = sum(float(self.scores.total[i, self.scores.supply.position([m])[0]])
+                    for i, _e, m in pairs)
+        text = self.t("batch.summary", n=len(pairs), of=len(self.rows), total=f"{total:.2f}")
+        over = self.over_capacity()
+        warn = (f"<br><span class='mk-field-error'>{esc(self.t('batch.over', ids=', '.join(f'#{m}' for m in over)))}</span>"
+                if over else "")
+        self.summary.value = f"<p>{esc(text)}{warn}</p>"
+
+    def rescore(self) -> None:
+        """The weights moved: the proposal shown is out of date."""
+        if self.rows:
+            self.summary.value = f"<p class='mk-field-error'>{esc(self.t('batch.outdated'))}</p>"
+            self.save_btn.disabled = True
+
+    @guarded("save proposal")
+    def save(self) -> int:
+        """Write the kept pairs as proposed matches, with the run, in one transaction."""
+        app = self.app
+        over = self.over_capacity()
+        if over:
+            self.message.show("error", self.t("batch.over", ids=", ".join(f"#{m}" for m in over)))
+            return 0
+        pairs = self.chosen()
+        if not pairs:
+            self.message.show("error", self.t("batch.none_kept"))
+            return 0
+        rows = []
+        for i, mentee_id, mentor_id in pairs:
+            j = int(self.scores.supply.position([mentor_id])[0])
+            rows.append({"programme_id": app.ctx.programme_id, "mentee_id": mentee_id,
+                         "mentor_id": mentor_id, "status": "proposed",
+                         "proposed_on": app.ctx.today,
+                         "score": round(float(self.scores.total[i, j]), 6),
+                         "score_breakdown": {c: round(float(v), 6)
+                                             for c, v in self.scores.points(i, j).items()}})
+        store = app.ctx.store
+        with store.transaction():
+            run_id = save_run(store, self.record, app.ctx.actor)
+            made_by = f"{app.ctx.actor} (run {run_id})"[:100]
+            store.matches.add_many(pd.DataFrame([{**r, "made_by": made_by} for r in rows]))
+        app.load()
+        app.render()
+        app.message.show("ok", self.t("batch.saved", n=len(rows), run=run_id))
+        return len(rows)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
+from typing import Iterator
 
 import openpyxl
 import pandas as pd
@@ -27,16 +29,30 @@ def dataset() -> Dataset:
     return generate(seed=0, scale=0.1)
 
 
-@pytest.fixture
-def filled(tmp_path: Path, dataset: Dataset) -> Store:
-    store = Store.open(str(tmp_path / "t.db"), actor="test")
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> Path:
+    """A database file with the small synthetic programmes, made once per module."""
+    path = tmp_path_factory.mktemp("template") / "t.db"
+    store = Store.open(str(path), actor="test")
     store.load(dataset)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def filled(tmp_path: Path, template: Path) -> Iterator[Store]:
+    """A fresh copy of the template database (a SQLite file) for each test."""
+    for suffix in ("", "-wal", "-shm"):
+        source = template.with_name(template.name + suffix)
+        if source.exists():
+            shutil.copy(source, tmp_path / ("t.db" + suffix))
+    store = Store.open(str(tmp_path / "t.db"), actor="test")
     yield store
     store.close()
 
 
 @pytest.fixture
-def bare(tmp_path: Path, dataset: Dataset) -> Store:
+def bare(tmp_path: Path, dataset: Dataset) -> Iterator[Store]:
     """The same programmes and partners, without people."""
     store = Store.open(str(tmp_path / "bare.db"), actor="test")
     with store.transaction("test"):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import logging
 import random
+import shutil
 import zipfile
 from pathlib import Path
+from typing import Iterator
 
 import openpyxl
 import pandas as pd
@@ -43,11 +45,24 @@ def dataset() -> Dataset:
     return generate(seed=0, scale=0.1)
 
 
-@pytest.fixture
-def filled(tmp_path: Path, dataset: Dataset) -> Store:
-    """A SQLite file with the small synthetic programmes loaded."""
-    store = Store.open(str(tmp_path / "t.db"), actor="test")
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> Path:
+    """A database file with the small synthetic programmes, made once per module."""
+    path = tmp_path_factory.mktemp("template") / "t.db"
+    store = Store.open(str(path), actor="test")
     store.load(dataset)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def filled(tmp_path: Path, template: Path) -> Iterator[Store]:
+    """A fresh copy of the template database (a SQLite file) for each test."""
+    for suffix in ("", "-wal", "-shm"):
+        source = template.with_name(template.name + suffix)
+        if source.exists():
+            shutil.copy(source, tmp_path / ("t.db" + suffix))
+    store = Store.open(str(tmp_path / "t.db"), actor="test")
     yield store
     store.close()
 

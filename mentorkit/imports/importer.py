@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.errors import ImportFailed, ValidationError
-from mentorkit.imports.columns import SPECS, KindSpec, Ref
+from mentorkit.imports.columns import IGNORED, SPECS, KindSpec, Ref
 from mentorkit.imports.duplicates import check_duplicates
 from mentorkit.imports.parsing import flag, parse_frame
 from mentorkit.imports.reading import RawTable, read_path
@@ -172,8 +172,7 @@ def _check_header(spec: KindSpec, raw: RawTable, programme: object,
     assert raw.frame is not None
     columns = raw.frame.columns
     known = [c for c in columns if c in spec.known]
-    allowed = ", ".join(sorted(spec.known - {"id", "created_at", "updated_at", "version",
-                                            "erased_at"}))
+    allowed = ", ".join(sorted(spec.known - IGNORED))
     for name in columns:
         if name not in spec.known:
             problems.append(Problem(raw.header_row, raw.letters.get(name, ""), "unknown column",

@@ -249,3 +249,117 @@ def _print_summary(store: Any) -> None:
 
 from mentorkit.reports.command import report_command  # noqa: E402  (the `report` command)
 app.command("report")(friendly(report_command))
+
+
+# --- Rights of the data subject, retention, backups (mentorkit.privacy, mentorkit.store.backup)
+
+
+def _require(capability: str) -> None:
+    from mentorkit.privacy.roles import require
+
+    require(capability)
+
+
+@app.command()
+@friendly
+def access(
+    person_id: int = typer.Argument(..., help="Person id."),
+    out: Path = typer.Option(..., "--out", "-o", help="The JSON file to write (mode 600)."),
+    db: Optional[str] = DbOption,
+    actor: str = ActorOption,
+) -> None:
+    """Write everything stored about one person to a file (GDPR Art. 15)."""
+    from mentorkit.privacy.subject_rights import access as access_export
+    from mentorkit.privacy.subject_rights import write_access
+
+    _require("subject_rights")
+    with _open(db, actor=actor) as store:
+        export = access_export(store, person_id, actor=actor)
+    write_access(export, out)
+    items = sum(len(v) for v in export.values() if isinstance(v, list))
+    typer.echo(f"wrote person {person_id} and {items} related records to {out}")
+
+
+@app.command()
+@friendly
+def erase(
+    person_id: int = typer.Argument(..., help="Person id."),
+    reason: str = typer.Option("request", help="request or consent_withdrawn (kept in the "
+                               "erasure ledger)."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    db: Optional[str] = DbOption,
+    actor: str = ActorOption,
+) -> None:
+    """Erase one person's personal data (GDPR Art. 17); counts and the fact remain."""
+    from mentorkit.privacy.erasure import erase as erase_person
+
+    _require("subject_rights")
+    if reason not in ("request", "consent_withdrawn"):
+        raise MentorkitError("--reason must be request or consent_withdrawn")
+    if not yes:
+        typer.confirm(f"Erase the personal data of person {person_id}? This cannot be undone",
+                      abort=True)
+    with _open(db, actor=actor) as store:
+        report = erase_person(store, person_id, actor, reason=reason)
+    typer.echo(report.to_text())
+
+
+@app.command()
+@friendly
+def retention(
+    years: Optional[int] = typer.Option(None, help="Retention period in years "
+                                        "[default: mentorkit.privacy.classes.RETENTION_YEARS]."),
+    dry_run: bool = typer.Option(True, "--dry-run/--apply",
+                                 help="List who is due (default) or erase them."),
+    db: Optional[str] = DbOption,
+    actor: str = ActorOption,
+) -> None:
+    """List (or, with --apply, erase) people inactive for longer than the retention period."""
+    from mentorkit.privacy.classes import RETENTION_YEARS
+    from mentorkit.privacy.subject_rights import retention as due_for_erasure
+
+    _require("subject_rights")
+    years = RETENTION_YEARS if years is None else years
+    with _open(db, actor=actor) as store:
+        due = due_for_erasure(store, years, dry_run=dry_run, actor=actor)
+    if due.empty:
+        typer.echo(f"nobody's last activity is more than {years} years ago")
+        return
+    shown = due.assign(last_activity=due["last_activity"].dt.strftime("%Y-%m-%d"))
+    typer.echo(shown.to_string(index=False))
+    typer.echo(f"{len(due)} person(s) " + ("due for erasure (dry run: nothing changed; "
+                                           "--apply erases)" if dry_run else "erased"))
+
+
+@app.command()
+@friendly
+def backup(
+    file: Path = typer.Argument(..., help="Backup file to write (SQLite file or pg_dump "
+                                "archive)."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Back the database up (SQLite online backup API, or pg_dump), checked."""
+    from mentorkit.config import Settings
+    from mentorkit.store.backup import backup as make_backup
+
+    _require("backup")
+    info = make_backup(db or Settings.from_env().database_url, file)
+    typer.echo(info.to_text())
+
+
+@app.command()
+@friendly
+def restore(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A backup file."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Replace the database by a backup; erasures made since are applied again."""
+    from mentorkit.store.backup import restore as restore_backup
+
+    _require("backup")
+    if not yes:
+        typer.confirm("Replace the database by the backup? Changes made since it was taken "
+                      "are lost (erasures are applied again)", abort=True)
+    report = restore_backup(file, db)
+    typer.echo(report.to_text())

@@ -315,3 +315,35 @@ match_run = sa.Table(
     col("mentorkit_version", Text(20), doc="mentorkit version that made the run."),
 )
 sa.Index("ix_match_run_programme", match_run.c.programme_id)
+
+
+# --- Privacy (migration 0003): consent history and the erasure ledger, both append-only. ---
+
+consent = sa.Table(
+    "consent", metadata,
+    _id(),
+    col("person_id", sa.Integer, sa.ForeignKey("person.id"), nullable=False,
+        doc="The person who gave or withdrew consent."),
+    col("at", sa.DateTime, nullable=False, doc="When consent was given or withdrawn (UTC)."),
+    col("action", Text(10), nullable=False, doc="given or withdrawn."),
+    col("scope", JSON, vocab="consent_scope", multi=True,
+        doc="The purposes given or withdrawn."),
+    col("recorded_by", Text(100), doc="Who recorded it (coordinator, import, cli …)."),
+    col("reason", Text(40), doc="Why: request, erasure, retention, restore …"),
+    sa.Index("ix_consent_person", "person_id"),
+    comment="Consent records, append-only (a trigger refuses updates and deletes).",
+)
+
+erasure_ledger = sa.Table(
+    "erasure_ledger", metadata,
+    _id(),
+    col("person_id", sa.Integer, sa.ForeignKey("person.id"), nullable=False,
+        doc="Id of the person whose personal data were erased."),
+    col("person_created_at", sa.DateTime,
+        doc="Creation stamp of that person's row: an id reused after a restore is not erased."),
+    col("at", sa.DateTime, nullable=False, doc="When the erasure was made (UTC)."),
+    col("reason", Text(40), nullable=False,
+        doc="request, consent_withdrawn or retention; ids only, never a value."),
+    sa.Index("ix_erasure_ledger_person", "person_id"),
+    comment="Erasures (ids only), re-applied after a backup is restored; append-only.",
+)

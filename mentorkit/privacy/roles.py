@@ -1,0 +1,128 @@
+"""Roles, as trusted case-management systems have them: who may see what.
+
+============  ==============================================================================
+coordinator   the personal data of their own programmes (the store's programme scope,
+              ``MENTORKIT_PROGRAMMES``), subject rights, backups
+researcher    pseudonymised research extracts only (:func:`research_extract`)
+funder        aggregates only, small cells suppressed (:func:`aggregates`)
+============  ==============================================================================
+
+The role is configuration, not a choice made in the interface: ``MENTORKIT_ROLE`` (default
+``coordinator``, the role every command had before roles existed). Dashboards and commands ask
+:func:`view` for their data, or :func:`require` before an action, and get only what the role
+may see.
+
+Example
+-------
+>>> from mentorkit.synth import generate
+>>> tables = view(generate(seed=0, scale=0.2), "funder", k=5)
+>>> sorted(tables)
+['matches_by_gender', 'matches_by_status', 'people_by_role']
+>>> require("subject_rights", "researcher")
+Traceback (most recent call last):
+...
+mentorkit.privacy.roles.AccessDenied: the researcher role may not use subject_rights (allowed: aggregates, extract)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from mentorkit.errors import ConfigError, MentorkitError
+from mentorkit.privacy.extract import research_extract
+from mentorkit.privacy.suppression import suppress
+
+__all__ = ["AccessDenied", "CAPABILITIES", "ROLES", "aggregates", "current_role", "require",
+           "view"]
+
+ROLES: tuple[str, ...] = ("coordinator", "researcher", "funder")
+ROLE_VARIABLE = "MENTORKIT_ROLE"
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "coordinator": frozenset({"personal_data", "extract", "aggregates", "subject_rights",
+                              "backup"}),
+    "researcher": frozenset({"extract", "aggregates"}),
+    "funder": frozenset({"aggregates"}),
+}
+
+STARTED = ("active", "completed", "ended_early")
+
+
+class AccessDenied(MentorkitError):
+    """The configured role may not do or see this."""
+
+
+def current_role(env: Mapping[str, str] | None = None) -> str:
+    """The configured role (``MENTORKIT_ROLE``; default ``coordinator``).
+
+    Example
+    -------
+    >>> current_role({"MENTORKIT_ROLE": "Funder"})
+    'funder'
+    """
+    value = (os.environ if env is None else env).get(ROLE_VARIABLE, "coordinator")
+    role = value.strip().lower()
+    if role not in ROLES:
+        raise ConfigError(f"{ROLE_VARIABLE} must be one of {', '.join(ROLES)} (got {value!r})")
+    return role
+
+
+def require(capability: str, role: str | None = None) -> str:
+    """The role, if it has ``capability``; :class:`AccessDenied` otherwise."""
+    role = current_role() if role is None else role
+    if role not in CAPABILITIES:
+        raise ConfigError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    if capability not in CAPABILITIES[role]:
+        allowed = ", ".join(sorted(CAPABILITIES[role]))
+        raise AccessDenied(f"the {role} role may not use {capability} (allowed: {allowed})")
+    return role
+
+
+def _frames(source: Any, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    if hasattr(source, "table") and hasattr(source, "engine"):
+        return {n: source.table(n) for n in names}
+    tables = source.tables() if hasattr(source, "tables") else source
+    return {n: tables[n] for n in names}
+
+
+def aggregates(source: Any, k: int | None = None) -> dict[str, pd.DataFrame]:
+    """The funder's tables: counts by programme, suppressed (primary and secondary).
+
+    ``source`` is a Store, a Dataset or a mapping of DataFrames.
+    """
+    t = _frames(source, ("programme", "person", "match"))
+    names = t["programme"].set_index("id")["name"]
+    person, match = t["person"], t["match"]
+    person = person.assign(programme=person["programme_id"].map(names))
+    started = match[match["status"].isin(STARTED)]
+    started = started.assign(programme=started["programme_id"].map(names),
+                             gender=started["mentee_id"].map(
+                                 person.set_index("id")["gender"]).fillna("unknown"))
+    match = match.assign(programme=match["programme_id"].map(names))
+    return {
+        "people_by_role": suppress(pd.crosstab(person["programme"], person["role"]), k),
+        "matches_by_status": suppress(pd.crosstab(match["programme"], match["status"]), k),
+        "matches_by_gender": suppress(pd.crosstab(started["programme"], started["gender"]), k),
+    }
+
+
+def view(source: Any, role: str | None = None, *, key: str | bytes | None = None,
+         k: int | None = None) -> dict[str, pd.DataFrame]:
+    """Everything ``role`` may see of ``source``, and nothing more.
+
+    coordinator: the entity tables (of the store's programmes); researcher: a research
+    extract (needs the pseudonym key); funder: :func:`aggregates`.
+    """
+    role = current_role() if role is None else role
+    if role == "funder":
+        return aggregates(source, k)
+    if role == "researcher":
+        return research_extract(source, key=key)
+    require("personal_data", role)
+    from mentorkit.store.schema import ENTITY_TABLES
+
+    return _frames(source, ENTITY_TABLES)

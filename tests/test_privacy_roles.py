@@ -1,0 +1,149 @@
+"""Roles and the commands for subject rights: each role sees only what it may."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from mentorkit.cli import app
+from mentorkit.dataset import Dataset
+from mentorkit.errors import ConfigError
+from mentorkit.privacy.roles import AccessDenied, current_role, require, view
+from mentorkit.store import Store
+from mentorkit.store.schema import ENTITY_TABLES
+from test_privacy_suppression import attack
+
+KEY = "test-key-0123456789-abcdef"
+HEX16 = re.compile(r"^[0-9a-f]{16}$")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, small_dataset: Dataset) -> Path:
+    path = tmp_path_factory.mktemp("roles") / "demo.db"
+    with Store.open(str(path), actor="test") as s:
+        s.load(small_dataset)
+    return path
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.db"
+    shutil.copy(template, path)
+    return path
+
+
+@pytest.fixture
+def demo(db: Path) -> Iterator[Store]:
+    s = Store.open(str(db), actor="test")
+    yield s
+    s.close()
+
+
+def personal_strings(store: Store) -> set[str]:
+    person = store.table("person")
+    out = set()
+    for column in ("first_name", "last_name", "email", "phone"):
+        out |= {str(v) for v in person[column].dropna()}
+    return out
+
+
+def all_cells(tables: dict[str, pd.DataFrame]) -> set[str]:
+    return {str(v) for df in tables.values() for col in df.columns for v in df[col]
+            if not isinstance(v, (list, dict))}
+
+
+def test_role_comes_from_configuration() -> None:
+    assert current_role({}) == "coordinator"
+    assert current_role({"MENTORKIT_ROLE": "researcher"}) == "researcher"
+    with pytest.raises(ConfigError):
+        current_role({"MENTORKIT_ROLE": "admin"})
+
+
+def test_funder_sees_only_suppressed_aggregates(demo: Store) -> None:
+    tables = view(demo, "funder", k=5)
+    assert not all_cells(tables) & personal_strings(demo)
+    for name, df in tables.items():
+        assert "id" not in df.columns and df.index[-1] == "Total", name
+        values = df.to_numpy(dtype=object)
+        assert not any(v is not pd.NA and 0 < v < 5 for v in values.ravel()), name
+        for low, high in attack(df).values():
+            assert high - low >= 1
+    with pytest.raises(AccessDenied):
+        require("personal_data", "funder")
+    with pytest.raises(AccessDenied):
+        require("extract", "funder")
+
+
+def test_researcher_sees_only_pseudonymised_extracts(demo: Store) -> None:
+    tables = view(demo, "researcher", key=KEY)
+    assert "manifest" in tables and not all_cells(tables) & personal_strings(demo)
+    person = tables["person"]
+    assert {"first_name", "email", "phone", "notes"}.isdisjoint(person.columns)
+    assert all(HEX16.match(v) for v in person["id"])
+    with pytest.raises(AccessDenied):
+        require("personal_data", "researcher")
+    with pytest.raises(AccessDenied):
+        require("subject_rights", "researcher")
+
+
+def test_coordinator_sees_personal_data_of_their_own_programmes_only(db: Path) -> None:
+    with Store.open(str(db)) as full:
+        programmes = full.table("programme")
+        everyone = full.table("person")
+    own = programmes["name"].iloc[0]
+    own_id = int(programmes["id"].iloc[0])
+    with Store.open(str(db), programmes=[own]) as site:
+        tables = view(site, "coordinator")
+    assert set(tables) == set(ENTITY_TABLES)
+    assert set(tables["person"]["programme_id"]) == {own_id}
+    assert set(tables["match"]["programme_id"]) == {own_id}
+    assert set(tables["outcome"]["person_id"]) <= set(tables["person"]["id"])
+    others = everyone[everyone["programme_id"] != own_id]
+    assert not set(tables["person"]["email"].dropna()) & set(others["email"].dropna())
+    assert tables["person"]["email"].notna().any()  # personal data are there for them
+
+
+def test_commands_refuse_roles_without_the_right(db: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv("MENTORKIT_ROLE", "researcher")
+    for args in (["access", "1", "--out", str(tmp_path / "a.json")], ["erase", "1", "--yes"],
+                 ["retention"], ["backup", str(tmp_path / "b.db")]):
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 1 and "may not" in result.output, args
+    assert not (tmp_path / "a.json").exists() and not (tmp_path / "b.db").exists()
+    with Store.open(str(db)) as s:
+        assert s.people.get(1)["erased_at"] is None
+
+
+def test_access_erase_and_retention_commands_print_no_personal_data(
+        db: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    with Store.open(str(db)) as s:
+        secrets = personal_strings(s)
+        pid = int(s.table("match")["mentee_id"].iloc[0])
+        email = s.people.get(pid)["email"]
+    out = tmp_path / "access.json"
+    result = runner.invoke(app, ["access", str(pid), "--out", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["person"]["email"] == email
+    erased = runner.invoke(app, ["erase", str(pid), "--yes", "--db", str(db)])
+    assert erased.exit_code == 0 and f"erased person {pid}" in erased.output
+    due = runner.invoke(app, ["retention", "--years", "1", "--db", str(db)])
+    assert due.exit_code == 0 and "dry run" in due.output
+    for output in (result.output, erased.output, due.output):
+        assert not {s for s in secrets if s in output}
+    with Store.open(str(db)) as s:
+        assert s.people.get(pid)["email"] is None
+        assert s.table("person")["erased_at"].notna().sum() == 1  # the dry run erased nobody
+    refused = runner.invoke(app, ["erase", "2", "--db", str(db)], input="n\n")
+    assert refused.exit_code != 0
+    with Store.open(str(db)) as s:
+        assert s.people.get(2)["erased_at"] is None  # answering no erased nothing

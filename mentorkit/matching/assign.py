@@ -44,7 +44,7 @@ __all__ = ["Assignment", "METHODS", "OBJECTIVES", "assign", "solve", "violations
 METHODS: tuple[str, ...] = ("optimal", "stable", "greedy")
 OBJECTIVES: dict[str, str] = {"score": "score", "highest_total": "score",
                               "coverage": "coverage", "nobody_left_out": "coverage"}
-FULL_ARCS = 500_000       # up to this many feasible pairs the flow gets all of them
+FULL_ARCS = 50_000        # up to this many feasible pairs the flow gets all of them
 ROW_CANDIDATES = 24       # per mentee, before pricing
 COL_CANDIDATES = 6        # per mentor place, before pricing
 ADD_PER_ROW = 16          # pairs with positive reduced cost added per mentee and round
@@ -335,6 +335,11 @@ def _groups(quotas: list[Quota], members: np.ndarray, sub: _Sub, pinned_rows: np
         of_row[local[k]] = k
     pinned_in = members[:, pinned_rows].sum(axis=1) if len(pinned_rows) else np.zeros(len(quotas))
     lower = np.array([max(0, q.at_least - int(p)) for q, p in zip(quotas, pinned_in)])
+    sizes = local.sum(axis=1)
+    for q, low, size in zip(quotas, lower, sizes):
+        if low > size:
+            raise MatchingError(f"quota {q.label()} cannot be met: only {int(size)} mentees "
+                                f"with {q.field}={q.value} are waiting to be matched")
     big = len(sub) + 1
     upper = np.array([big if q.at_most is None else q.at_most - int(p)
                       for q, p in zip(quotas, pinned_in)])

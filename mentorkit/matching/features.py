@@ -152,8 +152,7 @@ def encode(frame: pd.DataFrame, side: Side, capacity: str | int | Any = "capacit
         birth_year=pd.to_numeric(column("birth_year"), errors="coerce")
         .to_numpy(dtype=np.float64, na_value=np.nan),
         postcode=_hashes(postcode, missing),
-        area=_hashes(postcode.astype(object).map(
-            lambda v: v[:2] if isinstance(v, str) and len(v) >= 2 else None), missing),
+        area=_hashes(_area(postcode), missing),
         neighbourhood=_hashes(column("neighbourhood"), missing),
         languages=_bits(column("languages"), LANGUAGE_BITS, np.uint32, 0),
         goals=_bits(column("goals"), GOAL_BITS, np.uint8, 0),
@@ -164,18 +163,28 @@ def encode(frame: pd.DataFrame, side: Side, capacity: str | int | Any = "capacit
     )
 
 
+def _area(postcode: pd.Series) -> pd.Series:
+    """The first two characters of a postcode (the area), when it has at least two."""
+    codes, uniques = pd.factorize(postcode.astype(object), use_na_sentinel=True)
+    areas = [str(u).strip()[:2] if len(str(u).strip()) >= 2 else None for u in uniques]
+    return pd.Series(np.array(areas + [None], dtype=object)[np.where(codes < 0, len(areas),
+                                                                      codes)])
+
+
 def _codes(values: pd.Series, table: dict[str, int], unknown: int, dtype: Any) -> np.ndarray:
     return values.map(table).fillna(unknown).to_numpy(dtype=dtype)
 
 
 def _hashes(values: pd.Series, missing: int) -> np.ndarray:
-    text = values.astype(object).where(values.notna(), None)
-    known = np.array([isinstance(v, str) and v.strip() != "" for v in text], dtype=bool)
-    out = np.full(len(text), missing, dtype=np.int64)
+    """A stable 64-bit hash per text value (trimmed, case-folded); ``missing`` when empty."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    clean = np.array([str(u).strip().casefold() for u in uniques], dtype=object)
+    hashed = np.full(len(clean) + 1, missing, dtype=np.int64)    # last: missing values
+    known = np.array([c != "" for c in clean], dtype=bool)
     if known.any():
-        strings = np.array([v.strip().casefold() for v in text[known]], dtype=object)
-        out[known] = pd.util.hash_array(strings, categorize=True).view(np.int64) & (2**62 - 1)
-    return out
+        hashed[:-1][known] = (pd.util.hash_array(clean[known], categorize=False)
+                              .view(np.int64) & (2**62 - 1))
+    return hashed[np.where(codes < 0, len(clean), codes)]
 
 
 def _as_list(value: Any) -> Iterable[str]:
@@ -187,8 +196,14 @@ def _as_list(value: Any) -> Iterable[str]:
 
 
 def _bits(values: pd.Series, table: dict[str, int], dtype: Any, empty: int) -> np.ndarray:
-    out = [sum(table.get(v, 0) for v in set(_as_list(x))) for x in values]
-    arr = np.array(out, dtype=np.int64)
+    """Bit masks of multi-valued cells (lists of codes, or ``a|b`` text); unknown codes ignored."""
+    values = values.reset_index(drop=True)
+    if values.map(lambda v: isinstance(v, str)).any():
+        values = values.map(lambda v: list(_as_list(v)))
+    exploded = values.explode()
+    bits = exploded.map(table).fillna(0).astype(np.int64)
+    arr = np.zeros(len(values), dtype=np.int64)
+    np.bitwise_or.at(arr, bits.index.to_numpy(), bits.to_numpy())
     arr[arr == 0] = empty
     return arr.astype(dtype)
 
@@ -232,5 +247,5 @@ class History:
 
     def remaining(self, supply: Encoded) -> np.ndarray:
         """Places still free per supply row (never below zero)."""
-        taken = np.array([self.load.get(int(i), 0) for i in supply.ids], dtype=np.int64)
+        taken = pd.Series(supply.ids).map(self.load).fillna(0).to_numpy(dtype=np.int64)
         return np.maximum(supply.capacity - taken, 0)

@@ -37,7 +37,10 @@ def sequential(scores: Scores, active: np.ndarray | None = None, cap: np.ndarray
     free = (scores.remaining if cap is None else cap).astype(np.int64).copy()
     rows = np.flatnonzero(active)
     order = rows[np.argsort(scores.demand.order[rows], kind="stable")]
-    out_r, out_c = [], []
+    out_r: list[int] = []
+    out_c: list[int] = []
+    if m == 0:
+        order = order[:0]
     for i in order:
         options = np.where((scores.blocked[i] == 0) & (free > 0), scores.total[i],
                            np.float32(-1))
@@ -60,8 +63,11 @@ def stretched(scores: Scores, lang: str | None = None) -> pd.DataFrame:
     free = scores.remaining - np.bincount(cols, minlength=scores.shape[1])
     waiting = np.setdiff1d(np.arange(scores.shape[0]), rows)
     waiting = waiting[np.argsort(scores.demand.order[waiting], kind="stable")]
-    extra_r, extra_c = [], []
+    extra_r: list[int] = []
+    extra_c: list[int] = []
     hard = st.CAPACITY | st.SAME_PERSON
+    if scores.shape[1] == 0:
+        waiting = waiting[:0]
     for i in waiting:
         options = np.where(((scores.blocked[i] & hard) == 0) & (free > 0), scores.total[i],
                            np.float32(-1))

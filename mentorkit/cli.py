@@ -164,20 +164,26 @@ def import_(
 @app.command("export")
 @friendly
 def export(
-    table: str = typer.Argument(..., help="Table name, e.g. person, match, outcome."),
+    table: str = typer.Argument(..., help="mentors, mentees, people, matches, followups or "
+                                          "outcomes (the import format: names and e-mails), "
+                                          "or any table as stored (person, match, audit …)."),
     file: Path = typer.Argument(..., help="Output .csv or .xlsx file."),
     programme: Optional[str] = typer.Option(None, help="Only rows of this programme."),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Export a table to CSV or Excel (formulas neutralised)."""
-    from mentorkit.imports import export_table
+    """Export to CSV or Excel (formulas neutralised); exports of a kind import back."""
+    from mentorkit.imports import export_table, importable_view
 
     with _open(db) as store:
-        df = store.table(table)
+        df = importable_view(store, table)
         if programme is not None:
-            if "programme_id" not in df.columns:
-                raise MentorkitError(f"the table {table!r} has no programme column")
-            df = df[df["programme_id"] == _programme_id(store, programme)]
+            pid = _programme_id(store, programme)
+            if "programme_id" in df.columns:
+                df = df[df["programme_id"] == pid]
+            elif "programme" in df.columns:
+                df = df[df["programme"].str.lower() == programme.lower()]
+            else:
+                raise MentorkitError(f"{table!r} has no programme column to filter on")
     export_table(df, file, table=table)
     typer.echo(f"wrote {len(df)} rows to {file}")
 

@@ -91,6 +91,23 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
 
 
+def _is_missing(value: Any) -> bool:
+    return (value is None or value is pd.NA or value is pd.NaT
+            or (isinstance(value, float) and math.isnan(value)))
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return pd.Timestamp(value).date()
+
+
+_CONVERT: dict[str, Any] = {
+    "int": int, "float": float, "date": _date, "str": str,
+    "datetime": lambda v: pd.Timestamp(v).to_pydatetime(),
+}
+
+
 def to_python(column: sa.Column, value: Any) -> Any:
     """A DataFrame cell as the Python value the database driver takes."""
     k = kind(column)
@@ -98,32 +115,27 @@ def to_python(column: sa.Column, value: Any) -> Any:
         return _as_list(value)
     if k == "json":
         return _as_json(value)
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if k == "int":
-        return int(value)
-    if k == "float":
-        return float(value)
-    if k == "date":
-        if isinstance(value, str):
-            return dt.date.fromisoformat(value[:10])
-        return pd.Timestamp(value).date()
-    if k == "datetime":
-        return pd.Timestamp(value).to_pydatetime()
-    return str(value)
+    return None if _is_missing(value) else _CONVERT[k](value)
+
+
+def _column_values(column: sa.Column, values: pd.Series) -> list[Any]:
+    """A whole column as driver values, converted with one function chosen once."""
+    k = kind(column)
+    if k == "list":
+        return [_as_list(v) for v in values]
+    if k == "json":
+        return [_as_json(v) for v in values]
+    convert = _CONVERT[k]
+    return [None if _is_missing(v) else convert(v) for v in values.astype(object)]
 
 
 def to_records(table: str, df: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict]:
     """Rows of ``df`` as dicts of driver values, for the given (default: present) columns."""
     cols = metadata.tables[table].c
     names = [c for c in (columns or df.columns) if c in cols]
-    converters = [(name, cols[name]) for name in names]
-    return [
-        {name: to_python(column, value) for (name, column), value in zip(converters, row)}
-        for row in df[names].itertuples(index=False, name=None)
-    ]
+    converted = [_column_values(cols[name], df[name]) for name in names]
+    return [dict(zip(names, row)) for row in zip(*converted)] if names else [{} for _ in
+                                                                              range(len(df))]
 
 
 def jsonable(value: Any) -> Any:

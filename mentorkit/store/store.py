@@ -40,10 +40,17 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
+#: Per table, the columns whose values the audit may keep (privacy class 'none').
+PUBLIC_COLUMNS: dict[str, frozenset[str]] = {
+    t.name: frozenset(c.name for c in t.c if c.info.get("privacy", "none") == "none")
+    for t in metadata.tables.values()
+}
+
+
 def _public(table: sa.Table, fields: Mapping[str, Any]) -> dict[str, Any]:
     """The fields whose values the audit may keep (privacy class 'none')."""
-    return {k: jsonable(v) for k, v in fields.items()
-            if table.c[k].info.get("privacy", "none") == "none"}
+    public = PUBLIC_COLUMNS[table.name]
+    return {k: jsonable(v) for k, v in fields.items() if k in public}
 
 
 class Entity:

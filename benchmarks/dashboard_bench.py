@@ -166,9 +166,9 @@ def main() -> None:
     apps = [a for a in args.apps.split(",") if a]
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                           "platform": platform.platform()},
-                               "repeat": args.repeat, "runs": []}
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
+               "platform": platform.platform()}
+    results: dict[str, Any] = {"machine": machine, "repeat": args.repeat, "runs": []}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         work = Path(tmp)
         dbs = {"demo": work / "demo.db", f"{args.people} people": work / "big.db"}
@@ -190,7 +190,8 @@ def main() -> None:
                             settle(server.proc.pid)
                         run = {"db": label, "people": sizes[label], "preheat": preheat,
                                "app": app, "seconds": times,
-                               "median": statistics.median(times)}
+                               "median": statistics.median(times),
+                               "load_average": os.getloadavg()[0]}
                         results["runs"].append(run)
                         print(f"{label:>12} {'pre-heated' if preheat else 'cold':>10} {app:>13}"
                               f"  median {run['median']:.2f} s  "
@@ -218,9 +219,12 @@ def write(results: dict[str, Any], out: Path) -> None:
     dbs = list(dict.fromkeys(r["db"] for r in results["runs"]))
     apps = list(dict.fromkeys(r["app"] for r in results["runs"]))
     head = "| app | " + " | ".join(f"{d} cold | {d} pre-heated" for d in dbs) + " |"
+    loads = [r["load_average"] for r in results["runs"] if "load_average" in r]
+    busy = (f" The machine was shared: 1-minute load average {min(loads):.1f}–{max(loads):.1f} "
+            "during the runs." if loads else "")
     lines = [f"Median seconds from URL to first interactive widget, {results['repeat']} "
              f"openings each ({results['machine']['cpus']} CPUs); `slider`: move a weight "
-             "slider to the re-ranked suggestions.", "", head,
+             f"slider to the re-ranked suggestions.{busy}", "", head,
              "|---|" + "---|" * (2 * len(dbs))]
     for app in apps:
         cells = []

@@ -83,7 +83,10 @@ DEFAULT_PLAN = FollowupPlan()
 
 
 def load_plans(path: str | os.PathLike[str] | None = None) -> dict[str, FollowupPlan]:
-    """Follow-up plans by programme name from a JSON file (``{"default": {...}, "Tingbjerg": {...}}``).
+    """Follow-up plans by programme name from a JSON file.
+
+    The file holds ``{"default": {...}, "Tingbjerg": {...}}``: settings of
+    :class:`FollowupPlan` per programme, the default's filling what a programme leaves out.
 
     ``path`` defaults to ``MENTORKIT_FOLLOWUP_PLANS``; without a file only ``default`` is there.
     Unknown keys in the file are refused, so a typo does not silently fall back to the default.
@@ -232,7 +235,8 @@ def unconfirmed_proposals(matches: pd.DataFrame, today: dt.date,
     -------
     >>> m = pd.DataFrame({"id": [7], "mentee_id": [1], "mentor_id": [2], "status": ["proposed"],
     ...                   "proposed_on": [pd.Timestamp("2026-01-01")]})
-    >>> unconfirmed_proposals(m, dt.date(2026, 2, 1))[["match_id", "days_open", "stale"]].values.tolist()
+    >>> p = unconfirmed_proposals(m, dt.date(2026, 2, 1))
+    >>> p[["match_id", "days_open", "stale"]].values.tolist()
     [[7, 31, True]]
     """
     p = matches[matches["status"] == "proposed"]

@@ -1,4 +1,4 @@
-"""Possible duplicates of a person about to be registered: scored on name, birth year, phone, e-mail.
+"""Possible duplicates of a person being registered: scored on name, birth year, phone, e-mail.
 
 A coordinator registering someone sees the people already in the programme who may be the
 same person before anything is saved. Evidence adds up:
@@ -46,7 +46,8 @@ POSSIBLE = 0.35
 WEIGHTS: dict[str, float] = {"email": 0.6, "phone": 0.6, "name": 0.4, "similar_name": 0.25,
                              "birth_year": 0.2, "other_year": -0.3}
 SIMILAR = 0.82
-_FOLD = str.maketrans({"ø": "o", "æ": "ae", "å": "aa", "ß": "ss", "ı": "i", "đ": "d", "ł": "l"})
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "å": "aa", "ß": "ss", "ı": "i", "đ": "d",
+                       "ł": "l"})
 
 
 def _blank(value: Any) -> bool:

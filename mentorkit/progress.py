@@ -223,7 +223,10 @@ def readable_freq(matches: pd.DataFrame, start: dt.date | None = None,
 
 def referrals(people: pd.DataFrame, partners: pd.DataFrame, start: dt.date | None = None,
               end: dt.date | None = None) -> pd.DataFrame:
-    """Mentees registered in the period per referring partner, most first (partner_id, name, count)."""
+    """Mentees registered in the period per referring partner, most first.
+
+    Columns: partner_id, name, count.
+    """
     mentees = people[(people["role"] == "mentee")
                      & _within(people["registered_on"], _ts(start), _ts(end))]
     counts = mentees["referred_by"].dropna().astype(int).value_counts()

@@ -59,7 +59,8 @@ def check_table(mentors: pd.DataFrame, kind: str | None, today: dt.date,
 
     Example
     -------
-    >>> df = pd.DataFrame({"id": [1, 2], "background_check_date": [pd.Timestamp("2025-06-01"), None]})
+    >>> df = pd.DataFrame({"id": [1, 2],
+    ...                    "background_check_date": [pd.Timestamp("2025-06-01"), None]})
     >>> check_table(df, "vog", dt.date(2026, 1, 1))["status"].tolist()
     ['valid', 'missing']
     """

@@ -63,9 +63,11 @@ class CaseloadApp(App):
     def build(self) -> list[w.Widget]:
         t = self.t
         s = self.load_table
-        summary = w.HTML(
-            f"<p>{esc(t('caseload.summary', active=len(s), overdue=int((s['state'] == 'overdue').sum()), waiting=len(self.waiting), proposals=len(self.proposals)))}"
-            f"<br><span class='mk-muted'>{esc(t('caseload.plan', first=self.plan.first_month_contacts, every=self.plan.interval_days))}</span></p>")
+        counts = t("caseload.summary", active=len(s), overdue=int((s["state"] == "overdue").sum()),
+                   waiting=len(self.waiting), proposals=len(self.proposals))
+        plan = t("caseload.plan", first=self.plan.first_month_contacts,
+                 every=self.plan.interval_days)
+        summary = w.HTML(f"<p>{esc(counts)}<br><span class='mk-muted'>{esc(plan)}</span></p>")
         summary.add_class("mk-summary")
         self.tabs = w.Tab(children=[self._active_tab(), self._waiting_tab(),
                                     self._proposals_tab()])
@@ -167,16 +169,16 @@ class CaseloadApp(App):
         for r in self.waiting.itertuples(index=False):
             link = self.ctx.link("match_finder", mentee=int(r.person_id))
             flag = badge("long", t("caseload.long_wait")) if r.long_wait else ""
+            find = f'<a href="{esc(link)}" target="_self">{esc(t("caseload.find_mentor"))}</a>'
             rows.append([esc(self.who(r.person_id)),
                          fmt_date(people.at[r.person_id, "registered_on"]),
-                         fmt_date(r.waiting_since), str(r.days_waiting), flag,
-                         f'<a href="{esc(link)}" target="_self">{esc(t("caseload.find_mentor"))}</a>'])
+                         fmt_date(r.waiting_since), str(r.days_waiting), flag, find])
             classes.append("long" if r.long_wait else "")
         if not rows:
             return w.HTML(f"<p>{esc(t('caseload.none_waiting'))}</p>")
-        return w.HTML(html_table([t("caseload.col." + c) for c in
-                                  ("mentee", "registered", "waiting_since", "days", "state", "action")],
-                                 rows, classes, numeric=[3]))
+        columns = ("mentee", "registered", "waiting_since", "days", "state", "action")
+        return w.HTML(html_table([t("caseload.col." + c) for c in columns], rows, classes,
+                                 numeric=[3]))
 
     def _proposals_tab(self) -> w.Widget:
         t = self.t

@@ -20,16 +20,16 @@ import re
 import secrets
 import sys
 import traceback
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, cast
 
 import ipywidgets as w
 import pandas as pd
 
 from mentorkit.errors import MentorkitError
-from mentorkit.vocab import Vocabulary
+from mentorkit.vocab import Lang, Vocabulary
 
 __all__ = ["Field", "Message", "esc", "fmt_date", "parse_date", "parse_year", "html_table",
-           "vocab_options", "badge", "grid", "section", "report_error", "close_tree",
+           "vocab_options", "vlabel", "badge", "grid", "section", "report_error", "close_tree",
            "tree_ids", "APPS", "LANG_NAMES", "STYLE", "log"]
 
 APPS: tuple[str, ...] = ("home", "intake", "match_finder", "caseload", "events", "overview")
@@ -68,6 +68,7 @@ table.mk-table tr.mk-row-overdue td, table.mk-table tr.mk-row-expired td,
   table.mk-table tr.mk-row-stale td, table.mk-table tr.mk-row-long td { background: #fdecec; }
 table.mk-table tr.mk-row-due_soon td, table.mk-table tr.mk-row-expiring td,
   table.mk-table tr.mk-row-likely td { background: #fff4e0; }
+table.mk-table th.mk-num { text-align: right; }
 table.mk-table td.mk-num { text-align: right; font-variant-numeric: tabular-nums; }
 .mk-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px;
   font-weight: 600; }
@@ -170,9 +171,14 @@ def parse_year(text: str | None) -> int | None:
     return int(t)
 
 
+def vlabel(v: Vocabulary, code: str, lang: str) -> str:
+    """The label of ``code`` in ``lang`` (the code itself when the vocabulary lacks it)."""
+    return v.label(code, cast(Lang, lang)) if code in v else str(code)
+
+
 def vocab_options(v: Vocabulary, lang: str, blank: str | None = "—") -> list[tuple[str, Any]]:
-    """Dropdown options (label, code) of a vocabulary, with a blank first unless ``blank`` is None."""
-    opts = [(label, code) for code, label in v.labels(lang).items()]  # type: ignore[arg-type]
+    """Dropdown options (label, code) of a vocabulary, a blank first unless ``blank`` is None."""
+    opts = [(label, code) for code, label in v.labels(cast(Lang, lang)).items()]
     return ([(blank, None)] if blank is not None else []) + opts
 
 
@@ -180,7 +186,8 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]],
                row_classes: Iterable[str] | None = None, numeric: Iterable[int] = ()) -> str:
     """An HTML table; cells are HTML already (escape values with :func:`esc`)."""
     nums = set(numeric)
-    head = "".join(f"<th>{h}</th>" for h in headers)
+    head = "".join(f'<th class="mk-num">{h}</th>' if j in nums else f"<th>{h}</th>"
+                   for j, h in enumerate(headers))
     classes = list(row_classes) if row_classes is not None else None
     body = []
     for i, row in enumerate(rows):

@@ -12,10 +12,10 @@ An app's choices come, first found wins, from:
 
 The database is never taken from the address (a link must not open another file): it is the
 ``db`` parameter or ``MENTORKIT_DB``. ``MENTORKIT_PROGRAMMES`` (names, comma separated) limits
-the programmes a coordinator sees and writes to (the store enforces it); ``MENTORKIT_TODAY`` fixes "today" (for tests and
-demonstrations). Outside Voilà (papermill, nbval, tests) names and contact details are not
-shown (people appear as "Mentee #12"), so executed notebooks carry no personal data; set
-``MENTORKIT_SHOW_PERSONAL=1`` to override.
+the programmes a coordinator sees and writes to (the store enforces it); ``MENTORKIT_TODAY``
+fixes "today" (for tests and demonstrations). Outside Voilà (papermill, nbval, tests) names
+and contact details are not shown (people appear as "Mentee #12"), so executed notebooks
+carry no personal data; set ``MENTORKIT_SHOW_PERSONAL=1`` to override.
 
 Example
 -------
@@ -31,7 +31,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 from urllib.parse import parse_qs
 
 import pandas as pd
@@ -40,6 +40,7 @@ from mentorkit import vocab
 from mentorkit.config import Settings
 from mentorkit.store import Store
 from mentorkit.ui import labels
+from mentorkit.vocab import Lang
 
 __all__ = ["Context", "running_in_voila", "query_params", "prefs_path", "load_prefs",
            "save_prefs", "LANGS"]
@@ -239,7 +240,8 @@ class Context:
                      if row.get(k) is not None and not pd.isna(row.get(k))]
             if parts:
                 return f"{' '.join(parts)} (#{pid})"
-        kind = vocab.ROLES.label(role, self.lang) if role in vocab.ROLES else self.t("person")
+        kind = vocab.ROLES.label(role, cast(Lang, self.lang)) if role in vocab.ROLES \
+            else self.t("person")
         return f"{kind} #{pid}"
 
     def link(self, app: str, **extra: Any) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.store.frames import conform
-from mentorkit.ui.common import Field, esc, fmt_date, grid, html_table, section
+from mentorkit.ui.common import Field, esc, fmt_date, grid, html_table, section, vlabel
 from mentorkit.ui.forms import FieldError, Input, problems_to_errors
 from mentorkit.ui.shell import App, guarded, launch
 from mentorkit.validation import validate_frame
@@ -44,7 +44,10 @@ class EventsApp(App):
             self.event_id = int(self.events["id"].iloc[0]) if len(self.events) else None
 
     def attendance_per_person(self) -> pd.DataFrame:
-        """Events attended per person and kind, most active first (person_id, role, kinds…, total)."""
+        """Events attended per person and kind, most active first.
+
+        Columns: person_id, role, one per event kind, total.
+        """
         kinds = list(vocab.EVENT_KINDS.codes)
         if self.attendance.empty:
             return pd.DataFrame(columns=["person_id", "role", *kinds, "total"])
@@ -87,7 +90,7 @@ class EventsApp(App):
         rows, classes = [], []
         for e in self.events.head(MAX_ROWS).itertuples(index=False):
             upcoming = pd.Timestamp(e.date).date() >= self.ctx.today
-            rows.append([fmt_date(e.date), esc(vocab.EVENT_KINDS.label(e.kind, self.ctx.lang)),  # type: ignore[arg-type]
+            rows.append([fmt_date(e.date), esc(vlabel(vocab.EVENT_KINDS, e.kind, self.ctx.lang)),
                          esc(e.title), esc(e.location), str(int(counts.get(e.id, 0)))])
             classes.append("due_soon" if upcoming else "")
         more = (f"<p class='mk-muted'>{esc(t('events.more', n=len(self.events) - MAX_ROWS))}</p>"
@@ -135,11 +138,11 @@ class EventsApp(App):
         table = self.attendance_per_person()
         kinds = list(vocab.EVENT_KINDS.codes)
         rows = [[esc(self._names.get(int(r.person_id), f"#{r.person_id}")),
-                 esc(vocab.ROLES.label(r.role, self.ctx.lang)),  # type: ignore[arg-type]
+                 esc(vlabel(vocab.ROLES, r.role, self.ctx.lang)),
                  *[str(int(getattr(r, k))) for k in kinds], f"<b>{int(r.total)}</b>"]
                 for r in table.head(MAX_ROWS).itertuples(index=False)]
         headers = [t("person"), t("field.role"),
-                   *[vocab.EVENT_KINDS.label(k, self.ctx.lang) for k in kinds],  # type: ignore[arg-type]
+                   *[vlabel(vocab.EVENT_KINDS, k, self.ctx.lang) for k in kinds],
                    t("events.total")]
         body = html_table(headers, rows, numeric=range(2, 3 + len(kinds)))
         box = w.HTML(f"<div style='max-height:320px;overflow-y:auto'>{body}</div>")
@@ -159,7 +162,8 @@ class EventsApp(App):
         came = self._came()
         options = sorted(((self._names.get(p, f"#{p}"), p) for p in came), key=lambda o: o[0])
         self.attendees.options = options
-        self.count.value = f"<span class='mk-muted'>{esc(self.t('events.n_came', n=len(came)))}</span>"
+        text = self.t("events.n_came", n=len(came))
+        self.count.value = f"<span class='mk-muted'>{esc(text)}</span>"
         self._fill_candidates()
 
     def _fill_candidates(self) -> None:

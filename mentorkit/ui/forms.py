@@ -92,7 +92,8 @@ class Input:
         if kind == "textarea":
             self.widget: w.Widget = w.Textarea(layout=w.Layout(width=width, height="70px"))
         elif kind in ("text", "year", "date"):
-            hint = placeholder or labels.t("form.date_hint", lang) if kind == "date" else placeholder
+            hint = (placeholder or labels.t("form.date_hint", lang)) if kind == "date" \
+                else placeholder
             self.widget = w.Text(placeholder=hint, layout=layout)
         elif kind == "int":
             self.widget = w.BoundedIntText(value=1, min=0, max=10, layout=w.Layout(width="120px"))
@@ -153,15 +154,16 @@ class Input:
             self.widget.value = "" if missing else fmt_date(value)  # type: ignore[attr-defined]
         elif k == "multi":
             allowed = {o[1] for o in self.widget.options}  # type: ignore[attr-defined]
-            self.widget.value = tuple(c for c in ([] if missing else value)  # type: ignore[attr-defined]
-                                      if c in allowed)
+            chosen = tuple(c for c in ([] if missing else value) if c in allowed)
+            self.widget.value = chosen  # type: ignore[attr-defined]
         elif k == "int":
             self.widget.value = 1 if missing else int(value)  # type: ignore[attr-defined]
         elif k == "bool":
             self.widget.value = False if missing else bool(value)  # type: ignore[attr-defined]
         else:
             allowed = {o[1] for o in self.widget.options}  # type: ignore[attr-defined]
-            self.widget.value = None if missing or value not in allowed else value  # type: ignore[attr-defined]
+            choice = None if missing or value not in allowed else value
+            self.widget.value = choice  # type: ignore[attr-defined]
 
 
 def _numbers(text: str) -> list[str]:

@@ -88,7 +88,7 @@ class HomeApp(App):
             glance,
             w.HTML(f"<h3>{esc(t('home.apps'))}</h3><div class='mk-cards'>{''.join(cards)}</div>"),
             w.HTML(f"<h3>{esc(t('home.you'))}</h3>"),
-            w.HBox([self.name_field.box, save], layout=w.Layout(align_items="center")),
+            w.HBox([self.name_field.box, save], layout=w.Layout(align_items="flex-end")),
         ]
 
     @guarded("save name")

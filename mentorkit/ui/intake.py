@@ -29,7 +29,8 @@ from mentorkit.duplicates import score_duplicates
 from mentorkit.errors import ConflictError
 from mentorkit.screening import check_status, check_table
 from mentorkit.store.frames import conform
-from mentorkit.ui.common import Field, badge, esc, fmt_date, grid, html_table, section
+from mentorkit.ui.common import (Field, badge, esc, fmt_date, grid, html_table, section,
+                                 vlabel)
 from mentorkit.ui.forms import FieldError, Input, problems_to_errors
 from mentorkit.ui.shell import App, guarded, launch
 from mentorkit.validation import validate_frame
@@ -111,7 +112,7 @@ class IntakeApp(App):
         renew = self._checks_to_renew()
         self.heading = w.HTML()
         self.role_toggle = w.ToggleButtons(
-            options=[(lab, c) for c, lab in vocab.ROLES.labels(self.ctx.lang).items()],  # type: ignore[arg-type]
+            options=[(vlabel(vocab.ROLES, c, self.ctx.lang), c) for c in vocab.ROLES.codes],
             value=self.role)
         self.role_toggle.add_class("mk-role")
         self.role_toggle.observe(self._role_changed, "value")
@@ -126,12 +127,12 @@ class IntakeApp(App):
             self.inputs[name] = inp
             label = t("field." + name)
             if name == "background_check_date" and check_kind in vocab.BACKGROUND_CHECKS:
-                label = t("intake.check_date", check=vocab.BACKGROUND_CHECKS.label(
-                    check_kind, self.ctx.lang))  # type: ignore[arg-type]
+                label = t("intake.check_date",
+                          check=vlabel(vocab.BACKGROUND_CHECKS, check_kind, self.ctx.lang))
             if name == "language_level":
                 local = "nl" if self.ctx.programme.get("country") == "NL" else "da"
-                label = t("field.language_level_in", language=vocab.LANGUAGES.label(
-                    local, self.ctx.lang))  # type: ignore[arg-type]
+                label = t("field.language_level_in",
+                          language=vlabel(vocab.LANGUAGES, local, self.ctx.lang))
             hint = t("form.date_format") if kind == "date" else ""
             self.fields[name] = Field(name, inp.widget, label, hint)
         self.check_state = w.HTML()
@@ -179,8 +180,8 @@ class IntakeApp(App):
                                    t("intake.valid_until"), t("caseload.col.state")], rows,
                                   list(checks["status"])))
         acc = w.Accordion(children=[table])
-        acc.set_title(0, t("intake.renew", n=len(checks), check=vocab.BACKGROUND_CHECKS.label(
-            kind, self.ctx.lang)))  # type: ignore[arg-type]
+        acc.set_title(0, t("intake.renew", n=len(checks),
+                           check=vlabel(vocab.BACKGROUND_CHECKS, kind, self.ctx.lang)))
         acc.selected_index = None
         acc.add_class("mk-renew")
         return [acc]
@@ -241,7 +242,8 @@ class IntakeApp(App):
             self.inputs["consent_scope"].set(["casework"])
         if self.editing:
             self.role = self.editing["role"]
-            self.heading.value = f"<h3>{esc(t('intake.editing', who=self.ctx.person_label(self.editing)))}</h3>"
+            who = self.ctx.person_label(self.editing)
+            self.heading.value = f"<h3>{esc(t('intake.editing', who=who))}</h3>"
         else:
             self.heading.value = f"<h3>{esc(t('intake.new_person'))}</h3>"
         self.role_toggle.value = row.get("role", self.role) if row else self.role
@@ -300,9 +302,10 @@ class IntakeApp(App):
         elif given and day is None and "consent_date" not in errors:
             errors["consent_date"] = self.t("error.required")
         if given and day is not None:
-            keep_time = had and pd.Timestamp(self.editing["consent_given_at"]).date() == day  # type: ignore[index]
-            values["consent_given_at"] = (pd.Timestamp(self.editing["consent_given_at"])  # type: ignore[index]
-                                          .to_pydatetime() if keep_time
+            before = pd.Timestamp(self.editing["consent_given_at"]) if had and self.editing \
+                else None
+            values["consent_given_at"] = (before.to_pydatetime()
+                                          if before is not None and before.date() == day
                                           else dt.datetime.combine(day, dt.time(12, 0)))
         values["role"] = self.role
         values["programme_id"] = self.ctx.programme_id
@@ -375,7 +378,7 @@ class IntakeApp(App):
             p = people.loc[d.person_id]
             who = self.ctx.person_label({**p.to_dict(), "id": d.person_id})
             reasons = ", ".join(t("dupe.reason." + r) for r in d.reasons)
-            rows.append([esc(who), esc(vocab.ROLES.label(p["role"], self.ctx.lang)),  # type: ignore[arg-type]
+            rows.append([esc(who), esc(vlabel(vocab.ROLES, p["role"], self.ctx.lang)),
                          esc(p["birth_year"]), badge(d.level, t("dupe." + d.level)), esc(reasons)])
             classes.append(d.level)
             options.append((who, int(d.person_id)))

@@ -139,7 +139,8 @@ LABELS: dict[str, dict[str, str]] = {
     "rule.mojibake": {"da": "Teksten har forkerte tegn (som 'Ã¸'); skriv den igen.",
                       "en": "The text has garbled characters (like 'Ã¸'); type it again.",
                       "nl": "De tekst bevat verminkte tekens (zoals 'Ã«'); typ hem opnieuw."},
-    "rule.control": {"da": "Fjern usynlige kontroltegn.", "en": "Remove invisible control characters.",
+    "rule.control": {"da": "Fjern usynlige kontroltegn.",
+                     "en": "Remove invisible control characters.",
                      "nl": "Verwijder onzichtbare stuurtekens."},
     "rule.too_long": {"da": "Højst {n} tegn.", "en": "At most {n} characters.",
                       "nl": "Hoogstens {n} tekens."},
@@ -149,7 +150,8 @@ LABELS: dict[str, dict[str, str]] = {
     "rule.phone": {"da": "Kun cifre, mellemrum, +, - og ().",
                    "en": "Digits, spaces, +, - and () only.",
                    "nl": "Alleen cijfers, spaties, +, - en ()."},
-    "rule.range": {"da": "Skal være mellem {low} og {high}", "en": "Must be between {low} and {high}",
+    "rule.range": {"da": "Skal være mellem {low} og {high}",
+                   "en": "Must be between {low} and {high}",
                    "nl": "Moet tussen {low} en {high} liggen"},
     "rule.before_birth": {"da": "Ankomståret kan ikke ligge før fødselsåret.",
                           "en": "The arrival year cannot be before the birth year.",
@@ -285,12 +287,12 @@ LABELS: dict[str, dict[str, str]] = {
                          "nl": "Toch opslaan als nieuwe persoon"},
     # caseload
     "caseload.summary": {
-        "da": "{active} aktive match, {overdue} med opfølgning for sent; {waiting} mentees "
-              "venter; {proposals} forslag er ikke bekræftet.",
-        "en": "{active} active matches, {overdue} with a follow-up overdue; {waiting} mentees "
-              "waiting; {proposals} proposals not confirmed.",
-        "nl": "{active} actieve koppelingen, {overdue} met opvolging te laat; {waiting} mentees "
-              "wachten; {proposals} voorstellen niet bevestigd."},
+        "da": "Aktive match: {active} (opfølgning for sent: {overdue}) · Mentees der venter: "
+              "{waiting} · Forslag ikke bekræftet: {proposals}",
+        "en": "Active matches: {active} (follow-up overdue: {overdue}) · Mentees waiting: "
+              "{waiting} · Proposals not confirmed: {proposals}",
+        "nl": "Actieve koppelingen: {active} (opvolging te laat: {overdue}) · Wachtende "
+              "mentees: {waiting} · Voorstellen niet bevestigd: {proposals}"},
     "caseload.plan": {
         "da": "Opfølgningsplan: {first} kontakter den første måned, derefter hver {every}. dag.",
         "en": "Follow-up plan: {first} contacts in the first month, then every {every} days.",
@@ -349,7 +351,8 @@ LABELS: dict[str, dict[str, str]] = {
                              "nl": "Zoek een mentor →"},
     "caseload.stale": {"da": "ikke bekræftet", "en": "not confirmed", "nl": "niet bevestigd"},
     "caseload.start_on": {"da": "Første møde", "en": "First meeting", "nl": "Eerste afspraak"},
-    "caseload.confirm": {"da": "Bekræft match", "en": "Confirm match", "nl": "Koppeling bevestigen"},
+    "caseload.confirm": {"da": "Bekræft match", "en": "Confirm match",
+                         "nl": "Koppeling bevestigen"},
     "caseload.decline": {"da": "Afvis forslag", "en": "Decline proposal",
                          "nl": "Voorstel afwijzen"},
     "caseload.confirmed": {"da": "Bekræftet: {match}.", "en": "Confirmed: {match}.",
@@ -396,8 +399,10 @@ LABELS: dict[str, dict[str, str]] = {
     "events.add_person": {"da": "Tilføj deltager", "en": "Add someone who came",
                           "nl": "Aanwezige toevoegen"},
     "events.add": {"da": "Tilføj", "en": "Add", "nl": "Toevoegen"},
-    "events.remove": {"da": "Fjern valgte", "en": "Remove selected", "nl": "Geselecteerde verwijderen"},
-    "events.added": {"da": "{who} er registreret som deltager.", "en": "{who} recorded as attending.",
+    "events.remove": {"da": "Fjern valgte", "en": "Remove selected",
+                      "nl": "Geselecteerde verwijderen"},
+    "events.added": {"da": "{who} er registreret som deltager.",
+                     "en": "{who} recorded as attending.",
                      "nl": "{who} geregistreerd als aanwezig."},
     "events.removed": {"da": "{who} er fjernet fra deltagerlisten.",
                        "en": "{who} taken off the attendance list.",
@@ -435,7 +440,8 @@ LABELS: dict[str, dict[str, str]] = {
     "overview.col.share": {"da": "Andel", "en": "Share", "nl": "Aandeel"},
     "overview.figures": {"da": "Fra indskrivning til job", "en": "From intake to work",
                          "nl": "Van intake tot werk"},
-    "overview.funnel": {"da": "Mentees indskrevet i perioden", "en": "Mentees registered in the period",
+    "overview.funnel": {"da": "Mentees indskrevet i perioden",
+                        "en": "Mentees registered in the period",
                         "nl": "Mentees ingeschreven in de periode"},
     "overview.stage.registered": {"da": "Indskrevet", "en": "Registered", "nl": "Ingeschreven"},
     "overview.stage.matched": {"da": "Fik en mentor", "en": "Matched", "nl": "Gekoppeld"},
@@ -450,6 +456,8 @@ LABELS: dict[str, dict[str, str]] = {
                         "nl": "Gestarte koppelingen per kwartaal"},
     "overview.per.YS": {"da": "Match startet pr. år", "en": "Matches started per year",
                         "nl": "Gestarte koppelingen per jaar"},
+    "overview.drawing": {"da": "Tegner diagrammerne …", "en": "Drawing the charts …",
+                         "nl": "De grafieken worden getekend …"},
     "overview.hidden": {"da": "under {k} (skjult)", "en": "under {k} (hidden)",
                         "nl": "onder {k} (verborgen)"},
     # match finder
@@ -515,7 +523,8 @@ LABELS: dict[str, dict[str, str]] = {
     "batch.method.optimal": {"da": "Optimal (bedste samlede score)",
                              "en": "Optimal (best total score)",
                              "nl": "Optimaal (beste totaalscore)"},
-    "batch.method.stable": {"da": "Stabil (ingen par vil bytte)", "en": "Stable (no pair would swap)",
+    "batch.method.stable": {"da": "Stabil (ingen par vil bytte)",
+                            "en": "Stable (no pair would swap)",
                             "nl": "Stabiel (geen koppel wil ruilen)"},
     "batch.method.greedy": {"da": "Efter ventetid (som i hånden)",
                             "en": "By waiting time (as by hand)",

@@ -97,7 +97,6 @@ class BatchPanel:
         self.scores = result.scores
         assigned = dict(zip(self.scores.mentee_ids[result.rows].tolist(),
                             self.scores.mentor_ids[result.cols].tolist()))
-        names = app.people.set_index("id")
         self.rows = []
         widgets = [w.HTML(f"<b>{esc(self.t('finder.col.mentee'))}</b> / "
                           f"<b>{esc(self.t('finder.col.mentor'))}</b>")]
@@ -110,12 +109,12 @@ class BatchPanel:
                 j = int(self.scores.supply.position([choice])[0])
                 cols = [j] + [c for c in cols if c != j]
             options = [("—", None)] + [
-                (f"{app.ctx.person_label({**names.loc[int(self.scores.mentor_ids[j])].to_dict(), 'id': int(self.scores.mentor_ids[j])})}"
-                 f" ({self.scores.total[i, j]:.2f})", int(self.scores.mentor_ids[j])) for j in cols]
+                (f"{app.name_of(int(self.scores.mentor_ids[j]))} ({self.scores.total[i, j]:.2f})",
+                 int(self.scores.mentor_ids[j])) for j in cols]
             keep = w.Checkbox(value=choice is not None, indent=False,
                               layout=w.Layout(width="30px"))
             mentor = w.Dropdown(options=options, value=choice, layout=w.Layout(width="360px"))
-            label = app.ctx.person_label({**names.loc[mentee_id].to_dict(), "id": mentee_id})
+            label = app.name_of(int(mentee_id))
             row = {"i": i, "mentee_id": int(mentee_id), "keep": keep, "mentor": mentor}
             mentor.observe(lambda c, r=row: self._edited(r), "value")
             keep.observe(lambda c, r=row: self._edited(r), "value")
@@ -150,7 +149,8 @@ class BatchPanel:
                     for i, _e, m in pairs)
         text = self.t("batch.summary", n=len(pairs), of=len(self.rows), total=f"{total:.2f}")
         over = self.over_capacity()
-        warn = (f"<br><span class='mk-field-error'>{esc(self.t('batch.over', ids=', '.join(f'#{m}' for m in over)))}</span>"
+        ids = ", ".join(f"#{m}" for m in over)
+        warn = (f"<br><span class='mk-field-error'>{esc(self.t('batch.over', ids=ids))}</span>"
                 if over else "")
         self.summary.value = f"<p>{esc(text)}{warn}</p>"
 

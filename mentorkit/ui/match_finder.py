@@ -28,7 +28,7 @@ from mentorkit import vocab
 from mentorkit.caseload import plan_for, waiting_mentees
 from mentorkit.matching import CRITERIA, Weights, prepare, slider_spec, suggest
 from mentorkit.screening import check_status
-from mentorkit.ui.common import Field, badge, esc, fmt_date, html_table, section
+from mentorkit.ui.common import Field, badge, esc, fmt_date, html_table, section, vlabel
 from mentorkit.ui.forms import FieldError, Input
 from mentorkit.ui.match_batch import BatchPanel
 from mentorkit.ui.shell import App, guarded, launch
@@ -233,7 +233,7 @@ class MatchFinderApp(App):
         names = self.people.set_index("id")
         rows = []
         for r in self.top.itertuples(index=False):
-            who = self.ctx.person_label({**names.loc[r.mentor_id].to_dict(), "id": r.mentor_id})
+            who = self.name_of(int(r.mentor_id))
             reasons = "".join(f"<li>{esc(getattr(r, c))}</li>" for c in CRITERIA)
             bar = (f'<span class="mk-bar"><span style="width:{round(100 * r.score)}%"></span>'
                    f"</span> {r.score:.2f}")
@@ -241,8 +241,8 @@ class MatchFinderApp(App):
                          f'<ul class="mk-reasons">{reasons}</ul>'])
         self.suggestions.value = html_table([t("finder.col.rank"), t("finder.col.mentor"),
                                              t("finder.col.score"), t("finder.col.why")], rows)
-        options = [(f"{r.rank}. {self.ctx.person_label({**names.loc[r.mentor_id].to_dict(), 'id': r.mentor_id})}"
-                    f" ({r.score:.2f})", int(r.mentor_id)) for r in self.top.itertuples()]
+        options = [(f"{r.rank}. {self.name_of(int(r.mentor_id))} ({r.score:.2f})",
+                    int(r.mentor_id)) for r in self.top.itertuples()]
         ids = [o[1] for o in options]
         self._setting = True
         try:
@@ -259,7 +259,7 @@ class MatchFinderApp(App):
             if codes is None or (not isinstance(codes, list) and pd.isna(codes)):
                 return ""
             codes = codes if isinstance(codes, list) else [codes]
-            return ", ".join(v.label(c, lang) for c in codes if c in v)  # type: ignore[arg-type]
+            return ", ".join(vlabel(v, c, lang) for c in codes if c in v)
 
         mentor = person["role"] == "mentor"
         items = [
@@ -294,7 +294,15 @@ class MatchFinderApp(App):
         cells = "".join(f"<tr><th>{esc(t('profile.' + k))}</th><td>"
                         f"{v if k == 'check' else esc(v)}</td></tr>" for k, v in items if v)
         name = esc(self.ctx.person_label(person.to_dict()))
-        return f'<div class="mk-card-profile"><b>{name}</b><table class="mk-table">{cells}</table></div>'
+        return (f'<div class="mk-card-profile"><b>{name}</b><table class="mk-table">{cells}'
+                f"</table></div>")
+
+    def name_of(self, person_id: int) -> str:
+        """How a person of the programme is named on screen."""
+        row = self.people[self.people["id"] == person_id]
+        if row.empty:
+            return f"#{person_id}"
+        return self.ctx.person_label(row.iloc[0].to_dict())
 
     def _show_profile(self) -> None:
         mentor = self.people[self.people["id"] == self.mentor_pick.value]
@@ -303,7 +311,8 @@ class MatchFinderApp(App):
     # ---------------------------------------------------------------- writing
     @guarded("write match")
     def write(self, status: str) -> int | None:
-        """Propose (``proposed``) or confirm (``active``) the chosen mentee with the chosen mentor."""
+        """Propose (``proposed``) or confirm (``active``) the chosen mentee with the chosen
+        mentor; returns the new match's id."""
         t = self.t
         if self.mentee_id is None or self.top.empty or self.mentor_pick.value is None:
             self.message.show("error", t("finder.choose_first"))
@@ -329,9 +338,7 @@ class MatchFinderApp(App):
             values["started_on"] = start
         new_id = self.ctx.store.matches.add(**values)
         self.ctx.params.pop("mentee", None)  # the mentee asked for in the address is done
-        names = self.people.set_index("id")
-        label = " – ".join(self.ctx.person_label({**names.loc[p].to_dict(), "id": p})
-                           for p in (int(self.mentee_id), int(row["mentor_id"])))
+        label = f"{self.name_of(int(self.mentee_id))} – {self.name_of(int(row['mentor_id']))}"
         self.load()
         self.render()
         done = {"proposed": "finder.written_proposed", "active": "finder.written_active"}

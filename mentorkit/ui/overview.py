@@ -1,6 +1,8 @@
 """Programme overview: progress against each grant target, the funnel, matches over time, referrers.
 
 For a programme and a period (the whole programme, a grant's period, a year, or typed dates).
+The tables are there at once; the charts are drawn just after (a second or so), so the page
+is usable while matplotlib works.
 Counts from 1 to the disclosure threshold minus one (``MENTORKIT_MIN_CELL``, default 5) are
 shown as ``<5``, in tables and charts alike, as in reports; a share that would reveal a hidden
 count is hidden too.
@@ -9,14 +11,15 @@ Example
 -------
 >>> from mentorkit.ui.context import Context
 >>> a = OverviewApp(Context.open(":memory:"))
->>> a.progress().empty
-True
+>>> a.progress().empty, a.charts_ready.wait(30)
+(True, True)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import threading
+from typing import Any, Callable
 
 import ipywidgets as w
 import pandas as pd
@@ -27,11 +30,14 @@ from mentorkit.plots.overview import (funnel_chart, matches_chart, png, referral
                                       target_chart)
 from mentorkit.progress import (funnel, matches_over_time, readable_freq, referrals, suppress,
                                 target_progress)
-from mentorkit.ui.common import Field, esc, fmt_date, html_table, section
+from mentorkit.ui.common import (Field, esc, fmt_date, html_table, report_error, section,
+                                 vlabel)
 from mentorkit.ui.forms import FieldError, Input
 from mentorkit.ui.shell import App, guarded, launch
 
 __all__ = ["OverviewApp", "app"]
+
+_DRAWING = threading.Lock()  # matplotlib's pyplot is not for two threads at once
 
 
 class OverviewApp(App):
@@ -100,10 +106,10 @@ class OverviewApp(App):
         for r in prog.itertuples(index=False):
             group = ""
             if isinstance(r.group_value, str) and r.group_value and r.group_field == "gender":
-                group = vocab.GENDERS.label(r.group_value, lang)  # type: ignore[arg-type]
+                group = vlabel(vocab.GENDERS, r.group_value, lang)
             elif isinstance(r.group_value, str) and r.group_value:
                 group = r.group_value
-            metric = vocab.TARGET_METRICS.label(r.metric, lang)  # type: ignore[arg-type]
+            metric = vlabel(vocab.TARGET_METRICS, r.metric, lang)
             name = f"{metric}: {group}" if group else metric
             labels.append(name)
             actual = suppress([r.actual], k)[0]
@@ -119,21 +125,70 @@ class OverviewApp(App):
                                   rows, numeric=[3, 4]) if rows else
                        f"<p>{esc(t('overview.no_targets'))}</p>")
         table.add_class("mk-targets")
-        chart = [_image(target_chart(prog, labels, t("overview.targets"),
-                                     t("overview.col.promised"), k))] if len(prog) else []
-        out: list[w.Widget] = [section(t("overview.targets"), table, *chart)]
+        jobs: list[tuple[w.Image, Callable[[], Any]]] = []
+
+        def chart(make: Callable[[], Any]) -> w.Image:
+            img = w.Image(format="png", layout=w.Layout(display="none", max_width="100%",
+                                                        height="auto"))
+            img.add_class("mk-chart")
+            jobs.append((img, make))
+            return img
+
+        targets = [chart(lambda: target_chart(prog, labels, t("overview.targets"),
+                                              t("overview.col.promised"), k))] if len(prog) else []
+        out: list[w.Widget] = [section(t("overview.targets"), table, *targets)]
         fun = funnel(self.people, self.matches, self.outcomes, self.start, self.end)
         stages = {s: t("overview.stage." + s) for s in fun["stage"]}
         freq = readable_freq(self.matches, self.start, self.end, k)
         over = matches_over_time(self.matches, self.start, self.end, freq)
         refs = referrals(self.people, self.partners, self.start, self.end)
-        out.append(section(t("overview.figures"), w.HBox([
-            _image(funnel_chart(fun, stages, t("overview.funnel"), k)),
-            _image(referrals_chart(refs, t("overview.referrals"), k))],
+        self.drawing = w.HTML(f"<p class='mk-muted'>{esc(t('overview.drawing'))}</p>")
+        out.append(section(t("overview.figures"), self.drawing, w.HBox([
+            chart(lambda: funnel_chart(fun, stages, t("overview.funnel"), k)),
+            chart(lambda: referrals_chart(refs, t("overview.referrals"), k))],
             layout=w.Layout(flex_flow="row wrap")),
-            _image(matches_chart(over, t("overview.per." + freq), freq, k,
-                                 t("overview.hidden", k=k)))))
+            chart(lambda: matches_chart(over, t("overview.per." + freq), freq, k,
+                                        t("overview.hidden", k=k)))))
+        self._draw_later(jobs)
         return out
+
+    def _draw_later(self, jobs: list[tuple[w.Image, Callable[[], Any]]]) -> None:
+        """Draw the charts after the page is up (a thread), so the tables are usable at once.
+
+        A newer drawing (another period chosen) makes an older one stop; ``charts_ready`` is
+        set when this one is done.
+        """
+        import matplotlib.pyplot as plt
+
+        if "inline" in plt.get_backend():
+            # The kernel's inline backend shows every open figure when a cell ends, also one
+            # this thread is still drawing; a dashboard shows figures as images only.
+            plt.switch_backend("agg")
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
+        ready = self.charts_ready = threading.Event()
+
+        def work() -> None:
+            try:
+                for img, make in jobs:
+                    if generation != self._generation:
+                        return
+                    with _DRAWING:
+                        data = png(make())
+                    width = int.from_bytes(data[16:20], "big")  # PNG header: natural size
+                    img.value = data
+                    img.layout.width = f"{width}px"
+                    img.layout.display = None
+                if generation == self._generation:
+                    self.drawing.value = ""
+            except Exception as err:  # noqa: BLE001 - a chart failing must not break the page
+                ref = report_error(self.name, "draw charts", err)
+                text = esc(self.t("error.unexpected", ref=ref))
+                self.drawing.value = f"<p class='mk-field-error'>{text}</p>"
+            finally:
+                ready.set()
+
+        threading.Thread(target=work, name="mentorkit-charts", daemon=True).start()
 
     # ---------------------------------------------------------------- period
     def _period_chosen(self, change: dict[str, Any]) -> None:
@@ -178,15 +233,6 @@ class OverviewApp(App):
 
 def _date(value: Any) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
-def _image(fig: Any) -> w.Image:
-    data = png(fig)
-    width = int.from_bytes(data[16:20], "big")  # from the PNG header: show at natural size
-    img = w.Image(value=data, format="png",
-                  layout=w.Layout(width=f"{width}px", max_width="100%", height="auto"))
-    img.add_class("mk-chart")
-    return img
 
 
 def app(db: str | None = "", programme: str = "", lang: str = "") -> w.Widget:

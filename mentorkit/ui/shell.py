@@ -58,9 +58,9 @@ class Shell:
     def refresh(self) -> None:
         """Relabel after a change of language or programme."""
         t = self.ctx.t
+        signed = esc(t("shell.signed_in", actor=self.ctx.actor))
         self.title.value = (f"<h2>{esc(t('app.' + self.app))}</h2>"
-                            f'<span class="mk-muted">{esc(t("shell.signed_in", actor=self.ctx.actor))}'
-                            f"</span>")
+                            f'<span class="mk-muted">{signed}</span>')
         options = [(str(r.name), int(r.id)) for r in self.ctx.programmes.itertuples()]
         self._updating = True
         try:

@@ -139,7 +139,8 @@ def start_voila(db: Path, workdir: Path, extra_env: dict[str, str] | None = None
     answering = False
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"Voilà exited ({process.returncode}):\n{server.log_text()[-3000:]}")
+            raise RuntimeError(f"Voilà exited ({process.returncode}):\n"
+                               f"{server.log_text()[-3000:]}")
         if not answering:
             try:
                 with urllib.request.urlopen(server.url, timeout=2) as r:
@@ -204,8 +205,9 @@ class AppPage:
         assert self.page.locator(".mk-fatal").count() == 0, "the app could not start"
         assert not self.errors, f"page errors: {self.errors}"
 
-    def screenshot(self, name: str) -> Path:
-        """A screenshot of the whole app (the viewport grows to its height)."""
+    def screenshot(self, name: str, docs: bool = False) -> Path:
+        """A screenshot of the whole app (the viewport grows to its height); with ``docs``
+        and ``MENTORKIT_UPDATE_SCREENSHOTS=1`` also into docs/screenshots/ for the README."""
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         height = self.page.evaluate(
             "Math.max(document.querySelector('.mk-app') ? "
@@ -216,7 +218,7 @@ class AppPage:
         path = ARTEFACTS / f"{name}.png"
         self.page.screenshot(path=str(path))
         self.page.set_viewport_size(size)
-        if os.environ.get("MENTORKIT_UPDATE_SCREENSHOTS") == "1":
+        if docs and os.environ.get("MENTORKIT_UPDATE_SCREENSHOTS") == "1":
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, SCREENSHOTS / f"{name}.png")
         return path

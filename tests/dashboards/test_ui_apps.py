@@ -53,8 +53,8 @@ def open_ctx(db: Path, programme: str = "Groningen", lang: str = "en") -> Contex
 
 
 @pytest.mark.parametrize("cls", APPS)
-def test_every_app_builds_on_an_empty_database_and_on_the_demo(cls: type, db: Path,
-                                                               ui_env: Path, tmp_path: Path) -> None:
+def test_every_app_builds_on_an_empty_database_and_on_the_demo(
+        cls: type, db: Path, ui_env: Path, tmp_path: Path) -> None:
     empty = cls(Context.open(str(tmp_path / "empty.db")))
     assert "mk-ready" in empty.root._dom_classes
     app = cls(open_ctx(db))

@@ -17,6 +17,7 @@ from mentorkit.errors import ConfigError
 from mentorkit.progress import (funnel, matches_over_time, readable_freq, referrals, suppress,
                                 target_progress)
 from mentorkit.screening import check_status, check_table
+from mentorkit.dataset import Dataset
 from mentorkit.synth import generate
 
 D = pd.Timestamp
@@ -153,7 +154,8 @@ def test_a_name_alone_with_a_far_birth_year_is_no_duplicate_and_self_is_excluded
 
 
 def test_names_and_phones_are_normalised() -> None:
-    assert normalise_name("Hassan", "AMINA") == normalise_name(" amina ", "hassan") == "amina hassan"
+    assert normalise_name("Hassan", "AMINA") == "amina hassan"
+    assert normalise_name(" amina ", "hassan") == "amina hassan"
     assert normalise_phone("+31 (0)6-1234 5678") == "12345678"
 
 
@@ -174,11 +176,11 @@ def test_suppress_hides_small_counts_but_not_zero() -> None:
 
 
 @pytest.fixture(scope="module")
-def ds():  # type: ignore[no-untyped-def]
+def ds() -> Dataset:
     return generate(seed=0, scale=0.5)
 
 
-def test_target_progress_counts_what_each_target_promises(ds) -> None:  # type: ignore[no-untyped-def]
+def test_target_progress_counts_what_each_target_promises(ds: Dataset) -> None:
     t = target_progress(ds.target, ds.grant, ds.person, ds.match, ds.outcome, ds.event,
                         ds.attendance)
     assert len(t) == len(ds.target)
@@ -198,16 +200,17 @@ def test_target_progress_counts_what_each_target_promises(ds) -> None:  # type: 
     assert narrow["period_start"].iloc[0] == D("2010-01-01")
 
 
-def test_the_funnel_narrows_and_referrals_add_up(ds) -> None:  # type: ignore[no-untyped-def]
+def test_the_funnel_narrows_and_referrals_add_up(ds: Dataset) -> None:
     f = funnel(ds.person, ds.match, ds.outcome)
     counts = f["count"].tolist()
-    assert counts == sorted(counts, reverse=True) and counts[0] == (ds.person["role"] == "mentee").sum()
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] == (ds.person["role"] == "mentee").sum()
     r = referrals(ds.person, ds.partner)
     mentees = ds.person[ds.person["role"] == "mentee"]
     assert r["count"].sum() == mentees["referred_by"].notna().sum()
 
 
-def test_matches_over_time_fill_empty_periods_and_choose_a_readable_step(ds) -> None:  # type: ignore[no-untyped-def]
+def test_matches_over_time_fill_empty_periods_and_choose_a_readable_step(ds: Dataset) -> None:
     m = ds.match[ds.match["programme_id"] == 5]
     monthly = matches_over_time(m, dt.date(2023, 1, 1), dt.date(2023, 12, 31), "MS")
     assert len(monthly) == 12 and monthly["period"].iloc[0] == D("2023-01-01")

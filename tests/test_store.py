@@ -255,3 +255,12 @@ def test_concurrent_writers_lose_nothing(db_url: str) -> None:
     assert events["title"].nunique() == workers * rows
     assert len(store.table("audit", table_name="event")) == workers * rows
     store.close()
+
+
+def test_an_erased_person_cannot_get_personal_data_back(store: Store) -> None:
+    ids = sample_rows(store)
+    store.people.update(ids["person"], erased_at=dt.datetime(2026, 1, 1), first_name=None)
+    with pytest.raises(StoreError, match="was erased"):
+        store.people.update(ids["person"], first_name="Amal")
+    store.people.update(ids["person"], capacity=1)  # fields that are not personal still can
+    assert store.people.get(ids["person"])["first_name"] is None

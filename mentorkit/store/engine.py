@@ -1,6 +1,7 @@
 """Database engines configured so that nothing is lost.
 
-SQLite: WAL journal, ``synchronous=FULL``, foreign keys on, a busy timeout, and write
+SQLite: WAL journal, ``synchronous=FULL``, foreign keys on, a busy timeout, secure delete
+(old values of changed or deleted rows are overwritten, which erasure relies on), and write
 transactions that take the write lock up front (``BEGIN IMMEDIATE``) so that concurrent
 read-then-write transactions cannot lose updates. Read-only connections (execution option
 ``readonly=True``) begin with a plain deferred ``BEGIN`` and never block writers under WAL.
@@ -49,6 +50,7 @@ def make_engine(url_or_path: str, **kwargs: Any) -> sa.Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted and overwritten bytes are zeroed
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -40,6 +40,10 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
+#: Per table and column, the privacy class.
+PRIVACY_OF: dict[str, dict[str, str]] = {
+    t.name: {c.name: c.info.get("privacy", "none") for c in t.c} for t in metadata.tables.values()
+}
 #: Per table, the columns whose values the audit may keep (privacy class 'none').
 PUBLIC_COLUMNS: dict[str, frozenset[str]] = {
     t.name: frozenset(c.name for c in t.c if c.info.get("privacy", "none") == "none")
@@ -150,6 +154,11 @@ class Entity:
                 .with_for_update()).mappings().first()  # row lock on PostgreSQL
             if before is None:
                 raise NotFoundError(f"{self.name}: no row with id {row_id}")
+            if before.get("erased_at") is not None:
+                personal = [k for k in values if PRIVACY_OF[self.name][k] != "none"]
+                if personal:
+                    raise StoreError(f"{self.name} {row_id} was erased (GDPR Art. 17); its "
+                                     f"personal fields cannot be written again")
             versioned = "version" in self.table.c
             if versioned and expected_version is not None and before["version"] != expected_version:
                 raise ConflictError(
@@ -351,7 +360,9 @@ class Store:
         ids = sorted(self.scope)
         t = metadata.tables
         via = {"followup": ("match_id", t["match"]), "outcome": ("person_id", t["person"]),
-               "attendance": ("event_id", t["event"]), "target": ("grant_id", t["grant"])}
+               "attendance": ("event_id", t["event"]), "target": ("grant_id", t["grant"]),
+               "consent": ("person_id", t["person"]),
+               "erasure_ledger": ("person_id", t["person"])}
         if table.name == "programme":
             return query.where(table.c.id.in_(ids))
         if "programme_id" in table.c:

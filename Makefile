@@ -9,13 +9,14 @@ BUILD  := build
 TEST_DB := $(BUILD)/test/demo.db
 EXTRAS := dashboards,reports,postgres,fast,test,bench
 
-.PHONY: help env demo db serve summary test browser postgres lab data clean
+.PHONY: help env demo db serve summary test browser postgres lab data reports clean
 
 help:
 	@echo "make demo    create the environment, load the demo data into $(DB), serve the dashboards"
 	@echo "make test    create the environment and run the whole test suite"
 	@echo "make lab     open JupyterLab on the research notebooks"
 	@echo "make data    regenerate data/*.csv and the data dictionary from mentorkit.synth"
+	@echo "make reports run every notebook for every programme into reports/ (HTML)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,9 @@ serve: db
 lab: db
 	MENTORKIT_DB=$(abspath $(DB)) $(BIN)/jupyter lab notebooks/
 
+reports: db
+	$(BIN)/mentorkit report --all --db $(DB) --out reports/
+
 data: env
 	$(BIN)/python -m mentorkit.demo_data data
 
@@ -71,6 +75,7 @@ test: env browser postgres $(TEST_DB)
 		--doctest-modules -p no:cacheprovider
 	MENTORKIT_DB=$(abspath $(TEST_DB)) MPLBACKEND=Agg $(BIN)/python -m pytest -q \
 		--nbval-lax --nbval-current-env -p no:cacheprovider notebooks dashboards
+	$(BIN)/mentorkit report --all --db $(TEST_DB) --out $(BUILD)/reports
 
 clean:
 	rm -rf $(BUILD) reports .pytest_cache

@@ -86,8 +86,18 @@ def settle(pid: int, quiet: float = 15.0, limit: float = 180.0) -> None:
             return
 
 
+FLOOR = {"cells": [
+    {"cell_type": "code", "execution_count": None, "id": "p", "metadata": {"tags": ["parameters"]},
+     "outputs": [], "source": "programme = ''\nlang = ''"},
+    {"cell_type": "code", "execution_count": None, "id": "b", "metadata": {}, "outputs": [],
+     "source": "import ipywidgets as w\nb = w.Button(description='ok')\nb.add_class('mk-ready')\nb"}],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                "language": "python"}, "language_info": {"name": "python"}},
+    "nbformat": 4, "nbformat_minor": 5}
+
+
 class Server:
-    def __init__(self, db: Path, preheat: bool, work: Path) -> None:
+    def __init__(self, db: Path, preheat: bool, work: Path, folder: str = "dashboards") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "MENTORKIT_DB": str(db), "MENTORKIT_TODAY": TODAY,
@@ -95,7 +105,7 @@ class Server:
                "MENTORKIT_VOILA_PREHEAT": "1" if preheat else "0"}
         self.log = open(work / f"voila-{self.port}.log", "wb")
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "voila"), "dashboards", f"--port={self.port}",
+            [str(ROOT / ".venv" / "bin" / "voila"), folder, f"--port={self.port}",
              "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 120
@@ -162,7 +172,13 @@ def main() -> None:
     parser.add_argument("--apps", default=",".join(APPS))
     parser.add_argument("--programme", default="Groningen")
     parser.add_argument("--out", default=str(RESULTS / "dashboard_bench.json"))
+    parser.add_argument("--floor", action="store_true",
+                        help="only time a one-button notebook under the same settings: what "
+                             "Voilà and the browser take whatever the app")
     args = parser.parse_args()
+    if args.floor:
+        floor(args)
+        return
     apps = [a for a in args.apps.split(",") if a]
     from playwright.sync_api import sync_playwright
 
@@ -211,6 +227,41 @@ def main() -> None:
                     server.stop()
         browser.close()
     write(results, Path(args.out))
+
+
+def floor(args: argparse.Namespace) -> None:
+    """Time a one-button notebook, cold and pre-heated: the floor under every app's time."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        work = Path(tmp)
+        (work / "nb").mkdir()
+        (work / "nb" / "floor.ipynb").write_text(json.dumps(FLOOR), encoding="utf-8")
+        browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-gpu"])
+        for preheat in (False, True):
+            server = Server(work / "unused.db", preheat, work, folder=str(work / "nb"))
+            try:
+                context = browser.new_context()
+                open_app(context, server, "floor", "x")
+                settle(server.proc.pid)
+                times = []
+                for _ in range(args.repeat):
+                    times.append(open_app(context, server, "floor", "x"))
+                    settle(server.proc.pid)
+                key = "pre-heated" if preheat else "cold"
+                out[key] = {"seconds": times, "median": statistics.median(times),
+                            "load_average": os.getloadavg()[0]}
+                print(f"one-button notebook {key:>10}  median {out[key]['median']:.2f} s "
+                      f"(load average {out[key]['load_average']:.1f})", flush=True)
+                context.close()
+            finally:
+                server.stop()
+        browser.close()
+    path = RESULTS / "dashboard_bench_floor.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1), encoding="utf-8")
 
 
 def write(results: dict[str, Any], out: Path) -> None:

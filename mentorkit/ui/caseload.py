@@ -53,8 +53,7 @@ class CaseloadApp(App):
         self.load_table = caseload_table(self.matches, self.followups, self.ctx.today, self.plan)
         self.waiting = waiting_mentees(self.people, self.matches, self.ctx.today, self.plan)
         self.proposals = unconfirmed_proposals(self.matches, self.ctx.today, self.plan)
-        self._names = {int(r["id"]): self.ctx.person_label(r)
-                       for _, r in self.people.iterrows()}
+        self._names = self.ctx.person_labels(self.people)
 
     def who(self, person_id: Any) -> str:
         return self._names.get(int(person_id), f"#{person_id}")

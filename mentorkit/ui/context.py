@@ -244,6 +244,30 @@ class Context:
             else self.t("person")
         return f"{kind} #{pid}"
 
+    def person_labels(self, people: pd.DataFrame) -> dict[int, str]:
+        """:meth:`person_label` for every row of ``people`` at once, by id.
+
+        Example
+        -------
+        >>> ctx = Context.open(":memory:")
+        >>> ctx.person_labels(pd.DataFrame({"id": [3], "role": ["mentor"], "first_name": ["A"],
+        ...     "last_name": ["B"], "erased_at": [pd.NaT]}))
+        {3: 'Mentor #3'}
+        """
+        if people.empty:
+            return {}
+        ids = people["id"].astype(int)
+        roles = people["role"].map(lambda r: vocab.ROLES.label(r, cast(Lang, self.lang))
+                                   if r in vocab.ROLES else self.t("person"))
+        out = roles.str.cat(ids.astype(str), sep=" #")
+        if self.personal:
+            first = people["first_name"].fillna("").astype(str)
+            last = people["last_name"].fillna("").astype(str)
+            names = (first + " " + last).str.strip()
+            shown = names.ne("") & people["erased_at"].isna()
+            out = out.where(~shown, names + " (#" + ids.astype(str) + ")")
+        return dict(zip(ids.tolist(), out.tolist()))
+
     def link(self, app: str, **extra: Any) -> str:
         """A relative link to another app on this programme and language."""
         from urllib.parse import urlencode

@@ -39,7 +39,7 @@ class EventsApp(App):
         self.attendance = store.table("attendance", event_id=self.events["id"].tolist())
         self.people = store.table("person", programme_id=pid)
         self.people = self.people[self.people["erased_at"].isna()]
-        self._names = {int(r["id"]): self.ctx.person_label(r) for _, r in self.people.iterrows()}
+        self._names = self.ctx.person_labels(self.people)
         if not hasattr(self, "event_id") or self.event_id not in set(self.events["id"]):
             self.event_id = int(self.events["id"].iloc[0]) if len(self.events) else None
 

@@ -196,7 +196,8 @@ class IntakeApp(App):
                    + people["phone"].fillna("")).str.casefold()
             people = people[hay.str.contains(text, regex=False)]
         people = people.sort_values("id", ascending=False).head(50)
-        return [(self.ctx.person_label(r), int(r["id"])) for _, r in people.iterrows()]
+        labels = self.ctx.person_labels(people)
+        return [(labels[int(i)], int(i)) for i in people["id"]]
 
     def _filter(self) -> None:
         options = self._person_options(self.search.value)

@@ -55,6 +55,7 @@ class MatchFinderApp(App):
         self.people = people[people["erased_at"].isna()]
         self.matches = store.table("match", programme_id=pid)
         self.mentors = self.people[self.people["role"] == "mentor"]
+        self._names = self.ctx.person_labels(self.people)
         self.encoded = prepare(self.mentors)
         waiting = waiting_mentees(self.people, self.matches, self.ctx.today,
                                   plan_for(self.ctx.programme_name))
@@ -149,14 +150,13 @@ class MatchFinderApp(App):
 
     # ---------------------------------------------------------------- mentee
     def _mentee_options(self) -> list[tuple[str, int]]:
-        mentees = self.people[self.people["role"] == "mentee"].set_index("id")
         ids = list(self.waiting.index)
         if self.mentee_id is not None and self.mentee_id not in self.waiting.index:
             ids.insert(0, self.mentee_id)
         text = self.search.value.strip().casefold()
         out = []
         for pid in ids:
-            label = self.ctx.person_label({**mentees.loc[pid].to_dict(), "id": pid})
+            label = self.name_of(int(pid))
             days = self.waiting.get(pid)
             if days is not None:
                 label += " · " + self.t("finder.waiting_days", n=int(days))
@@ -299,10 +299,7 @@ class MatchFinderApp(App):
 
     def name_of(self, person_id: int) -> str:
         """How a person of the programme is named on screen."""
-        row = self.people[self.people["id"] == person_id]
-        if row.empty:
-            return f"#{person_id}"
-        return self.ctx.person_label(row.iloc[0].to_dict())
+        return self._names.get(int(person_id), f"#{person_id}")
 
     def _show_profile(self) -> None:
         mentor = self.people[self.people["id"] == self.mentor_pick.value]

@@ -235,3 +235,18 @@ def test_endpoints_missing_from_the_node_frames_agree() -> None:
                           backend="igraph")
     assert list(G) == ["mentor:1", "mentor:2", "b:3", "a:5", "b:2", "b:7", "a:9"]
     _same_graph(G, H)
+
+
+def test_slim_conversion_for_the_algorithms() -> None:
+    G = nx.Graph()
+    G.add_edge("a", "b", weight=3, status="active")
+    G.add_edge("b", "c")                                   # no weight: networkx reads 1
+    G.nodes["a"].update(role="mentor", bipartite=0, programme_id=2)
+    H = network.to_igraph(G, "weight", edge_attrs=False, node_attrs=False)
+    assert H.es.attributes() == ["weight"] and H.es["weight"] == [3, 1]
+    assert sorted(H.vs.attributes()) == ["bipartite", "name", "role"]
+    full = network.to_igraph(G)
+    assert sorted(full.es.attributes()) == ["status", "weight"]
+    assert full.es["weight"] == [3, None] and full.vs["programme_id"] == [2, None, None]
+    plain = network.to_igraph(nx.path_graph(3), None, edge_attrs=False)
+    assert plain.es.attributes() == []

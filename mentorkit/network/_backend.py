@@ -123,11 +123,15 @@ def node_table(G: Graph, keys: tuple[str, ...] = ("role", "bipartite")) -> Any:
     return pd.DataFrame(data, index=pd.Index(names, name="node"))
 
 
-def to_igraph(G: nx.Graph, weight: str | None = "weight") -> igraph.Graph:
+def to_igraph(G: nx.Graph, weight: str | None = "weight", *, edge_attrs: bool = True,
+              node_attrs: bool = True) -> igraph.Graph:
     """An igraph copy of ``G``: vertex ``name`` = node label, builders' attributes kept.
 
     Only the attributes mentorkit's builders set are copied (see ``NODE_KEYS``,
-    ``EDGE_KEYS``), plus ``weight`` (or the attribute named by ``weight``).
+    ``EDGE_KEYS``), plus ``weight`` (or the attribute named by ``weight``). The metric
+    functions ask for less, which is all an algorithm needs and much cheaper on a large
+    graph: ``edge_attrs=False`` copies only ``weight`` (missing -> 1, as networkx reads it);
+    ``node_attrs=False`` only ``role`` and ``bipartite``.
     """
     ig = _igraph()
     if ig is None:
@@ -142,10 +146,16 @@ def to_igraph(G: nx.Graph, weight: str | None = "weight") -> igraph.Graph:
     H = ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed())
     H.vs["name"] = nodes
     if len(nodes):
-        seen = {k for _, d in G.nodes(data=True) for k in d if k in NODE_KEYS}
+        keys = NODE_KEYS if node_attrs else ("role", "bipartite")
+        seen = {k for _, d in G.nodes(data=True) for k in d if k in keys}
         for key in seen:
             H.vs[key] = [d.get(key) for _, d in G.nodes(data=True)]
-    if m:
+    if m and not edge_attrs:
+        if weight:
+            values = [d.get(weight) for _, _, d in G.edges(data=True)]
+            if any(v is not None for v in values):
+                H.es[weight] = [1 if v is None else v for v in values]
+    elif m:
         wanted = set(EDGE_KEYS) | ({weight} if weight else set())
         present: set[str] = set()
         for _, _, d in G.edges(data=True):

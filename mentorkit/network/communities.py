@@ -116,7 +116,7 @@ def communities(G: Graph, method: Literal["louvain", "greedy", "label_propagatio
     names = labels(G)
     if use_igraph(G, backend):
         ig = _igraph()
-        H = to_igraph(G)
+        H = to_igraph(G, weight, edge_attrs=False, node_attrs=False)
         if H.is_directed():
             H = H.as_undirected(mode="each")
         w = weight if weight and weight in H.es.attributes() else None

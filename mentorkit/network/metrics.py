@@ -216,7 +216,7 @@ def projection(G: Graph, side: int | str, weight: Weighting = "count", *,
     if backend == "igraph" and weight == "newman":
         raise ConfigError("the newman weighting has no igraph fast path; use backend='networkx'")
     if fast:
-        P = _project_igraph(to_igraph(G), value, mask, weight)
+        P = _project_igraph(to_igraph(G, None, edge_attrs=False), value, mask, weight)
         P["kind"], P["of"], P["side"] = "projection", _gattr(G, "kind"), side
         return P if is_igraph(G) else to_networkx(P)
     B = to_networkx(G)
@@ -311,7 +311,8 @@ def centrality(G: Graph, kind: Kind = "degree", *, k: int | None = None, seed: i
     if k is not None and k >= n:
         k = None
     if use_igraph(G, backend):
-        values = _centrality_igraph(to_igraph(G), kind, k, seed, weight, normalized, alpha)
+        H = to_igraph(G, weight, edge_attrs=False, node_attrs=False)
+        values = _centrality_igraph(H, kind, k, seed, weight, normalized, alpha)
         return pd.Series(values, index=names, name=kind, dtype=float)
     B = to_networkx(G)
     if kind == "degree":

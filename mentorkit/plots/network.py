@@ -169,8 +169,11 @@ def draw_network(G: Any, ax: Any = None, *, communities: Communities | None = No
     nx.draw_networkx_nodes(H, pos, nodelist=nodes, node_color=colours, node_size=sizes, ax=ax,
                            linewidths=0)
     top = sorted(nodes, key=lambda v: (-deg[v], str(v)))[:label_top]
-    nx.draw_networkx_labels(H, pos, labels={v: (labels or {}).get(v, str(v)) for v in top},
-                            font_size=7, ax=ax)
+    for i, v in enumerate(top):   # alternately above and below, so neighbours do not collide
+        ax.annotate((labels or {}).get(v, str(v)), pos[v], xytext=(0, 9 if i % 2 == 0 else -11),
+                    textcoords="offset points", ha="center", va="center", fontsize=7,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                          "alpha": 0.75})
     if communities is None:
         present = sorted({H.nodes[v].get("role") for v in nodes} - {None})
         for role in present:

@@ -61,6 +61,10 @@ def figure(width: float = 7.0, height: float = 4.2, **kwargs: Any) -> tuple[Any,
     """
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(width, height), **kwargs)
+        # leaving rc_context restores interactive mode as it was before the first figure,
+        # which turns Jupyter's inline display off for every later figure; keep it
+        interactive = matplotlib.is_interactive()
+    matplotlib.interactive(interactive)
     fig.set_layout_engine("constrained")
     for a in (ax if hasattr(ax, "__len__") else [ax]):
         _style(a)

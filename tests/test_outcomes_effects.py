@@ -45,7 +45,7 @@ def test_planted_effect_recovered_and_naive_visibly_biased(demo):
     assert not naive.covers(truth.att)
     assert naive.estimate > truth.att + 0.1
     for method in ("ipw", "psm", "aipw"):
-        e = effect(table, "matched", OUT, COVS, method=method, n_boot=500, seed=3)
+        e = effect(table, "matched", OUT, COVS, method=method, n_boot=200, seed=3)
         assert e.covers(truth.att), (method, e.ci, truth.att)
         assert abs(e.estimate - truth.att) < abs(naive.estimate - truth.att)
         assert e.n_treated == truth.n_treated or method == "psm"
@@ -103,13 +103,19 @@ def test_binary_outcome_aipw_uses_a_logistic_outcome_model():
 
 @pytest.mark.parametrize("method,estimand", [("ipw", "ATT"), ("ipw", "ATE"), ("aipw", "ATT"),
                                              ("aipw", "ATE")])
-def test_influence_function_se_agrees_with_a_refit_bootstrap(method, estimand):
+def test_influence_function_and_refit_bootstrap_agree_with_resampling(method, estimand):
     d, _, _ = confounded(1000, 5)
     e = effect(d, "t", "y", ["x1", "x2"], method=method, estimand=estimand, n_boot=0)
     rng = np.random.default_rng(0)
     draws = [effect(d.iloc[rng.integers(0, len(d), len(d))], "t", "y", ["x1", "x2"],
                     method=method, estimand=estimand, n_boot=0).estimate for _ in range(100)]
-    assert e.se == pytest.approx(np.std(draws, ddof=1), rel=0.25)
+    sd = np.std(draws, ddof=1)
+    assert e.se == pytest.approx(sd, rel=0.25)
+    refit = effect(d, "t", "y", ["x1", "x2"], method=method, estimand=estimand, n_boot=150,
+                   bootstrap="refit", seed=2)
+    assert refit.se == pytest.approx(sd, rel=0.25)
+    assert refit.estimate == e.estimate and len(refit.boot) == 150
+    assert "re-fitting" in refit.ci_method
 
 
 def test_psm_variance_matches_repeated_sampling():
@@ -122,16 +128,27 @@ def test_psm_variance_matches_repeated_sampling():
     assert np.mean(ses) == pytest.approx(np.std(ests, ddof=1), rel=0.25)
 
 
-def test_score_bootstrap_is_seeded():
+@pytest.mark.parametrize("kind", ["score", "refit"])
+def test_bootstrap_is_seeded(kind):
     d, _, _ = confounded(500, 2)
-    a = effect(d, "t", "y", ["x1", "x2"], method="aipw", n_boot=300, seed=4)
-    b = effect(d, "t", "y", ["x1", "x2"], method="aipw", n_boot=300, seed=4)
-    c = effect(d, "t", "y", ["x1", "x2"], method="aipw", n_boot=300, seed=5)
+    opts = dict(method="aipw", n_boot=200, bootstrap=kind)
+    a = effect(d, "t", "y", ["x1", "x2"], seed=4, **opts)
+    b = effect(d, "t", "y", ["x1", "x2"], seed=4, **opts)
+    c = effect(d, "t", "y", ["x1", "x2"], seed=5, **opts)
     assert np.array_equal(a.boot, b.boot) and not np.array_equal(a.boot, c.boot)
-    assert len(a.boot) == 300 and "score bootstrap" in a.ci_method
+    assert len(a.boot) == 200
     assert a.boot.std() == pytest.approx(a.se, rel=0.15)
     normal = effect(d, "t", "y", ["x1", "x2"], method="aipw", n_boot=0)
     assert normal.boot is None and normal.estimate == a.estimate
+
+
+def test_auto_bootstrap_refits_small_data_and_scores_large_data():
+    small, _, _ = confounded(400, 3)
+    large, _, _ = confounded(5000, 3)
+    assert "re-fitting" in effect(small, "t", "y", ["x1"], n_boot=100).ci_method
+    assert "score bootstrap" in effect(large, "t", "y", ["x1"], n_boot=1000).ci_method
+    with pytest.raises(EstimationError, match="bootstrap must be"):
+        effect(small, "t", "y", ["x1"], bootstrap="jackknife")
 
 
 def test_matching_on_exact_twins():
@@ -176,7 +193,8 @@ def test_difference_in_differences_reproduces_textbook_and_adjusts():
     post = pre + 0.8 * x + 0.5 * t + rng.normal(size=n)
     d = pd.DataFrame({"t": t.astype(int), "pre": pre, "post": post, "x": x})
     plain = effect(d, "t", "post", method="did", pre="pre")
-    adjusted = effect(d, "t", "post", ["x"], method="did", pre="pre", n_boot=200)
+    adjusted = effect(d, "t", "post", ["x"], method="did", pre="pre", n_boot=200,
+                      bootstrap="score")
     assert abs(plain.estimate - 0.5) > 0.3
     assert adjusted.covers(0.5) and "Sant'Anna" in adjusted.ci_method
 
@@ -214,6 +232,8 @@ def test_errors_name_the_problem():
         effect(d, "t", "y", method="did")
     with pytest.raises(EstimationError, match="0/1"):
         effect(d.assign(t=d.t * 2 + 1), "t", "y", method="difference")
+    with pytest.raises(EstimationError, match="collinear.*drop x3"):
+        effect(d.assign(x3=2 * d.x1 - d.x2), "t", "y", ["x1", "x2", "x3"], method="regression")
     sep = pd.DataFrame({"t": [0] * 20 + [1] * 20, "y": np.arange(40.0),
                         "x": np.r_[np.zeros(20), np.ones(20)] + np.linspace(0, .1, 40)})
     with pytest.raises(EstimationError, match="do not\\s+overlap"):

@@ -126,6 +126,9 @@ def prepare(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence
         if dropped_ps:
             notes.append("propensity covariates constant in these rows, left out: "
                          + ", ".join(dropped_ps))
+    check_rank(X, "covariates")
+    if ps_covariates is not None:
+        check_rank(Xps, "propensity covariates")
     tt = binary(t[ok], treatment)
     n1, n0 = int(tt.sum()), int((~tt).sum())
     if n1 == 0 or n0 == 0:
@@ -134,6 +137,23 @@ def prepare(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence
     extra_values = {c: e[ok].to_numpy(dtype=float) for c, e in zip(extra, extras)}
     return Prepared(kept, tt, y[ok].to_numpy(dtype=float), X, Xps,
                     int(len(df) - len(kept)), notes, extra_values)
+
+
+def check_rank(X: pd.DataFrame, what: str) -> None:
+    """Raise if the columns of ``X`` (with a constant) are linearly dependent, naming some."""
+    from scipy.linalg import qr
+
+    if X.shape[1] == 0:
+        return
+    Z = _standardised(X)
+    _, R, piv = qr(Z, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(R))
+    rank = int(np.sum(diag > diag[0] * 1e-10)) if len(diag) else 0
+    if rank < Z.shape[1]:
+        names = ["(constant)", *X.columns]
+        redundant = [names[i] for i in piv[rank:]]
+        raise EstimationError(f"{what} are collinear in these rows: drop "
+                              f"{', '.join(redundant)} (a combination of the others)")
 
 
 def drop_constant(X: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -178,7 +198,12 @@ def fit_logit(t: np.ndarray, X: pd.DataFrame, notes: list[str], what: str = "pro
     Z = _standardised(X)
     model = sm.Logit(t.astype(float), Z)
     found: list[str] = []
-    res = _caught(lambda: model.fit(disp=0, method="newton", maxiter=100), found, what)
+    try:
+        res = _caught(lambda: model.fit(disp=0, method="newton", maxiter=100), found, what)
+    except np.linalg.LinAlgError:
+        raise EstimationError("the propensity model cannot be fitted: some covariates are "
+                              "collinear in these rows (e.g. one is a combination of others); "
+                              "drop one of them") from None
     notes.extend(found)
     if any("PerfectSeparation" in n for n in found):
         raise EstimationError("the treated and comparison groups do not overlap on these "
@@ -212,6 +237,7 @@ def fit_outcome(y: np.ndarray, X: pd.DataFrame, rows: np.ndarray, notes: list[st
         if yr.min() == yr.max():
             notes.append(f"{what}: outcome constant in the fitting group; predicted as such")
             return np.full(len(y), yr[0], dtype=float)
+        # GLM (IRLS, pseudo-inverse) copes with a covariate that is constant in this group
         link = sm.families.links.CLogLog() if kind == "cloglog" else sm.families.links.Logit()
         model = sm.GLM(yr, Zr, family=sm.families.Binomial(link=link))
         res = _caught(lambda: model.fit(), notes, what)

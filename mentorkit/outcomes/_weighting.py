@@ -89,6 +89,16 @@ def ipw(y: np.ndarray, t: np.ndarray, ps: Logit, estimand: str) -> Fitted:
     return Fitted(mu1 - mu0, psi, w, mu1, mu0)
 
 
+def ipw_point(y: np.ndarray, t: np.ndarray, e: np.ndarray, estimand: str) -> float:
+    """The Hájek IPW estimate alone (for the re-fit bootstrap)."""
+    _check_overlap(e, t, estimand)
+    if estimand == "ATT":
+        w0 = (~t) * e / (1 - e)
+        return float(y[t].mean() - np.sum(w0 * y) / np.sum(w0))
+    w1, w0 = t / e, (~t) / (1 - e)
+    return float(np.sum(w1 * y) / np.sum(w1) - np.sum(w0 * y) / np.sum(w0))
+
+
 def aipw(y: np.ndarray, t: np.ndarray, e: np.ndarray, m0: np.ndarray, m1: np.ndarray | None,
          estimand: str) -> Fitted:
     """Doubly robust (augmented IPW) estimate with normalised weights and its influence."""

@@ -21,13 +21,16 @@ did
     Difference in differences of ``outcome`` minus ``pre``; with covariates the doubly robust
     DiD of Sant'Anna & Zhao (2020) for panel data (AIPW on the change).
 
-Intervals for ipw, aipw and did with covariates come from the influence function, by the
-score bootstrap when ``n_boot > 0`` (see ``_boot``) or analytically when ``n_boot == 0``.
-The influence function of ipw includes the effect of re-estimating the propensity model, and
-aipw needs none (it is Neyman-orthogonal), so redrawing people and re-averaging it is a valid
-bootstrap that re-fits nothing: a statsmodels logit on 100,000 rows takes about 0.25 s, so
-1,000 re-fits would take minutes, the score bootstrap about a second. On the demonstration
-data its standard errors agree with a full re-fit bootstrap (tests, calibration benchmark).
+Intervals for ipw, aipw and did with covariates come from a bootstrap (``n_boot > 0``) or
+from the influence function (``n_boot == 0``). On small data (up to 1,000 rows: a
+programme's few hundred mentees) the bootstrap re-fits every model on every resample
+(``_refit``), the standard nonparametric bootstrap. On large data it is the score bootstrap
+(``_boot``): the influence function of ipw includes the effect of re-estimating the
+propensity model, and aipw needs none (it is Neyman-orthogonal), so redrawing people and
+re-averaging it is valid without re-fits -- a statsmodels logit on 100,000 rows takes about
+0.25 s, so 1,000 re-fits would take minutes, the score bootstrap a second or two. At a few
+hundred rows the influence-function standard error of ipw runs some 7% below the re-fit
+bootstrap's (calibration benchmark), which is why small data get the re-fit.
 
 Example
 -------
@@ -51,9 +54,11 @@ import pandas as pd
 from scipy import stats
 
 from mentorkit.outcomes import _boot
-from mentorkit.outcomes._data import (EstimationError, Prepared, as_columns, fit_logit,
-                                      fit_outcome, is_binary, prepare)
+from mentorkit.outcomes._data import (EstimationError, Logit, Prepared, as_columns,
+                                      fit_logit, fit_outcome, is_binary, prepare)
 from mentorkit.outcomes._psm import psm as _psm
+from mentorkit.outcomes._refit import REFIT_MAX_ROWS, refit_draws
+from mentorkit.outcomes._weighting import Fitted
 from mentorkit.outcomes._weighting import aipw as _aipw
 from mentorkit.outcomes._weighting import ipw as _ipw
 from mentorkit.outcomes._weighting import trim_mask
@@ -131,7 +136,8 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
            ci: float = 0.95, n_boot: int = 1000, seed: int | None = 0, *,
            ps_covariates: str | Sequence[str] | None = None, pre: str | None = None,
            trim: float | None = None, caliper: float | None = 0.2, n_neighbors: int = 1,
-           replace: bool = True, outcome_model: str = "auto") -> Effect:
+           replace: bool = True, outcome_model: str = "auto",
+           bootstrap: str = "auto") -> Effect:
     """Estimate the effect of ``treatment`` on ``outcome``, adjusting for ``covariates``.
 
     Parameters
@@ -144,8 +150,8 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
     method : one of ``METHODS``.
     estimand : "ATT" (effect on those treated, default) or "ATE".
     ci : confidence level.
-    n_boot : score-bootstrap draws for ipw/aipw/did (0: normal interval from the influence
-        function). Not used by difference, regression and psm (analytic intervals).
+    n_boot : bootstrap draws for ipw/aipw/did with covariates (0: normal interval from the
+        influence function). Not used by difference, regression and psm (analytic intervals).
     seed : seed of the numpy Generator used by the bootstrap.
     ps_covariates : propensity model columns if they differ from ``covariates`` (e.g.
         squares and interactions, as in Dehejia & Wahba 1999).
@@ -157,6 +163,8 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
     outcome_model : aipw/did: "auto" (logistic for a 0/1 outcome, else linear), "logit",
         "cloglog" (complementary log-log: employment by a fixed time under proportional
         hazards) or "linear".
+    bootstrap : "refit" (re-fit every model on every resample), "score" (re-average the
+        influence function; no re-fits) or "auto": refit up to 1,000 rows, score above.
 
     Example
     -------
@@ -170,6 +178,8 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
         raise EstimationError(f"estimand must be 'ATT' or 'ATE' (got {estimand!r})")
     if not 0 < ci < 1:
         raise EstimationError(f"ci must be between 0 and 1 (got {ci})")
+    if bootstrap not in ("auto", "refit", "score"):
+        raise EstimationError(f"bootstrap must be 'auto', 'refit' or 'score' (got {bootstrap!r})")
     covs = as_columns(covariates)
     ps_covs = None if ps_covariates is None else as_columns(ps_covariates)
     if method == "did" and pre is None:
@@ -185,10 +195,10 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
     elif method == "regression":
         res = _regression(data, estimand, ci)
     elif method == "did":
-        res = _did(data, pre, estimand, ci, n_boot, rng, trim, outcome_model)
+        res = _did(data, pre, estimand, ci, n_boot, rng, trim, outcome_model, bootstrap)
     else:
         res = _weighted(data, method, estimand, ci, n_boot, rng, trim, caliper, n_neighbors,
-                        replace, outcome_model)
+                        replace, outcome_model, bootstrap)
     return _finish(res, base, data)
 
 
@@ -246,20 +256,39 @@ def _regression(data: Prepared, estimand: str, level: float) -> dict[str, Any]:
                 mean_control=y1 - est, balance=_balance(data, None))
 
 
-def _interval(fitted_est: float, psi: np.ndarray, level: float, n_boot: int,
-              rng: np.random.Generator) -> tuple[float, float, float, np.ndarray | None, str]:
-    se = _boot.if_se(psi)
-    if n_boot and n_boot > 0:
-        draws = _boot.score_bootstrap(psi, fitted_est, int(n_boot), rng)
+def _interval(f: Fitted, data: Prepared, ps: Logit, method: str, estimand: str,
+              outcome_model: str, level: float, n_boot: int, bootstrap: str,
+              rng: np.random.Generator, notes: list[str]
+              ) -> tuple[float, float, float, np.ndarray | None, str]:
+    """(ci_low, ci_high, se, draws, how) for ipw/aipw: re-fit or score bootstrap, or normal."""
+    se = _boot.if_se(f.psi)
+    if not n_boot or n_boot <= 0:
+        lo, hi = _boot.normal_ci(f.estimate, se, level)
+        return lo, hi, se, None, "normal interval from the influence function"
+    if bootstrap == "auto":
+        bootstrap = "refit" if len(data.y) <= REFIT_MAX_ROWS else "score"
+    if bootstrap == "refit":
+        draws, skipped = refit_draws(data, ps, method, estimand, outcome_model, int(n_boot),
+                                     rng)
+        if skipped:
+            notes.append(f"{skipped} of {n_boot} bootstrap resamples could not be fitted (one "
+                         "group empty or separated) and were skipped")
+        if len(draws) < max(10, n_boot // 2):
+            raise EstimationError("most bootstrap resamples could not be fitted; use n_boot=0 "
+                                  "or more data")
         lo, hi = _boot.percentile_ci(draws, level)
-        return lo, hi, se, draws, f"score bootstrap of the influence function ({n_boot} draws)"
-    lo, hi = _boot.normal_ci(fitted_est, se, level)
-    return lo, hi, se, None, "normal interval from the influence function"
+        return (lo, hi, float(np.std(draws, ddof=1)), draws,
+                f"nonparametric bootstrap re-fitting the models ({len(draws)} draws), "
+                "percentile interval")
+    draws = _boot.score_bootstrap(f.psi, f.estimate, int(n_boot), rng)
+    lo, hi = _boot.percentile_ci(draws, level)
+    return lo, hi, se, draws, f"score bootstrap of the influence function ({n_boot} draws)"
 
 
 def _weighted(data: Prepared, method: str, estimand: str, level: float, n_boot: int,
               rng: np.random.Generator, trim: float | None, caliper: float | None,
-              n_neighbors: int, replace: bool, outcome_model: str) -> dict[str, Any]:
+              n_neighbors: int, replace: bool, outcome_model: str,
+              bootstrap: str = "auto") -> dict[str, Any]:
     notes: list[str] = []
     ps = fit_logit(data.t, data.Xps, notes)
     propensity = pd.Series(ps.p, index=data.index, name="propensity")
@@ -298,7 +327,8 @@ def _weighted(data: Prepared, method: str, estimand: str, level: float, n_boot: 
         m1 = (fit_outcome(data.y, data.X, data.t, notes, outcome_model,
                           "treated outcome model") if estimand == "ATE" else None)
         f = _aipw(data.y, data.t, ps.p, m0, m1, estimand)
-    lo, hi, se, draws, how = _interval(f.estimate, f.psi, level, n_boot, rng)
+    lo, hi, se, draws, how = _interval(f, data, ps, method, estimand, outcome_model, level,
+                                       n_boot, bootstrap, rng, notes)
     return dict(estimate=f.estimate, ci_low=lo, ci_high=hi, se=se,
                 p_value=_boot.p_value(f.estimate, se), ci_method=how,
                 n_treated=int(data.t.sum()), n_control=int((~data.t).sum()),
@@ -316,7 +346,7 @@ def _subset(data: Prepared, keep: np.ndarray) -> Prepared:
 
 def _did(data: Prepared, pre: str | None, estimand: str, level: float,
          n_boot: int, rng: np.random.Generator, trim: float | None,
-         outcome_model: str) -> dict[str, Any]:
+         outcome_model: str, bootstrap: str) -> dict[str, Any]:
     before = data.extra[str(pre)]
     change = replace(data, y=data.y - before)
     if data.X.shape[1] == 0:
@@ -326,7 +356,8 @@ def _did(data: Prepared, pre: str | None, estimand: str, level: float,
                  mean_control=y1 - r["estimate"])
         return r
     kind = "linear" if outcome_model == "auto" else outcome_model
-    r = _weighted(change, "aipw", estimand, level, n_boot, rng, trim, None, 1, True, kind)
+    r = _weighted(change, "aipw", estimand, level, n_boot, rng, trim, None, 1, True, kind,
+                  bootstrap)
     r["ci_method"] = "doubly robust DiD (Sant'Anna & Zhao 2020), " + r["ci_method"]
     y1 = float(data.y[data.t].mean())
     r.update(mean_treated=y1, mean_control=y1 - r["estimate"])

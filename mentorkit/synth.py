@@ -234,8 +234,14 @@ def _simulate(rng: np.random.Generator, people: pd.DataFrame, programmes: pd.Dat
     outcomes, observed12 = _outcomes(rng, mentees, cov, reg, end_day, time_to_job, treated,
                                      asof)
     t12 = (end_day + 365 - reg).astype(float)
-    p0 = 1 - np.exp(-hazard * t12)
-    p1 = 1 - np.exp(-hazard * HAZARD_RATIO * t12)
+    # P(employed at 12 months) under each arm, by the rule _outcomes follows: a new job, or
+    # (for the few employed part-time at intake) keeping that job when neither education
+    # (P = 0.06 + 0.12 goal + 0.05 matched) nor an internship (P = 0.12) replaces it.
+    kept = (mentees["employment_status"].to_numpy() == "employed_part_time").astype(float)
+    wants_edu = mentees["goals"].map(lambda g: "education" in g).to_numpy()
+    p0, p1 = (_p_employed(1 - np.exp(-hazard * ratio * t12), kept,
+                          0.06 + 0.12 * wants_edu + 0.05 * arm)
+              for arm, ratio in ((0, 1.0), (1, HAZARD_RATIO)))
     sample = observed12
     truth = Truth(
         outcome="employed", phase="followup_12m",
@@ -248,10 +254,18 @@ def _simulate(rng: np.random.Generator, people: pd.DataFrame, programmes: pd.Dat
             "Language level, education, years in the country, age and gender drive both the "
             "chance of a match and of a job, so the naive difference is biased upwards. "
             "att/ate are expected differences in P(employed at 12 months after the end) "
-            "among mentees whose 12-month outcome is recorded."),
+            "among mentees whose 12-month outcome is recorded. Who is matched is 'wants a "
+            "mentor' (logistic in the confounders) times 'a mentor of the wished gender is "
+            "free in time' (capacity), as in a real programme, so a logistic propensity "
+            "model is close to, not exactly, the true assignment."),
     )
     followups = _followups(rng, match, asof)
     return match, outcomes, truth, followups
+
+
+def _p_employed(p_job: np.ndarray, kept: np.ndarray, p_education: np.ndarray) -> np.ndarray:
+    """P(employed): a new job, or an intake job kept when not replaced by education/training."""
+    return p_job + (1 - p_job) * kept * (1 - p_education) * (1 - 0.12)
 
 
 def _match_programme(rng: np.random.Generator, pid: int, idx: np.ndarray, mentees: pd.DataFrame,

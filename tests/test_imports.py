@@ -55,14 +55,20 @@ def template(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> Path
     return path
 
 
-@pytest.fixture
-def filled(tmp_path: Path, template: Path) -> Iterator[Store]:
-    """A fresh copy of the template database (a SQLite file) for each test."""
-    for suffix in ("", "-wal", "-shm"):
-        source = template.with_name(template.name + suffix)
-        if source.exists():
-            shutil.copy(source, tmp_path / ("t.db" + suffix))
-    store = Store.open(str(tmp_path / "t.db"), actor="test")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def filled(request: pytest.FixtureRequest, tmp_path: Path, template: Path,
+           dataset: Dataset) -> Iterator[Store]:
+    """The small synthetic programmes, fresh for each test: a copy of the template SQLite
+    file, or a new database on the session's PostgreSQL server (see tests/conftest.py)."""
+    if request.param == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            source = template.with_name(template.name + suffix)
+            if source.exists():
+                shutil.copy(source, tmp_path / ("t.db" + suffix))
+        store = Store.open(str(tmp_path / "t.db"), actor="test")
+    else:
+        store = Store.open(request.getfixturevalue("postgres").new_database(), actor="test")
+        store.load(dataset)
     yield store
     store.close()
 

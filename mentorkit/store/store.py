@@ -27,12 +27,19 @@ from mentorkit.store import migrate
 from mentorkit.store.engine import is_sqlite, make_engine
 from mentorkit.store.frames import conform, jsonable, to_python, to_records
 from mentorkit.store.schema import ENTITY_TABLES, metadata
-from mentorkit.validation import require_valid
 
 if TYPE_CHECKING:
     from mentorkit.synth import Dataset
 
 AUDIT_CHUNK = 5_000
+
+
+def require_valid(table: str, df: pd.DataFrame, partial: bool = False) -> None:
+    """:func:`mentorkit.validation.require_valid`, imported late (validation reads the
+    store's schema and frames, so a top-level import would be circular)."""
+    from mentorkit.validation import require_valid as check
+
+    check(table, df, partial)
 
 
 def utcnow() -> dt.datetime:

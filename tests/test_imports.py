@@ -524,3 +524,13 @@ def test_many_problems_are_all_reported(filled: Store, tmp_path: Path) -> None:
 def test_unknown_kind_is_a_validation_error(filled: Store) -> None:
     with pytest.raises(ValidationError, match="mentors, mentees, people"):
         import_file(filled, FIXTURES / "matches.csv", "pets")
+
+
+def test_unicode_digits_are_not_ids(filled: Store, tmp_path: Path) -> None:
+    # '²'.isdigit() is True but int('²') fails: found by the hypothesis test
+    path = write(tmp_path, "sq.csv", "programme,role,first_name,email,referred_by\n"
+                                     "Vollsmose,mentee,A,a@example.org,²\n")
+    before = filled.counts()
+    with pytest.raises(ImportFailed, match="unknown partner"):
+        import_file(filled, path, "mentees")
+    assert filled.counts() == before

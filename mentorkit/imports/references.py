@@ -129,7 +129,7 @@ def programme_ids(lookups: Lookups, raw: pd.DataFrame, argument: str | int | Non
     if argument is not None:
         text = str(argument).strip()
         chosen = names.get(text.casefold())
-        if chosen is None and text.isdigit() and int(text) in set(table["id"]):
+        if chosen is None and text.isascii() and text.isdigit() and int(text) in set(table["id"]):
             chosen = int(text)
         if chosen is None:
             problems.append(Problem(None, "programme", "unknown programme",
@@ -188,7 +188,7 @@ def partner_ids(lookups: Lookups, raw: pd.Series, programmes: pd.Series
         pid = local.get(f"{programme}|{key}") if programme is not pd.NA else None
         if pid is None:
             pid = shared.get(key)
-        if pid is None and text.strip().isdigit() and int(text) in existing:
+        if pid is None and text.strip().isascii() and text.strip().isdigit() and int(text) in existing:
             pid = int(text)
         if pid == AMBIGUOUS:
             rules.append("ambiguous partner")

@@ -161,16 +161,17 @@ class Entity:
                 .with_for_update()).mappings().first()  # row lock on PostgreSQL
             if before is None:
                 raise NotFoundError(f"{self.name}: no row with id {row_id}")
-            if before.get("erased_at") is not None:
-                personal = [k for k in values if PRIVACY_OF[self.name][k] != "none"]
-                if personal:
-                    raise StoreError(f"{self.name} {row_id} was erased (GDPR Art. 17); its "
-                                     f"personal fields cannot be written again")
             versioned = "version" in self.table.c
             if versioned and expected_version is not None and before["version"] != expected_version:
                 raise ConflictError(
                     f"{self.name} {row_id} was changed by someone else since you opened it "
                     f"(version {before['version']}, you had {expected_version}); reload and retry")
+            if before.get("erased_at") is not None:
+                personal = [k for k, v in values.items()
+                            if PRIVACY_OF[self.name][k] != "none" and v not in (None, [])]
+                if personal:
+                    raise StoreError(f"{self.name} {row_id} was erased (GDPR Art. 17); its "
+                                     f"personal fields cannot be written again")
             changed = {k: v for k, v in values.items() if before[k] != v}
             if not changed:
                 return dict(before)

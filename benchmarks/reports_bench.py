@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mentorkit.reports import default_workers, notebooks_in, run_all  # noqa: E402
+from mentorkit.reports.params import parse_assignment  # noqa: E402
 from mentorkit.store import Store  # noqa: E402
 from mentorkit.synth import generate  # noqa: E402
 
@@ -40,10 +41,11 @@ def _load() -> float:
 
 
 def _run(label: str, workers: int | None, scheduler: str | None, db: str, out: Path,
-         notebooks: Path) -> dict[str, Any]:
+         notebooks: Path, params: dict[str, Any]) -> dict[str, Any]:
     before = _load()
     t0 = time.perf_counter()
-    results = run_all(notebooks, out, db=db, workers=workers, scheduler=scheduler)
+    results = run_all(notebooks, out, db=db, workers=workers, scheduler=scheduler,
+                      parameters=params)
     wall = time.perf_counter() - t0
     failed = [f"{r.name}: {r.error.splitlines()[0]}" for r in results if r.error]
     return {"mode": label, "workers": workers or 0, "reports": len(results),
@@ -59,9 +61,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="pool sizes to time (1 runs the reports one after the other)")
     ap.add_argument("--dask", action="store_true", help="also time a Dask LocalCluster")
     ap.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    ap.add_argument("-p", "--param", action="append", default=[],
+                    help="key=value passed to the notebooks that declare it, e.g. n_boot=200")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" /
                     "reports_bench.json")
     args = ap.parse_args(argv)
+    params = dict(parse_assignment(p) for p in args.param)
 
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="reports-bench-") as tmp:
@@ -71,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             programmes = len(store.table("programme"))
         for n in args.workers:
             label = "sequential" if n == 1 else "process pool"
-            rows.append(_run(label, n, None, db, Path(tmp) / f"pool{n}", args.notebooks))
+            rows.append(_run(label, n, None, db, Path(tmp) / f"pool{n}", args.notebooks,
+                             params))
         if args.dask:
             from distributed import LocalCluster
 
@@ -79,11 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                               host="127.0.0.1", dashboard_address=None) as cluster:
                 rows.append(_run("dask LocalCluster", n, cluster.scheduler_address, db,
-                                 Path(tmp) / "dask", args.notebooks))
+                                 Path(tmp) / "dask", args.notebooks, params))
 
     names = [p.name for p in notebooks_in(args.notebooks)]
     print(f"demo suite: {len(names)} notebooks ({', '.join(names)}) x {programmes} programmes; "
-          f"{os.cpu_count()} CPUs")
+          f"{os.cpu_count()} CPUs; parameters {params or 'as in the notebooks'}")
     print(f"{'mode':<18} {'workers':>7} {'reports':>7} {'failed':>6} {'wall s':>7} "
           f"{'s/report':>8} {'load':>10}")
     for r in rows:
@@ -99,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "benchmark": "reports_bench", "notebooks": names, "programmes": programmes,
-        "cpus": os.cpu_count(), "python": platform.python_version(),
+        "parameters": params, "cpus": os.cpu_count(), "python": platform.python_version(),
         "machine": platform.machine(), "goal_s": GOAL_S, "runs": rows,
         "command": "python benchmarks/reports_bench.py " + " ".join(argv or sys.argv[1:]),
     }, indent=2) + "\n", encoding="utf-8")

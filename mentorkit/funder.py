@@ -9,9 +9,10 @@ is shown. Nothing here opens the database.
 What is counted for a period (the bounds are inclusive days):
 
 - recruitment: people registered in the period;
-- matches: matches that started in the period (against each grant target:
-  :func:`mentorkit.progress.target_progress`, so the dashboards and the report agree);
-- endings: matches that ended in the period, completed or ended early, with their reasons;
+- targets: :func:`mentorkit.progress.target_progress` for each grant target (so that the
+  dashboards and the report agree);
+- matches: matches that started in the period and how they stood at its end (completed,
+  ended early, with the reason, or still running);
 - outcomes: the mentees whose first match started in the period, at each outcome phase
   (the last record per phase); follow-ups may lie after the period;
 - events: events held in the period, their attendances and distinct participants.
@@ -38,7 +39,7 @@ from mentorkit import vocab
 from mentorkit.errors import NotFoundError, ValidationError
 
 __all__ = ["FunderData", "STARTED", "parse_period", "recruitment_by_gender",
-           "recruitment_by_origin", "grant_targets", "match_flow", "end_reasons",
+           "recruitment_by_origin", "grant_targets", "matches_started",
            "outcomes_by_phase", "events_held", "effect_groups",
            "EffectSummary", "employment_effect", "MIN_GROUP", "REGIONS"]
 
@@ -238,39 +239,37 @@ def grant_targets(data: FunderData, start: pd.Timestamp | None = None,
                            data.attendance, start=start, end=end)
 
 
-def match_flow(match: pd.DataFrame, start: pd.Timestamp | None = None,
-               end: pd.Timestamp | None = None) -> pd.Series:
-    """Matches started, completed, ended early in the period and running at its end.
+def matches_started(match: pd.DataFrame, start: pd.Timestamp | None = None,
+                    end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The matches that started in the period and how they stood at its end, by end reason.
 
-    ``running`` counts matches started on or before the last day and not ended by then.
+    One additive table (so that suppression with totals protects every count): columns
+    ``completed``, ``ended_early`` (ended by the period's last day) and ``running``; rows the
+    end reasons in ``vocab.END_REASONS`` order (``other`` for a missing reason; reasons
+    nobody gave are left out) and a last row ``running``. Its grand total is the matches
+    started in the period.
+
+    Example
+    -------
+    >>> m = pd.DataFrame({"status": ["completed", "ended_early", "active", "declined"],
+    ...                   "started_on": pd.to_datetime(["2019-02-01", "2019-03-01",
+    ...                                                 "2019-05-01", None]),
+    ...                   "ended_on": pd.to_datetime(["2019-10-01", "2019-06-01", None, None]),
+    ...                   "end_reason": ["plan_completed", "lost_contact", None, None]})
+    >>> matches_started(m, *parse_period("2019")).to_dict("index")["running"]
+    {'completed': 0, 'ended_early': 0, 'running': 1}
     """
-    started = match[match["status"].isin(STARTED)]
-    ended = _within(started["ended_on"], start, end)
+    m = match[match["status"].isin(STARTED) & _within(match["started_on"], start, end)]
     last = end if end is not None else pd.Timestamp.max.normalize()
-    began = pd.to_datetime(started["started_on"]).dt.normalize() <= last
-    open_ = started["ended_on"].isna() | (pd.to_datetime(started["ended_on"]) > last)
-    return pd.Series({
-        "started": int(_within(started["started_on"], start, end).sum()),
-        "completed": int((ended & (started["status"] == "completed")).sum()),
-        "ended_early": int((ended & (started["status"] == "ended_early")).sum()),
-        "running": int((began & open_).sum()),
-    })
-
-
-def end_reasons(match: pd.DataFrame, start: pd.Timestamp | None = None,
-                end: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Matches that ended in the period by reason (rows) and how they ended (columns).
-
-    Columns ``completed`` and ``ended_early``; rows follow ``vocab.END_REASONS``
-    (``other`` for a missing reason), reasons nobody gave are left out.
-    """
-    m = match[match["status"].isin({"completed", "ended_early"})
-              & _within(match["ended_on"], start, end)]
+    ended = pd.to_datetime(m["ended_on"]).dt.normalize() <= last
+    ended &= m["status"].isin({"completed", "ended_early"})
+    how = m["status"].where(ended, "running").astype("object")
     reason = m["end_reason"].astype("object").where(m["end_reason"].notna(), "other")
-    table = pd.crosstab(reason, m["status"])
-    table = table.reindex(columns=["completed", "ended_early"], fill_value=0)
-    rows = [r for r in vocab.END_REASONS.codes if r in table.index]
-    return table.reindex(rows).astype(int).rename_axis(index=None, columns=None)
+    reason = reason.where(ended, "running")
+    table = pd.crosstab(reason, how).reindex(columns=["completed", "ended_early", "running"],
+                                             fill_value=0)
+    rows = [r for r in (*vocab.END_REASONS.codes, "running") if r in table.index]
+    return table.reindex(rows).fillna(0).astype(int).rename_axis(index=None, columns=None)
 
 
 def outcomes_by_phase(person: pd.DataFrame, match: pd.DataFrame, outcome: pd.DataFrame,

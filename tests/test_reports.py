@@ -7,13 +7,11 @@ funder report for every demo programme, plus a notebook that fails) feeds most t
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
-import textwrap
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import nbformat
 import pytest
@@ -32,52 +30,6 @@ PROGRAMMES = ["Vollsmose", "Skovparken", "Tingbjerg", "Langkærparken", "Groning
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
           "language_info": {"name": "python"}}
 
-# --- TEMPORARY stand-in for mentorkit.privacy.suppress (issue 8) ---------------------------
-# Until mentorkit.privacy lands, the kernels get this stand-in through a sitecustomize on
-# PYTHONPATH: primary suppression of counts 1..k-1 and, per row and column, a second cell
-# whenever only one is hidden. It is used ONLY when `mentorkit.privacy` cannot be found;
-# delete this block once it has landed.
-_STANDIN = '''
-import importlib.abc, importlib.machinery, sys
-class _Standin(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, name, path, target=None):
-        return importlib.machinery.ModuleSpec(name, self) if name == "mentorkit.privacy" else None
-    def create_module(self, spec):
-        return None
-    def exec_module(self, module):
-        import pandas as pd
-        def suppress(table, k=None):
-            k = 5 if k is None else k
-            values = table.to_numpy()
-            hide = (values > 0) & (values < k)
-            changed = True
-            while changed:
-                changed = False
-                for h, v in ((hide, values), (hide.T, values.T)):
-                    for i in range(h.shape[0]):
-                        if h[i].sum() == 1 and h.shape[1] > 1:
-                            rest = [j for j in range(h.shape[1]) if not h[i, j] and v[i, j] > 0]
-                            if rest:
-                                h[i, min(rest, key=lambda j: v[i, j])] = True
-                                changed = True
-            mask = pd.DataFrame(hide, index=table.index, columns=table.columns)
-            return table.astype(object).mask(mask)
-        module.suppress = suppress
-sys.meta_path.insert(0, _Standin())
-'''
-
-
-@pytest.fixture(scope="module", autouse=True)
-def privacy_standin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    if importlib.util.find_spec("mentorkit.privacy") is not None:
-        yield
-        return
-    folder = tmp_path_factory.mktemp("privacy_standin")
-    (folder / "sitecustomize.py").write_text(_STANDIN, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PYTHONPATH", str(folder))
-        yield
-# --- end of the TEMPORARY stand-in -----------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +88,7 @@ def test_reports_show_no_code_and_read_as_a_report(suite) -> None:
     page = (out / "funder_report-groningen-all-time.html").read_text(encoding="utf-8")
     assert "<title>Funder report – Groningen</title>" in page
     for heading in ("Report to the funder: Groningen", "Grant targets", "Participants recruited",
-                    "Why mentorships ended", "Outcomes for mentees", "Effect of having a mentor",
+                    "Why it ended", "Outcomes for mentees", "Effect of having a mentor",
                     "Courses and events"):
         assert heading in page
     assert "FunderReport.build" not in page and "Store.open" not in page

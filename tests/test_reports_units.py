@@ -95,16 +95,20 @@ def test_small_countries_are_pooled_and_nothing_is_lost(data) -> None:
     assert countries == sorted(countries, key=lambda r: -table.loc[r].sum())
 
 
-def test_match_flow_and_reasons_agree(data) -> None:
+def test_matches_started_add_up_to_the_matches_started_in_the_period(data) -> None:
     start, end = funder.parse_period("2019:2021")
-    flow = funder.match_flow(data.match, start, end)
-    reasons = funder.end_reasons(data.match, start, end)
-    assert reasons["completed"].sum() == flow["completed"]
-    assert reasons["ended_early"].sum() == flow["ended_early"]
-    everything = funder.match_flow(data.match)
-    started = data.match["status"].isin(funder.STARTED).sum()
-    assert everything["started"] == started
-    assert everything["completed"] + everything["ended_early"] + everything["running"] == started
+    table = funder.matches_started(data.match, start, end)
+    m = data.match[data.match["status"].isin(funder.STARTED)]
+    in_period = m[(m["started_on"] >= start) & (m["started_on"] <= end)]
+    assert table.to_numpy().sum() == len(in_period)
+    ended = in_period[in_period["ended_on"] <= end]
+    assert table["completed"].sum() == (ended["status"] == "completed").sum()
+    assert table["ended_early"].sum() == (ended["status"] == "ended_early").sum()
+    assert list(table.columns) == ["completed", "ended_early", "running"]
+    assert table.index[-1] == "running"
+    assert table.loc["running", "running"] == table["running"].sum()
+    everything = funder.matches_started(data.match)
+    assert everything["running"].sum() == (m["status"] == "active").sum()
 
 
 def test_outcomes_split_the_recorded_mentees(data) -> None:

@@ -265,6 +265,7 @@ def _interval(f: Fitted, data: Prepared, ps: Logit, method: str, estimand: str,
     if not n_boot or n_boot <= 0:
         lo, hi = _boot.normal_ci(f.estimate, se, level)
         return lo, hi, se, None, "normal interval from the influence function"
+    chosen = bootstrap
     if bootstrap == "auto":
         bootstrap = "refit" if len(data.y) <= REFIT_MAX_ROWS else "score"
     if bootstrap == "refit":
@@ -273,9 +274,15 @@ def _interval(f: Fitted, data: Prepared, ps: Logit, method: str, estimand: str,
         if skipped:
             notes.append(f"{skipped} of {n_boot} bootstrap resamples could not be fitted (one "
                          "group empty or separated) and were skipped")
-        if len(draws) < max(10, n_boot // 2):
+        too_few = len(draws) < max(10, n_boot // 2)
+        if too_few and chosen == "refit":
             raise EstimationError("most bootstrap resamples could not be fitted; use n_boot=0 "
                                   "or more data")
+        if too_few:  # a small sample: fall back to the score bootstrap, and say so
+            notes.append("most re-fitting resamples failed on this small sample, so the "
+                         "interval comes from the score bootstrap instead")
+            bootstrap = "score"
+    if bootstrap == "refit":
         lo, hi = _boot.percentile_ci(draws, level)
         return (lo, hi, float(np.std(draws, ddof=1)), draws,
                 f"nonparametric bootstrap re-fitting the models ({len(draws)} draws), "

@@ -282,11 +282,6 @@ def privacy_class(table: str, column: str) -> PrivacyClass:
     return metadata.tables[table].c[column].info.get("privacy", "none")
 
 
-def multi_columns(table: str) -> list[str]:
-    """Columns of ``table`` that hold lists of codes."""
-    return [c.name for c in metadata.tables[table].c if c.info.get("multi")]
-
-
 def user_columns(table: str) -> list[str]:
     """Columns a user or file may set (not id, stamps, version or erasure)."""
     skip = {"id", "created_at", "updated_at", "version", "erased_at"}

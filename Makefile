@@ -75,7 +75,10 @@ test: env browser postgres $(TEST_DB)
 		--doctest-modules -p no:cacheprovider
 	MENTORKIT_DB=$(abspath $(TEST_DB)) MPLBACKEND=Agg $(BIN)/python -m pytest -q \
 		--nbval-lax --nbval-current-env -p no:cacheprovider notebooks dashboards
-	$(BIN)/mentorkit report --all --db $(TEST_DB) --out $(BUILD)/reports
+	mkdir -p $(BUILD)/test/logs
+	$(BIN)/mentorkit report --all --db $(TEST_DB) --out $(BUILD)/reports \
+		2> $(BUILD)/test/logs/reports.log || { tail -n 40 $(BUILD)/test/logs/reports.log; exit 1; }
+	$(BIN)/mentorkit scan $(BUILD)/reports $(BUILD)/test/logs --db $(TEST_DB)
 
 clean:
 	rm -rf $(BUILD) reports .pytest_cache

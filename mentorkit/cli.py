@@ -103,6 +103,7 @@ def db_copy(
     from mentorkit.store import Store
     from mentorkit.store.copy import copy_database
 
+    _require("personal_data")
     with Store.open(source, programmes=()) as src, Store.open(target, programmes=()) as dst:
         copied = copy_database(src, dst)
     typer.echo("copied " + ", ".join(f"{n} {t}" for t, n in copied.items()))
@@ -155,6 +156,7 @@ def import_(
     """Import a file: every row is checked first; a file with any error writes nothing."""
     from mentorkit.imports import import_file
 
+    _require("personal_data")
     with _open(db, actor=actor) as store:
         report = import_file(store, file, kind, programme=programme, actor=actor,
                              dry_run=dry_run)
@@ -174,6 +176,7 @@ def export(
     """Export to CSV or Excel (formulas neutralised); exports of a kind import back."""
     from mentorkit.imports import export_table, importable_view
 
+    _require("personal_data")
     with _open(db) as store:
         df = importable_view(store, table)
         if programme is not None:
@@ -207,6 +210,7 @@ def people_list(
     """List people (id, role, programme, name, gender, registered)."""
     from mentorkit import vocab
 
+    _require("personal_data")
     if role is not None and role not in vocab.ROLES:
         raise MentorkitError(f"--role must be one of {', '.join(vocab.ROLES.codes)}")
     with _open(db) as store:
@@ -228,6 +232,7 @@ def people_list(
 def people_show(person_id: int = typer.Argument(..., help="Person id."),
                 db: Optional[str] = DbOption) -> None:
     """Show everything stored on one person."""
+    _require("personal_data")
     with _open(db) as store:
         row = store.people.get(person_id)
     width = max(len(k) for k in row)
@@ -240,9 +245,23 @@ def people_show(person_id: int = typer.Argument(..., help="Person id."),
 @app.command()
 @friendly
 def summary(db: Optional[str] = DbOption) -> None:
-    """Counts per programme: mentors, mentees, active and completed matches."""
+    """Counts per programme: mentors, mentees, active and completed matches.
+
+    Under the researcher and funder roles the counts are the suppressed aggregates
+    (small cells hidden, primary and secondary).
+    """
+    from mentorkit.privacy.roles import aggregates, current_role
+
+    role = _require("aggregates")
     with _open(db) as store:
-        _print_summary(store)
+        if role == "coordinator":
+            _print_summary(store)
+            return
+        for name, table in aggregates(store).items():
+            typer.echo(f"{name.replace('_', ' ')}:")
+            typer.echo(table.astype("string").fillna("·").to_string() + "\n")
+        typer.echo(f"· = fewer than {_min_cell()} or hidden so it cannot be worked out "
+                   f"(role {current_role()})")
 
 
 def _print_summary(store: Any) -> None:
@@ -253,17 +272,110 @@ def _print_summary(store: Any) -> None:
     typer.echo(table.to_string(index=False))
 
 
+def _min_cell() -> int:
+    from mentorkit.config import Settings
+
+    return Settings.from_env().min_cell
+
+
+def _with_report_role(func: F) -> F:
+    """The funder report needs ``aggregates``; a report from an extract ``extract``;
+    any other report reads personal data."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        notebook = kwargs.get("notebook")
+        params = kwargs.get("param") or []
+        if notebook is not None and Path(notebook).stem == "funder_report":
+            _require("aggregates")
+        elif any(str(p).split("=", 1)[0].strip() == "extract" for p in params):
+            _require("extract")
+        else:
+            _require("personal_data")
+        return func(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
 from mentorkit.reports.command import report_command  # noqa: E402  (the `report` command)
-app.command("report")(friendly(report_command))
+app.command("report")(friendly(_with_report_role(report_command)))
 
 
 # --- Rights of the data subject, retention, backups (mentorkit.privacy, mentorkit.store.backup)
 
 
-def _require(capability: str) -> None:
+def _require(capability: str) -> str:
+    """The configured role (``MENTORKIT_ROLE``), if it may use ``capability``."""
     from mentorkit.privacy.roles import require
 
-    require(capability)
+    return require(capability)
+
+
+@app.command()
+@friendly
+def scan(
+    paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders to read: logs, "
+                                       "reports (.html), executed notebooks (outputs only)."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Look for the names, e-mails, phones, addresses and notes of the database's people.
+
+    Prints where each one is found (file, line, kind; never the value) and exits with 1 if
+    anything is; use it on reports before they are sent and on logs before they are shared.
+    """
+    from mentorkit.privacy.leaks import Needles, scan_paths
+
+    _require("personal_data")
+    with _open(db) as store:
+        needles = Needles.from_store(store)
+    leaks, files = scan_paths(paths, needles)
+    for leak in leaks:
+        typer.echo(str(leak))
+    if leaks:
+        typer.secho(f"personal data found {len(leaks)} time(s) in {files} file(s)", fg="red",
+                    err=True)
+        raise typer.Exit(1)
+    typer.echo(f"no personal data of {len(needles)} known values in {files} file(s)")
+
+
+@app.command()
+@friendly
+def extract(
+    out: Path = typer.Argument(..., help="A new folder for the extract (CSV files and "
+                                         "manifest.json)."),
+    agreement: str = typer.Option(..., "--agreement", help="The data-sharing agreement the "
+                                  "extract is made under, e.g. 'DSA-2026-07 KU evaluation'."),
+    expires: str = typer.Option(..., "--expires", help="The day the extract must be deleted "
+                                "(YYYY-MM-DD), from the agreement."),
+    db: Optional[str] = DbOption,
+    actor: str = ActorOption,
+) -> None:
+    """Write a pseudonymised research extract for an evaluator (people who consented only).
+
+    The pseudonym key comes from MENTORKIT_PSEUDONYM_KEY or MENTORKIT_PSEUDONYM_KEY_FILE. The
+    agreement and expiry are kept in the extract's manifest and in the audit log.
+    """
+    import datetime as dt
+
+    from mentorkit.privacy.extract import research_extract
+    from mentorkit.privacy.extract_files import write_extract
+
+    _require("extract")
+    try:
+        until = dt.date.fromisoformat(expires)
+    except ValueError:
+        raise MentorkitError(f"--expires must be a date YYYY-MM-DD (got {expires!r})") from None
+    if until <= dt.date.today():
+        raise MentorkitError(f"--expires {until} is not in the future: an extract may only be "
+                             "made under an agreement that still runs")
+    if not agreement.strip():
+        raise MentorkitError("--agreement must name the data-sharing agreement")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise MentorkitError(f"{out}: already exists; choose a new folder for the extract")
+    with _open(db, actor=actor) as store:
+        tables = research_extract(store, agreement=agreement.strip(), expires=until,
+                                  actor=actor)
+    folder = write_extract(tables, out)
+    rows = ", ".join(f"{len(df)} {name}" for name, df in tables.items() if name != "manifest")
+    typer.echo(f"wrote {folder}: {rows}; delete it by {until}")
 
 
 @app.command()

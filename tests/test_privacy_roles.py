@@ -147,3 +147,62 @@ def test_access_erase_and_retention_commands_print_no_personal_data(
     assert refused.exit_code != 0
     with Store.open(str(db)) as s:
         assert s.people.get(2)["erased_at"] is None  # answering no erased nothing
+
+
+PERSONAL_COMMANDS = (
+    ["people", "list"], ["people", "show", "1"], ["export", "person", "{tmp}/p.csv"],
+    ["import", "mentees", "{tmp}/in.csv"], ["scan", "{tmp}"],
+    ["report", "notebooks/outcome_study.ipynb", "--out", "{tmp}/r"],
+)
+
+
+@pytest.mark.parametrize("role", ["researcher", "funder"])
+def test_commands_that_show_or_take_personal_data_are_for_coordinators_only(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, role: str) -> None:
+    (tmp_path / "in.csv").write_text("first_name,last_name\nA,B\n")
+    with Store.open(str(db)) as s:
+        secrets = personal_strings(s)
+        before = len(s.table("person"))
+    monkeypatch.setenv("MENTORKIT_ROLE", role)
+    runner = CliRunner()
+    for template in PERSONAL_COMMANDS:
+        args = [a.format(tmp=tmp_path) for a in template]
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 1, (args, result.output)
+        assert f"the {role} role may not use personal_data" in result.output, args
+        assert not {s for s in secrets if s in result.output}
+    copy = runner.invoke(app, ["db", "copy", str(db), f"sqlite:///{tmp_path}/copy.db"])
+    assert copy.exit_code == 1 and "may not" in copy.output
+    assert not (tmp_path / "p.csv").exists() and not (tmp_path / "copy.db").exists()
+    assert not (tmp_path / "r").exists()
+    with Store.open(str(db)) as s:
+        assert len(s.table("person")) == before
+
+
+def test_the_summary_is_suppressed_aggregates_for_researchers_and_funders(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    plain = runner.invoke(app, ["summary", "--db", str(db)])
+    assert plain.exit_code == 0 and "never_matched" in plain.output
+    monkeypatch.setenv("MENTORKIT_ROLE", "funder")
+    result = runner.invoke(app, ["summary", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "never_matched" not in result.output
+    assert "matches by gender:" in result.output and "· = fewer than 5" in result.output
+    with Store.open(str(db)) as s:
+        tables = view(s, "funder", k=5)
+    for table in tables.values():  # what is printed is exactly the suppressed table
+        assert table.astype("string").fillna("·").to_string() in result.output
+
+
+def test_a_funder_may_run_the_funder_report_and_nothing_else(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MENTORKIT_ROLE", "funder")
+    runner = CliRunner()
+    other = runner.invoke(app, ["report", "notebooks/network_analysis.ipynb", "--db", str(db),
+                                "--out", str(tmp_path)])
+    assert other.exit_code == 1 and "may not use personal_data" in other.output
+    missing = tmp_path / "funder_report.ipynb"  # passes the role check, then is not found
+    allowed = runner.invoke(app, ["report", str(missing), "--db", str(db), "--out",
+                                  str(tmp_path)])
+    assert "may not" not in allowed.output and allowed.exit_code != 0

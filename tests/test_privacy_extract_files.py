@@ -1,0 +1,166 @@
+"""Evaluator exports: written whole with their agreement, read back typed, refused once expired."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from mentorkit.cli import app
+from mentorkit.dataset import Dataset
+from mentorkit.errors import ValidationError
+from mentorkit.privacy.extract import research_extract
+from mentorkit.privacy.extract_files import ExtractExpired, read_extract, write_extract
+from mentorkit.privacy.leaks import Needles, scan_paths
+from mentorkit.store import Store
+
+KEY = "test-key-0123456789-abcdef"
+EXPIRES = dt.date(2099, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def tables(small_dataset: Dataset) -> dict[str, pd.DataFrame]:
+    return research_extract(small_dataset, key=KEY, agreement="DSA-7 evaluation",
+                            expires=EXPIRES)
+
+
+def test_an_extract_reads_back_exactly_as_it_was_written(tables: dict[str, pd.DataFrame],
+                                                         tmp_path: Path) -> None:
+    back = read_extract(write_extract(tables, tmp_path / "x"))
+    assert set(back) == set(tables)
+    for name, df in tables.items():
+        if name != "manifest":
+            pd.testing.assert_frame_equal(back[name], df, check_dtype=True, obj=name)
+    manifest = back["manifest"].iloc[0]
+    assert manifest["agreement"] == "DSA-7 evaluation" and manifest["expires"] == "2099-12-31"
+    assert manifest["key_fingerprint"] == tables["manifest"]["key_fingerprint"].iloc[0]
+
+
+def test_files_are_private_and_hold_no_direct_identifiers(tables: dict[str, pd.DataFrame],
+                                                          small_dataset: Dataset,
+                                                          tmp_path: Path) -> None:
+    folder = write_extract(tables, tmp_path / "x")
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
+    leaks, files = scan_paths([folder], Needles.from_tables(small_dataset.tables()),
+                              suffixes=(".csv", ".json"))
+    assert files == len(tables) and leaks == []
+
+
+def test_an_expired_extract_is_refused_with_the_agreement_named(
+        tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    folder = write_extract(tables, tmp_path / "x")
+    assert read_extract(folder, today=EXPIRES)["person"].shape == tables["person"].shape
+    with pytest.raises(ExtractExpired, match="DSA-7 evaluation.*expired on 2099-12-31"):
+        read_extract(folder, today=EXPIRES + dt.timedelta(days=1))
+
+
+def test_an_extract_without_agreement_or_expiry_is_not_written(small_dataset: Dataset,
+                                                               tmp_path: Path) -> None:
+    for kwargs in ({}, {"agreement": "DSA-7"}, {"expires": EXPIRES},
+                   {"agreement": "  ", "expires": EXPIRES}):
+        bare = research_extract(small_dataset, key=KEY, **kwargs)
+        with pytest.raises(ValidationError, match="agreement"):
+            write_extract(bare, tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_nothing_behind(tables: dict[str, pd.DataFrame], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = pd.DataFrame.to_csv
+
+    def failing(self: pd.DataFrame, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 4:
+            raise OSError("disk full")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", failing)
+    with pytest.raises(OSError):
+        write_extract(tables, tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "old.csv").write_text("a\n")
+    monkeypatch.setattr(pd.DataFrame, "to_csv", original)
+    with pytest.raises(ValidationError, match="already exists"):
+        write_extract(tables, tmp_path / "taken")
+
+
+@pytest.fixture
+def db(tmp_path: Path, small_dataset: Dataset) -> Path:
+    path = tmp_path / "site.db"
+    with Store.open(str(path), actor="test") as store:
+        store.load(small_dataset)
+    return path
+
+
+def test_the_command_writes_an_extract_for_a_researcher_and_audits_it(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
+    monkeypatch.setenv("MENTORKIT_ROLE", "researcher")
+    out = tmp_path / "for-ku"
+    result = CliRunner().invoke(app, ["extract", str(out), "--agreement", "DSA-7 evaluation",
+                                      "--expires", "2099-12-31", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "delete it by 2099-12-31" in result.output
+    back = read_extract(out)
+    with Store.open(str(db)) as store:
+        audit = store.table("audit")
+        consenting = store.table("person")["consent_scope"].map(lambda s: "research" in s)
+    assert len(back["person"]) == int(consenting.sum())
+    made = audit[audit["action"] == "extract"]
+    assert len(made) == 1
+    after = made["after"].iloc[0]
+    after = json.loads(after) if isinstance(after, str) else after
+    assert after["agreement"] == "DSA-7 evaluation" and after["expires"] == "2099-12-31"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--agreement", "DSA-7", "--expires", "2020-01-01"], "not in the future"),
+    (["--agreement", "DSA-7", "--expires", "next year"], "YYYY-MM-DD"),
+    (["--agreement", " ", "--expires", "2099-01-01"], "must name"),
+])
+def test_the_command_refuses_a_bad_agreement_and_writes_nothing(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+        message: str) -> None:
+    monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
+    out = tmp_path / "x"
+    result = CliRunner().invoke(app, ["extract", str(out), *args, "--db", str(db)])
+    assert result.exit_code == 1 and message in result.output
+    assert not out.exists()
+
+
+def test_the_command_refuses_the_funder_role(db: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
+    monkeypatch.setenv("MENTORKIT_ROLE", "funder")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "x"), "--agreement", "DSA-7",
+                                      "--expires", "2099-01-01", "--db", str(db)])
+    assert result.exit_code == 1 and "the funder role may not use extract" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_research_notebooks_get_an_extract_never_the_store(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_dataset: Dataset) -> None:
+    from mentorkit.privacy.extract_files import research_tables
+
+    monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY_FILE", raising=False)
+    first, second = research_tables(db=str(db)), research_tables(db=str(db))
+    assert {"first_name", "email", "phone", "notes"}.isdisjoint(first["person"].columns)
+    assert len(first["person"]) == int(small_dataset.person["consent_scope"].map(
+        lambda s: "research" in s).sum())
+    assert set(first["person"]["id"]).isdisjoint(second["person"]["id"])  # one-off keys
+    monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
+    keyed = research_tables(db=str(db))
+    assert keyed["person"]["id"].tolist() == research_tables(db=str(db))["person"]["id"].tolist()
+    with Store.open(str(db)) as store:
+        assert (store.table("audit")["action"] != "extract").all()  # nothing left the process
+    folder = write_extract(research_extract(small_dataset, key=KEY, agreement="DSA-7",
+                                            expires=EXPIRES), tmp_path / "x")
+    from_folder = research_tables(folder, db="sqlite:///nonexistent/never-opened.db")
+    assert from_folder["person"]["id"].tolist() == keyed["person"]["id"].tolist()

@@ -1,0 +1,161 @@
+"""The personal-data scan: it finds what it must, wherever it hides, and says no value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+from typer.testing import CliRunner
+
+from mentorkit.cli import app
+from mentorkit.dataset import Dataset
+from mentorkit.privacy.leaks import Needles, scan_file, scan_paths, scan_text
+from mentorkit.store import Store
+
+
+@pytest.fixture(scope="module")
+def people(small_dataset: Dataset) -> pd.DataFrame:
+    return small_dataset.person
+
+
+@pytest.fixture(scope="module")
+def needles(small_dataset: Dataset) -> Needles:
+    return Needles.from_tables(small_dataset.tables())
+
+
+def someone(people: pd.DataFrame) -> pd.Series:
+    with_all = people.dropna(subset=["first_name", "last_name", "email", "phone", "address"])
+    return with_all.iloc[len(with_all) // 2]
+
+
+def kinds(leaks: list) -> set[str]:
+    return {leak.kind for leak in leaks}
+
+
+def test_each_kind_is_found_however_it_is_written(people: pd.DataFrame, needles: Needles,
+                                                  small_dataset: Dataset) -> None:
+    r = someone(people)
+    digits = "".join(c for c in r["phone"] if c.isdigit())[-8:]
+    note = small_dataset.followup["notes"].dropna().iloc[0]
+    cases = {
+        "person.name": [f"saved {r['first_name']} {r['last_name']}",
+                        f"<td>{r['first_name'].upper()}&nbsp;{r['last_name']}</td>",
+                        f'"{r["first_name"]}\\n{r["last_name"]}"',
+                        f"{r['first_name']}\n   {r['last_name']}"],
+        "person.email": [f"write to {r['email'].upper()}."],
+        "person.phone": [f"call {digits[:2]} {digits[2:4]}-{digits[4:6]} {digits[6:]}",
+                         f"tel:+45{digits}"],
+        "person.address": [f"lives at {r['address'].lower()}"],
+        "followup.notes": [f"note: {note}"],
+    }
+    for kind, texts in cases.items():
+        for text in texts:
+            assert kind in kinds(scan_text(text, needles)), (kind, text)
+
+
+def test_a_last_name_alone_is_found_but_not_inside_another_word(people: pd.DataFrame,
+                                                               needles: Needles) -> None:
+    last = next(n for n in needles.last_names if len(n) >= 5)
+    assert kinds(scan_text(f"mentor {last} called", needles)) == {"person.last_name"}
+    assert scan_text(f"mentor X{last.lower()}Y called", needles) == []
+
+
+def test_findings_name_place_and_kind_never_the_value(people: pd.DataFrame,
+                                                      needles: Needles) -> None:
+    r = someone(people)
+    text = "line one\nline two\n" + f"{r['first_name']} {r['last_name']} <{r['email']}>\n"
+    leaks = scan_text(text, needles, source="server.log")
+    assert [(x.source, x.line) for x in leaks] == [("server.log", 3)] * 2
+    for leak in leaks:
+        shown = str(leak)
+        assert r["first_name"] not in shown and r["email"] not in shown
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["mentees", "matched", "12", "Tingbjerg", "Groningen", "%",
+                                 "2021", "of", "the", "female", "male", "<td>", "</td>", "\n",
+                                 "Vollsmose", "employed", "rate", "0.42", "-", "(", ")"]),
+                max_size=40))
+def test_report_words_alone_are_no_finding(needles: Needles, words: list[str]) -> None:
+    assert scan_text(" ".join(words), needles) == []
+
+
+def test_html_reads_what_the_reader_sees(people: pd.DataFrame, needles: Needles) -> None:
+    last = next(n for n in needles.last_names if len(n) >= 5)
+    hidden = f"<style>.{last} {{ color: red }}</style><script>var {last} = 1;</script><p>18</p>"
+    assert scan_text(hidden, needles, markup=True) == []
+    shown = f'<img alt="portrait of {last}" src="data:image/png;base64,iVBORw0KGgo=">'
+    assert kinds(scan_text(shown, needles, markup=True)) == {"person.last_name"}
+
+
+def test_notebooks_are_scanned_in_their_outputs_only(tmp_path: Path, people: pd.DataFrame,
+                                                     needles: Needles) -> None:
+    r = someone(people)
+    nb = new_notebook(cells=[new_code_cell(f"# {r['first_name']} {r['last_name']}", outputs=[
+        new_output("stream", name="stdout", text="18 mentees\n"),
+        new_output("execute_result", data={"text/html": f"<b>{r['phone']}</b>"},
+                   execution_count=1)])])
+    path = tmp_path / "planted-report.ipynb"
+    nbformat.write(nb, path)
+    leaks = scan_file(path, needles)
+    assert kinds(leaks) == {"person.phone"} and "(output 2)" in leaks[0].source
+
+
+def test_scan_paths_reads_logs_reports_and_notebooks_in_folders(tmp_path: Path,
+                                                                people: pd.DataFrame,
+                                                                needles: Needles) -> None:
+    r = someone(people)
+    folder = tmp_path / "planted"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "clean.log").write_text("INFO matched 12 mentees\n")
+    (folder / "sub" / "planted-app.log").write_text(f"ERROR could not save {r['phone']}\n")
+    (folder / "data.csv").write_text(f"{r['email']}\n")  # data files are not logs: not read
+    leaks, files = scan_paths([folder], needles)
+    assert files == 2 and kinds(leaks) == {"person.phone"}
+
+
+def test_the_command_scans_against_the_database_and_fails_on_a_finding(
+        tmp_path: Path, small_dataset: Dataset) -> None:
+    db = tmp_path / "scan.db"
+    with Store.open(str(db), actor="test") as store:
+        store.load(small_dataset)
+    r = someone(small_dataset.person)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.html").write_text("<p>Vollsmose: 18 mentees</p>")
+    runner = CliRunner()
+    clean = runner.invoke(app, ["scan", str(reports), "--db", str(db)])
+    assert clean.exit_code == 0 and "no personal data" in clean.output
+    (reports / "planted.html").write_text(f"<p>{r['first_name']} {r['last_name']}</p>")
+    found = runner.invoke(app, ["scan", str(reports), "--db", str(db)])
+    assert found.exit_code == 1 and "planted.html:1: person.name" in found.output
+    assert r["last_name"] not in found.output
+
+
+def test_the_run_recorder_keeps_logs_errors_and_outputs(tmp_path: Path) -> None:
+    """The suite-wide scan (tests/leakcheck.py) records what it must scan."""
+    import logging
+
+    from leakcheck import Recorder
+    from mentorkit.errors import ValidationError
+
+    recorder = Recorder(tmp_path / "planted-recorder")
+    recorder.start()
+    try:
+        logging.getLogger("mentorkit.test").debug("a debug line")
+        logging.getLogger("somebody.else").info("not kept")
+        logging.getLogger("somebody.else").warning("kept")
+        ValidationError("row 3, field email: not an e-mail address")
+    finally:
+        recorder.stop()
+    records = (tmp_path / "planted-recorder" / "records.log").read_text()
+    assert "a debug line" in records and "kept" in records and "not kept" not in records
+    errors = (tmp_path / "planted-recorder" / "errors.log").read_text()
+    assert errors == "ValidationError: row 3, field email: not an e-mail address\n"
+    assert json.dumps(recorder.counts)  # plain numbers

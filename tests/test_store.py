@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from mentorkit.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from mentorkit.store import Store, migrate
 from mentorkit.store.engine import make_engine
+from mentorkit.store.frames import conform, kind
 from mentorkit.store.schema import ENTITY_TABLES, metadata, privacy_class
 
 
@@ -264,3 +265,167 @@ def test_an_erased_person_cannot_get_personal_data_back(store: Store) -> None:
         store.people.update(ids["person"], first_name="Amal")
     store.people.update(ids["person"], capacity=1)  # fields that are not personal still can
     assert store.people.get(ids["person"])["first_name"] is None
+
+
+# --- store.table(): the exact DataFrame it returns, pinned before the column-wise reader ---
+
+#: The dtype every column kind must have in a DataFrame read from the store.
+DTYPE_OF_KIND = {"int": "Int64", "float": "float64", "date": "datetime64[us]",
+                 "datetime": "datetime64[us]", "str": "str", "list": "object", "json": "object"}
+STAMPS = ["created_at", "updated_at", "version"]
+
+
+def reference_table(store: Store, name: str, **filters: object) -> pd.DataFrame:
+    """``store.table`` as first written, row by row: fetch SQLAlchemy rows, then conform."""
+    table = metadata.tables[name]
+    query = store.scoped(sa.select(table).order_by(table.c.id), table)
+    for column, value in filters.items():
+        if isinstance(value, (list, tuple, set, frozenset)):
+            query = query.where(table.c[column].in_(list(value)))
+        elif value is None:
+            query = query.where(table.c[column].is_(None))
+        else:
+            query = query.where(table.c[column] == value)
+    with store.reading() as conn:
+        result = conn.execute(query)
+        df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return conform(name, df)
+
+
+def assert_store_dtypes(name: str, df: pd.DataFrame) -> None:
+    table = metadata.tables[name]
+    assert list(df.columns) == [c.name for c in table.c], name
+    assert isinstance(df.index, pd.RangeIndex) and df.index.start == 0, name
+    for column in table.c:
+        assert str(df[column.name].dtype) == DTYPE_OF_KIND[kind(column)], (name, column.name)
+        if kind(column) == "list":
+            assert all(isinstance(v, list) for v in df[column.name]), (name, column.name)
+
+
+def test_table_returns_every_entity_exactly_as_loaded(demo_store: Store, small_dataset) -> None:
+    for name in ENTITY_TABLES:
+        got = demo_store.table(name)
+        expected = getattr(small_dataset, name)
+        assert_store_dtypes(name, got)
+        same = [c for c in expected.columns if c not in STAMPS]
+        pd.testing.assert_frame_equal(got[same], expected[same], obj=name)
+        assert got["created_at"].notna().all() and got["updated_at"].notna().all(), name
+        if "version" in got:
+            assert (got["version"] == 1).all(), name
+        pd.testing.assert_frame_equal(got, reference_table(demo_store, name), obj=name)
+    for name in set(metadata.tables) - set(ENTITY_TABLES):  # audit, match_run, consent, …
+        got = demo_store.table(name)
+        assert_store_dtypes(name, got)
+        pd.testing.assert_frame_equal(got, reference_table(demo_store, name), obj=name)
+    assert len(demo_store.table("audit")) == sum(len(getattr(small_dataset, n))
+                                                 for n in ENTITY_TABLES)
+
+
+def test_table_filters_read_the_same_rows_and_types(demo_store: Store) -> None:
+    people = demo_store.table("person")
+    cases = [("person", {"role": "mentee"}), ("person", {"programme_id": [1, 3]}),
+             ("person", {"referred_by": None}), ("person", {"role": ["mentor"], "gender": "male"}),
+             ("match", {"status": ["active", "completed"]}), ("person", {"role": "nobody"}),
+             ("outcome", {"phase": "followup_12m"}), ("audit", {"table_name": "person"})]
+    for name, filters in cases:
+        got = demo_store.table(name, **filters)
+        assert_store_dtypes(name, got)
+        pd.testing.assert_frame_equal(got, reference_table(demo_store, name, **filters),
+                                      obj=f"{name} {filters}")
+    mentees = demo_store.table("person", role="mentee")
+    assert len(mentees) == (people["role"] == "mentee").sum() > 0
+    assert demo_store.table("person", role="nobody").empty
+
+
+def test_table_of_an_empty_store_has_every_dtype(store: Store) -> None:
+    for name in metadata.tables:
+        got = store.table(name)
+        assert len(got) == 0, name
+        assert_store_dtypes(name, got)
+        pd.testing.assert_frame_equal(got, reference_table(store, name), obj=name)
+
+
+def test_table_keeps_nulls_unicode_and_empty_lists(store: Store) -> None:
+    ids = sample_rows(store)
+    bare_programme = store.programmes.add(name="Ærø—Ğüç 北京 😀")
+    bare_grant = store.grants.add(programme_id=bare_programme, funder="Fonden «Ø»")
+    bare = store.people.add(programme_id=ids["programme"], role="mentor")
+    empty = store.people.add(programme_id=ids["programme"], role="mentee", languages=[],
+                             goals=[], first_name="Zoë", last_name="Ñandú-Øster 北",
+                             notes='line one\nline "two" — ½ 😀', postcode="0800",
+                             consent_given_at=dt.datetime(2020, 2, 29, 23, 59, 58, 123456))
+    bare_match = store.matches.add(programme_id=ids["programme"], mentee_id=empty,
+                                   mentor_id=bare, status="proposed")
+    null_json = store.matches.add(programme_id=ids["programme"], mentee_id=empty,
+                                  mentor_id=bare, status="declined", score_breakdown=None)
+    people = store.table("person").set_index("id")
+    for column in metadata.tables["person"].c:
+        if column.name in ("id", "programme_id", "role", "version", *STAMPS[:2]):
+            continue
+        k, value = kind(column), people.at[bare, column.name]
+        if k == "list":
+            assert value == [], column.name
+        else:
+            assert pd.isna(value), column.name
+    assert people.at[empty, "languages"] == [] and people.at[empty, "goals"] == []
+    assert people.at[empty, "first_name"] == "Zoë"
+    assert people.at[empty, "last_name"] == "Ñandú-Øster 北"
+    assert people.at[empty, "notes"] == 'line one\nline "two" — ½ 😀'
+    assert people.at[empty, "postcode"] == "0800"
+    assert people.at[empty, "consent_given_at"] == pd.Timestamp("2020-02-29 23:59:58.123456")
+    assert people.at[ids["person"], "languages"] == ["so", "en"]
+    assert people.at[ids["person"], "registered_on"] == pd.Timestamp("2009-09-01")
+    grants = store.table("grant").set_index("id")
+    assert grants.at[ids["grant"], "amount"] == 1_095_000.0
+    assert pd.isna(grants.at[bare_grant, "amount"]) and pd.isna(grants.at[bare_grant, "title"])
+    assert pd.isna(grants.at[bare_grant, "period_start"])
+    assert grants.at[bare_grant, "funder"] == "Fonden «Ø»"
+    assert store.table("programme", id=bare_programme)["name"].tolist() == ["Ærø—Ğüç 北京 😀"]
+    matches = store.table("match").set_index("id")
+    assert matches.at[ids["match"], "score_breakdown"] == {"language": 0.5, "sector": 1.0}
+    assert matches.at[bare_match, "score_breakdown"] is None
+    assert matches.at[null_json, "score_breakdown"] is None
+    assert pd.isna(matches.at[bare_match, "score"]) and pd.isna(matches.at[bare_match, "notes"])
+    for name in metadata.tables:
+        got = store.table(name)
+        assert_store_dtypes(name, got)
+        pd.testing.assert_frame_equal(got, reference_table(store, name), obj=name)
+
+
+def test_table_shows_erased_people_blanked(demo_store: Store,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentorkit.privacy import erase
+
+    monkeypatch.delenv("MENTORKIT_ERASURE_LEDGER", raising=False)
+    before = demo_store.table("person")
+    gone = int(before.loc[before["consent_scope"].map(len) > 0, "id"].iloc[0])
+    erase(demo_store, gone, actor="test")
+    people = demo_store.table("person").set_index("id")
+    assert pd.notna(people.at[gone, "erased_at"])
+    assert pd.isna(people.at[gone, "first_name"]) and pd.isna(people.at[gone, "email"])
+    assert people.at[gone, "languages"] == [] and people.at[gone, "consent_scope"] == []
+    assert len(people) == len(before)  # the row stays, blanked
+    assert demo_store.table("erasure_ledger")["person_id"].tolist() == [gone]
+    assert demo_store.table("consent", person_id=gone)["action"].tolist() == ["withdrawn"]
+    for name in metadata.tables:
+        got = demo_store.table(name)
+        assert_store_dtypes(name, got)
+        pd.testing.assert_frame_equal(got, reference_table(demo_store, name), obj=name)
+
+
+def test_table_of_a_site_store_reads_only_its_programmes_the_same_way(demo_store: Store
+                                                                       ) -> None:
+    url = demo_store.engine.url.render_as_string(hide_password=False)
+    site = Store.open(url, programmes=["Tingbjerg", "Vollsmose"])
+    assert site.scope is not None and len(site.scope) == 2
+    for name in metadata.tables:
+        got = site.table(name)
+        assert_store_dtypes(name, got)
+        pd.testing.assert_frame_equal(got, reference_table(site, name), obj=name)
+    people = site.table("person")
+    assert set(people["programme_id"]) == set(site.scope)
+    assert set(site.table("followup")["match_id"]) <= set(site.table("match")["id"])
+    got = site.table("person", role="mentee", programme_id=sorted(site.scope))
+    pd.testing.assert_frame_equal(got, reference_table(site, "person", role="mentee",
+                                                       programme_id=sorted(site.scope)))
+    site.close()

@@ -6,7 +6,9 @@ and without suppression; the report (``notebooks/funder_report.ipynb`` through
 :mod:`mentorkit.reports.funder_view`) labels them and suppresses small counts before anything
 is shown. Nothing here opens the database.
 
-What is counted for a period (the bounds are inclusive days):
+What is counted for a period (the bounds are inclusive days, read by
+:func:`mentorkit.periods.parse_period`, which this module re-exports; ``start`` and ``end``
+of the functions below are its two days, None for an open end):
 
 - recruitment: people registered in the period;
 - targets: :func:`mentorkit.progress.target_progress` for each grant target (so that the
@@ -29,14 +31,14 @@ Example
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pandas as pd
 
 from mentorkit import vocab
-from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.errors import NotFoundError
+from mentorkit.periods import parse_period, within
 
 __all__ = ["FunderData", "STARTED", "parse_period", "recruitment_by_gender",
            "recruitment_by_origin", "grant_targets", "matches_started",
@@ -45,54 +47,6 @@ __all__ = ["FunderData", "STARTED", "parse_period", "recruitment_by_gender",
 
 STARTED = frozenset({"active", "completed", "ended_early"})
 """Match statuses of a match that started."""
-
-_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def parse_period(period: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """First and last day of a period: "" (all time), "2019", "2019:2021", "2019-03:2019-08",
-    "2019-01-01:2019-12-31" ("/" works as the separator too).
-
-    Example
-    -------
-    >>> parse_period("2019")
-    (Timestamp('2019-01-01 00:00:00'), Timestamp('2019-12-31 00:00:00'))
-    >>> parse_period("2019-03:2019-08")[1]
-    Timestamp('2019-08-31 00:00:00')
-    >>> parse_period("")
-    (None, None)
-    """
-    if period is None:
-        return None, None
-    text = str(period).strip()
-    if not text:
-        return None, None
-    parts = re.split(r"\s*(?::|/|\.\.)\s*", text)
-    if len(parts) == 1:
-        parts = parts * 2
-    if len(parts) != 2 or not all(_DAY.match(p) for p in parts):
-        raise ValidationError(f"period {text!r} is not understood: use a year (2019), two "
-                              "years (2019:2021) or two dates (2019-01-01:2019-12-31)")
-    try:
-        start = pd.Timestamp(parts[0])
-        last = pd.Period(parts[1], freq={4: "Y", 7: "M"}.get(len(parts[1]), "D"))
-    except ValueError:
-        raise ValidationError(f"period {text!r} holds a date that does not exist") from None
-    end = last.end_time.normalize()
-    if end < start:
-        raise ValidationError(f"period {text!r} ends before it starts")
-    return start, end
-
-
-def _within(dates: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.Series:
-    d = pd.to_datetime(dates).dt.normalize()
-    ok = d.notna()
-    if start is not None:
-        ok &= d >= start
-    if end is not None:
-        ok &= d <= end
-    return ok
-
 
 @dataclass(frozen=True)
 class FunderData:
@@ -168,7 +122,7 @@ def recruitment_by_gender(person: pd.DataFrame, start: pd.Timestamp | None = Non
 
     Columns follow ``vocab.GENDERS``; a gender nobody has is left out; unknown is ``unknown``.
     """
-    p = person[_within(person["registered_on"], start, end) & person["role"].isin(roles)]
+    p = person[within(person["registered_on"], (start, end)) & person["role"].isin(roles)]
     gender = p["gender"].astype("object").where(p["gender"].notna(), "unknown")
     table = pd.crosstab(p["role"], gender).reindex(list(roles), fill_value=0)
     order = [g for g in (*vocab.GENDERS.codes, "unknown") if g in table.columns]
@@ -206,7 +160,7 @@ def recruitment_by_origin(person: pd.DataFrame, start: pd.Timestamp | None = Non
     >>> recruitment_by_origin(p, min_count=2)["female"].to_dict()
     {'SY': 5, 'region:mena': 2, 'other': 1}
     """
-    p = person[_within(person["registered_on"], start, end) & (person["role"] == role)]
+    p = person[within(person["registered_on"], (start, end)) & (person["role"] == role)]
     origin = p["country_of_origin"].astype("object").where(p["country_of_origin"].notna(),
                                                            "other")
     small = origin.map(origin.value_counts()) < min_count
@@ -259,7 +213,7 @@ def matches_started(match: pd.DataFrame, start: pd.Timestamp | None = None,
     >>> matches_started(m, *parse_period("2019")).to_dict("index")["running"]
     {'completed': 0, 'ended_early': 0, 'running': 1}
     """
-    m = match[match["status"].isin(STARTED) & _within(match["started_on"], start, end)]
+    m = match[match["status"].isin(STARTED) & within(match["started_on"], (start, end))]
     last = end if end is not None else pd.Timestamp.max.normalize()
     ended = pd.to_datetime(m["ended_on"]).dt.normalize() <= last
     ended &= m["status"].isin({"completed", "ended_early"})
@@ -285,7 +239,7 @@ def outcomes_by_phase(person: pd.DataFrame, match: pd.DataFrame, outcome: pd.Dat
     mentees = set(person.loc[person["role"] == "mentee", "id"])
     started = match[match["status"].isin(STARTED) & match["mentee_id"].isin(mentees)]
     first = started.groupby("mentee_id")["started_on"].min()
-    cohort = set(first.index[_within(first, start, end).to_numpy()])
+    cohort = set(first.index[within(first, (start, end)).to_numpy()])
     o = outcome[outcome["person_id"].isin(cohort)].sort_values(["person_id", "recorded_on"])
     last = o.drop_duplicates(["person_id", "phase"], keep="last")
     rows = []
@@ -307,7 +261,7 @@ def events_held(event: pd.DataFrame, attendance: pd.DataFrame,
 
     Rows follow ``vocab.EVENT_KINDS``; kinds with no event are left out.
     """
-    e = event[_within(event["date"], start, end)]
+    e = event[within(event["date"], (start, end))]
     a = attendance[attendance["event_id"].isin(e["id"])].merge(
         e[["id", "kind"]], left_on="event_id", right_on="id")
     table = pd.DataFrame({
@@ -327,7 +281,7 @@ def effect_groups(person: pd.DataFrame, match: pd.DataFrame, outcome: pd.DataFra
 
     A cheap look before the estimate: it reads no model library.
     """
-    keep = (person["role"] == "mentee") & _within(person["registered_on"], start, end)
+    keep = (person["role"] == "mentee") & within(person["registered_on"], (start, end))
     if "erased_at" in person:
         keep &= person["erased_at"].isna()
     ids = set(person.loc[keep, "id"])

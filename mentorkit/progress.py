@@ -30,6 +30,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from mentorkit import vocab
+from mentorkit.periods import within
 
 __all__ = ["target_progress", "funnel", "matches_over_time", "readable_freq", "referrals",
            "suppress",
@@ -63,16 +64,6 @@ def suppress(counts: Iterable[Any], k: int = 5) -> list[str]:
 
 def _ts(value: Any) -> pd.Timestamp | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value)
-
-
-def _within(dates: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.Series:
-    d = pd.to_datetime(dates)
-    ok = d.notna()
-    if start is not None:
-        ok &= d >= start
-    if end is not None:
-        ok &= d <= end
-    return ok
 
 
 def _group(people: pd.DataFrame, ids: pd.Series, field: Any, value: Any) -> pd.Series:
@@ -116,19 +107,19 @@ def target_progress(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.Data
         if w0 is not None and w1 is not None and w0 > w1:
             continue
         if t.metric == "matches":
-            m = started[_within(started["started_on"], w0, w1)]
+            m = started[within(started["started_on"], (w0, w1))]
             actual = int(_group(people, m["mentee_id"], t.group_field, t.group_value).sum())
         elif t.metric == "participants":
-            p = mentees[_within(mentees["registered_on"], w0, w1)]
+            p = mentees[within(mentees["registered_on"], (w0, w1))]
             actual = int(_group(people, p["id"], t.group_field, t.group_value).sum())
         elif t.metric == "completed":
-            m = completed[_within(completed["ended_on"], w0, w1)]
+            m = completed[within(completed["ended_on"], (w0, w1))]
             actual = int(_group(people, m["mentee_id"], t.group_field, t.group_value).sum())
         elif t.metric == "job_or_education_at_end":
-            o = at_end[_within(at_end["recorded_on"], w0, w1)].drop_duplicates("person_id")
+            o = at_end[within(at_end["recorded_on"], (w0, w1))].drop_duplicates("person_id")
             actual = int(_group(people, o["person_id"], t.group_field, t.group_value).sum())
         elif t.metric == "mentors_trained":
-            a = mentors_trained[_within(mentors_trained["date"], w0, w1)
+            a = mentors_trained[within(mentors_trained["date"], (w0, w1))
                                 & mentors_trained["person_id"].isin(mentors)]
             a = a.drop_duplicates("person_id")
             actual = int(_group(people, a["person_id"], t.group_field, t.group_value).sum())
@@ -161,7 +152,7 @@ def funnel(people: pd.DataFrame, matches: pd.DataFrame, outcomes: pd.DataFrame,
     True
     """
     mentees = people[(people["role"] == "mentee")
-                     & _within(people["registered_on"], _ts(start), _ts(end))]
+                     & within(people["registered_on"], (start, end))]
     ids = set(mentees["id"])
     matched = set(matches.loc[matches["status"].isin(STARTED), "mentee_id"]) & ids
     completed = set(matches.loc[matches["status"] == "completed", "mentee_id"]) & matched
@@ -184,7 +175,7 @@ def matches_over_time(matches: pd.DataFrame, start: dt.date | None = None,
     """
     m = matches[matches["status"].isin(STARTED)]
     days = pd.to_datetime(m["started_on"])
-    days = days[_within(days, _ts(start), _ts(end))]
+    days = days[within(days, (start, end))]
     if days.empty:
         return pd.DataFrame({"period": pd.Series(dtype="datetime64[us]"),
                              "count": pd.Series(dtype="int64")})
@@ -228,7 +219,7 @@ def referrals(people: pd.DataFrame, partners: pd.DataFrame, start: dt.date | Non
     Columns: partner_id, name, count.
     """
     mentees = people[(people["role"] == "mentee")
-                     & _within(people["registered_on"], _ts(start), _ts(end))]
+                     & within(people["registered_on"], (start, end))]
     counts = mentees["referred_by"].dropna().astype(int).value_counts()
     names = partners.set_index("id")["name"]
     out = pd.DataFrame({"partner_id": counts.index.astype(int),

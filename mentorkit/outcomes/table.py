@@ -42,6 +42,7 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.periods import parse_period, within
 
 __all__ = ["analysis_table", "MEASURES"]
 
@@ -65,41 +66,6 @@ def _tables(source: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.D
     except AttributeError:
         raise ValidationError("analysis_table needs a Store or a Dataset "
                               f"(got {type(source).__name__})") from None
-
-
-def _period(period: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """(start, end) of a period given as "2019", "2019:2020", "2019-03-01:2020-02-28" or a pair."""
-    if period is None or (isinstance(period, str) and not period.strip()):
-        return None
-    if isinstance(period, str):
-        text = period.strip()
-        for sep in (":", "/", ".."):
-            if sep in text:
-                a, b = (p.strip() for p in text.split(sep, 1))
-                break
-        else:
-            a = b = text
-        parts = (a, b)
-    else:
-        parts = tuple(period)
-        if len(parts) != 2:
-            raise ValidationError("period must be a (start, end) pair")
-
-    def bound(value: Any, end: bool) -> pd.Timestamp:
-        if isinstance(value, (int, np.integer)) or (isinstance(value, str) and value.isdigit()
-                                                    and len(value) == 4):
-            year = int(value)
-            return pd.Timestamp(year=year, month=12, day=31) if end else pd.Timestamp(year, 1, 1)
-        try:
-            return pd.Timestamp(value)
-        except (ValueError, TypeError):
-            raise ValidationError(f"period bound {value!r} is not a year or a date "
-                                  "(use e.g. 2019, 2019-03-01 or 2019:2021)") from None
-
-    start, end = bound(parts[0], False), bound(parts[1], True)
-    if end < start:
-        raise ValidationError("period ends before it starts")
-    return start, end
 
 
 def _programme_id(programmes: pd.DataFrame, programme: Any) -> int | None:
@@ -138,8 +104,10 @@ def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
     store_or_dataset : a :class:`mentorkit.store.Store` (read with ``store.table``) or a
         :class:`mentorkit.dataset.Dataset`.
     programme : programme id or name (case-insensitive); None or "" for all.
-    period : mentees registered in this period: a year ("2019"), a range ("2019:2021",
-        "2019-03-01:2020-02-28") or a (start, end) pair; None or "" for all.
+    period : mentees registered in this period (inclusive days), in any form
+        :func:`mentorkit.periods.parse_period` reads: a year ("2019"), a quarter
+        ("2019Q3"), a month, a range ("2019:2021", "2019-03-01:2020-02-28", "2019:") or a
+        (start, end) pair; None or "" for all.
 
     Example
     -------
@@ -154,10 +122,9 @@ def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
     pid = _programme_id(programmes, programme)
     if pid is not None:
         person = person[person["programme_id"] == pid]
-    span = _period(period)
-    if span is not None:
-        reg = person["registered_on"]
-        person = person[(reg >= span[0]) & (reg < span[1] + pd.Timedelta(days=1))]
+    span = parse_period(period)
+    if span.bounded:
+        person = person[within(person["registered_on"], span)]
     out = _intake(person, programmes)
     out = out.merge(_treatment(match, out), on="person_id", how="left")
     for c in ("matched", "completed", "ended_early"):

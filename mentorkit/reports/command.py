@@ -32,7 +32,8 @@ def report_command(
         None, help="The notebook to run, e.g. notebooks/funder_report.ipynb (or use --all)."),
     programme: Optional[str] = typer.Option(None, "--programme", help="Programme name or id."),
     period: Optional[str] = typer.Option(
-        None, "--period", help="A year (2019) or two dates (2019-01-01:2019-12-31)."),
+        None, "--period", help="A year (2019), quarter (2019Q3), month (2019-03) or day, or "
+                               "FROM:TO (2019:2021, 2019-01-01:2019-06-30, 2019:)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Report language: da, en or nl."),
     param: list[str] = typer.Option(
         [], "-p", "--param", help="Another notebook parameter as key=value (repeatable)."),
@@ -51,7 +52,7 @@ def report_command(
 ) -> None:
     """Run a notebook with parameters into an executed notebook and an HTML report."""
     from mentorkit.errors import ValidationError
-    from mentorkit.funder import parse_period
+    from mentorkit.periods import parse_period
     from mentorkit.reports.params import parse_assignment
 
     if lang is not None and lang not in ("da", "en", "nl"):

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from mentorkit.errors import ValidationError
+from mentorkit.periods import SEPARATOR
 
 __all__ = ["ALIASES", "declared_parameters", "parse_assignment", "coerce", "parameters_for",
            "report_name", "slug", "redact_url"]
@@ -133,7 +134,7 @@ def report_name(notebook: str | Path, programme: Any = None, period: Any = None)
     stem = Path(notebook).stem
     prog = slug(programme) if programme not in (None, "") else "all-programmes"
     per = str(period).strip() if period not in (None, "") else "all-time"
-    per = re.sub(r"\s*(?::|/|\.\.)\s*", "_", per)
+    per = SEPARATOR.sub("_", per)
     return f"{stem}-{prog}-{re.sub(r'[^0-9A-Za-z_-]+', '-', per)}"
 
 

@@ -1,9 +1,10 @@
 """What the network notebook needs: a selection of the tables, a graph, findings in words.
 
 Keeps the notebook thin: :func:`restrict` cuts the tables to a programme and a period,
-:func:`build` makes the graph the ``graph_kind`` parameter names, :func:`findings` writes
-plain-language findings in Danish, English or Dutch (ids, never names; partner counts
-below ``min_cell`` are not quoted).
+:func:`build` makes the graph the ``graph_kind`` parameter names, :func:`published_flow`
+is the partner table as it may be shown (through :func:`mentorkit.privacy.suppress`), and
+:func:`findings` writes plain-language findings in Danish, English or Dutch (ids, never
+names; partner figures only from the published table).
 
 Example
 -------
@@ -32,10 +33,16 @@ from mentorkit.network.communities import communities
 from mentorkit.network.growth import growth
 from mentorkit.network.metrics import degrees, projection, summary
 from mentorkit.network.referral import partner_flow, referral_graph
+from mentorkit.periods import parse_period
 
-__all__ = ["Tables", "parse_period", "restrict", "build", "findings", "KINDS"]
+__all__ = ["Tables", "parse_period", "restrict", "build", "findings", "published_flow",
+           "FLOW_COUNTS", "KINDS"]
 
 KINDS = ("relationship", "event", "referral", "referral_flow")
+FLOW_COUNTS = ("referred", "matched", "outcome_known", "employed", "education",
+               "employed_matched", "known_matched")
+"""The count columns of :func:`~mentorkit.network.partner_flow`."""
+TOTAL = "Total"
 
 
 @dataclass(frozen=True)
@@ -56,33 +63,11 @@ class Tables:
         return cls(**{f.name: getattr(dataset, f.name) for f in fields(cls)})
 
 
-def parse_period(text: str | None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """``"2021"``, ``"2021Q2"``, ``"2019/2022"``, ``"2019-03-01/2020-06-30"`` -> (first, last day).
-
-    Example
-    -------
-    >>> parse_period("2019/2020Q1")
-    (Timestamp('2019-01-01 00:00:00'), Timestamp('2020-03-31 00:00:00'))
-    >>> parse_period("")
-    (None, None)
-    """
-    if not text or not str(text).strip():
-        return None, None
-    parts = [p.strip() for p in str(text).split("/")]
-    if len(parts) > 2:
-        raise ValidationError(f"period {text!r}: use 'FROM/TO', e.g. 2019/2022 or "
-                              "2019-03-01/2020-06")
-    try:
-        first = pd.Period(parts[0]).start_time.normalize() if parts[0] else None
-        last = pd.Period(parts[-1]).end_time.normalize() if parts[-1] else None
-    except ValueError:
-        raise ValidationError(f"period {text!r} is not a date, month, quarter or year "
-                              "(e.g. 2021, 2021Q2, 2021-03, 2019/2022)") from None
-    return first, last
-
-
 def restrict(t: Tables, programme: str | int | None = None, period: str | None = None) -> Tables:
     """The tables cut to one programme (id or name) and to a period.
+
+    ``period`` is read by :func:`mentorkit.periods.parse_period` (re-exported here as
+    ``parse_period``): "2021", "2021Q2", "2019/2022", "2020-03/2021-06", "2019/" and so on.
 
     Kept: people registered by the end of the period; matches that ran during it (and
     proposals made in it); events held in it and their attendance; all outcomes of the
@@ -132,6 +117,46 @@ def build(kind: Literal["relationship", "event", "referral", "referral_flow"], t
         return referral_graph(t.person, t.partner, t.match, t.outcome, backend=backend,
                               level="person" if kind == "referral" else "partner")
     raise ValidationError(f"graph kind must be one of {', '.join(KINDS)} (got {kind!r})")
+
+
+def published_flow(t: Tables, phase: str = "followup_12m", min_cell: int | None = None
+                   ) -> pd.DataFrame:
+    """:func:`~mentorkit.network.partner_flow` as it may be shown: each count column through
+    :func:`mentorkit.privacy.suppress` with its total (row ``Total``), so that no blank can
+    be worked out from the totals, and the shares from the published counts only.
+
+    ``min_cell`` is the disclosure threshold (default ``Settings.min_cell``). Blanks are
+    ``pd.NA``; a share is blank where a count it is built on is.
+
+    Example
+    -------
+    >>> from mentorkit.synth import generate
+    >>> t = Tables.of(generate(seed=0, scale=0.2))
+    >>> flow, raw = published_flow(t, min_cell=5), partner_flow(t.person, t.partner, t.match,
+    ...                                                          t.outcome)
+    >>> flow.index[-1], int(flow.at["Total", "referred"]) == int(raw["referred"].sum())
+    ('Total', True)
+    >>> bool(flow["referred"].isna().any()), int(flow["referred"].min()) >= 5
+    (True, True)
+    """
+    from mentorkit.privacy import suppress
+
+    flow = partner_flow(t.person, t.partner, t.match, t.outcome, phase=phase)
+    if flow.empty:
+        return flow
+    out = pd.DataFrame({c: suppress(flow[c], min_cell) for c in FLOW_COUNTS})
+    if TOTAL not in out.index:              # one partner: it is its own total
+        out.loc[TOTAL] = out.iloc[0]
+    out.index.name = flow.index.name
+    out.insert(0, "programme_id", flow["programme_id"].reindex(out.index).array)
+    out.insert(0, "kind", flow["kind"].reindex(out.index).to_numpy())
+    share = out[list(FLOW_COUNTS)].astype("Float64")
+    out["matched_share"] = share["matched"] / share["referred"]
+    out["employed_share"] = share["employed"] / share["outcome_known"].where(
+        share["outcome_known"] > 0)
+    out["employed_share_matched"] = share["employed_matched"] / share["known_matched"].where(
+        share["known_matched"] > 0)
+    return out
 
 
 TEXT: dict[str, dict[str, str]] = {
@@ -252,15 +277,22 @@ def findings(t: Tables, lang: str = "en", *, phase: str = "followup_12m", min_ce
 
 def _flow_text(t: Tables, T: dict[str, str], lang: str, phase: str, min_cell: int,
                what: str) -> str:
-    flow = partner_flow(t.person, t.partner, t.match, t.outcome, phase=phase)
-    if not len(flow) or flow["outcome_known"].sum() < max(min_cell, 1):
+    flow = published_flow(t, phase=phase, min_cell=min_cell)
+    if not len(flow):
         return T["none"].format(what=what)
-    matched = flow["known_matched"].sum()
-    unmatched = flow["outcome_known"].sum() - matched
-    emp_m = flow["employed_matched"].sum() / matched if matched else np.nan
-    emp_u = ((flow["employed"].sum() - flow["employed_matched"].sum()) / unmatched
+    total = flow.loc[TOTAL]
+    needed = ["referred", "matched", "outcome_known", "employed", "employed_matched",
+              "known_matched"]
+    if total[needed].isna().any() or total["outcome_known"] < max(min_cell, 1):
+        return T["none"].format(what=what)
+    matched = total["known_matched"]
+    unmatched = total["outcome_known"] - matched
+    emp_m = total["employed_matched"] / matched if matched else np.nan
+    emp_u = ((total["employed"] - total["employed_matched"]) / unmatched
              if unmatched else np.nan)
-    ok = flow[(flow["outcome_known"] >= min_cell) & (flow["employed"] >= min_cell)]
+    parts = flow.drop(index=TOTAL)
+    ok = parts[(parts["outcome_known"] >= min_cell) & (parts["employed"] >= min_cell)
+               & parts["employed_share"].notna()].astype({"employed_share": "float64"})
     best = ""
     if len(ok):
         name = ok["employed_share"].idxmax()
@@ -268,11 +300,11 @@ def _flow_text(t: Tables, T: dict[str, str], lang: str, phase: str, min_cell: in
         best = T["best"].format(partner=name, share=ok.at[name, "employed_share"],
                                 kind=vocab.PARTNER_KINDS.label(kind, lang)  # type: ignore[arg-type]
                                 if kind in vocab.PARTNER_KINDS else kind)
-    return T["flow"].format(partners=len(flow), referred=int(flow["referred"].sum()),
-                            matched=flow["matched"].sum() / flow["referred"].sum(),
+    return T["flow"].format(partners=len(parts), referred=int(total["referred"]),
+                            matched=total["matched"] / total["referred"],
                             phase=vocab.OUTCOME_PHASES.label(phase, lang)  # type: ignore[arg-type]
                             if phase in vocab.OUTCOME_PHASES else phase,
-                            employed=flow["employed"].sum() / flow["outcome_known"].sum(),
+                            employed=total["employed"] / total["outcome_known"],
                             emp_m=emp_m, emp_u=emp_u, best=best).strip()
 
 

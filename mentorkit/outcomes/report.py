@@ -2,7 +2,9 @@
 
 These turn the analysis table and estimates into what a funder report shows: who took part,
 the effect beside the naive comparison, outcomes by phase, and a plain-words summary. Every
-count table goes through :func:`~mentorkit.outcomes.suppress.suppress_small`.
+count table goes through :func:`~mentorkit.outcomes.suppress.suppress_small`, which lets
+:func:`mentorkit.privacy.suppress` decide the blanks (with the table's totals) and blanks the
+estimates built on them.
 
 Example
 -------
@@ -85,7 +87,11 @@ def label(key: str, language: str = "en") -> str:
 
 def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
                   language: str = "en", threshold: int | None = None) -> pd.DataFrame:
-    """Who took part, per programme and in all: counts with small cells suppressed."""
+    """Who took part, per programme and in all: counts with small cells suppressed.
+
+    The "all" row is the sum of the programmes, and mentees the sum of matched and not
+    matched: both totals are protected, so that no blank can be worked out by subtraction.
+    """
     k = min_cell() if threshold is None else threshold
     t = table.copy()
     t["_has"] = t[outcome].notna() if outcome in t.columns else False
@@ -99,9 +105,11 @@ def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
                      "outcome_matched": int((g["_has"] & g["matched"]).sum()),
                      "outcome_not_matched": int((g["_has"] & ~g["matched"]).sum())})
     out = pd.DataFrame(rows)
-    out = suppress_small(out, ["matched", "not_matched"], k, total="mentees")
+    everyone = out.index[-1]
+    out = suppress_small(out, ["matched", "not_matched"], k, total="mentees",
+                         total_row=everyone)
     out = suppress_small(out, ["completed", "ended_early", "outcome_matched",
-                               "outcome_not_matched"], k)
+                               "outcome_not_matched"], k, total_row=everyone)
     return out.rename(columns={c: label(c, language) for c in out.columns})
 
 
@@ -152,7 +160,11 @@ def measure_of(outcome: str) -> str:
 
 def survival_summary(surv: object, language: str = "en", threshold: int | None = None
                      ) -> pd.DataFrame:
-    """Median time to job per group with interval; counts under the threshold hidden."""
+    """Median time to job per group with interval; counts under the threshold hidden.
+
+    A group's median and interval are blanked with its count of people or of jobs: with few
+    jobs the median is one person's time to a job.
+    """
     m = surv.medians.copy()                                     # type: ignore[attr-defined]
     ci = ["" if np.isnan(a) and np.isnan(b) else
           ("?" if np.isnan(a) else f"{a:.0f}") + " - " + ("?" if np.isnan(b) else f"{b:.0f}")
@@ -164,14 +176,20 @@ def survival_summary(surv: object, language: str = "en", threshold: int | None =
         label("median_days", language): [label("not_reached", language) if np.isnan(v)
                                          else f"{v:.0f}" for v in m["median"]],
         label("ci", language): ci})
+    derived = [label("median_days", language), label("ci", language)]
     return suppress_small(out, [label("n", language), label("jobs", language)], threshold,
-                          dependent={label("n", language): [label("median_days", language),
-                                                            label("ci", language)]})
+                          dependent={label("n", language): derived,
+                                     label("jobs", language): derived})
 
 
 def subgroup_table(groups: pd.DataFrame, language: str = "en", threshold: int | None = None
                    ) -> pd.DataFrame:
-    """The subgroup estimates for display: rounded, counts under the threshold hidden."""
+    """The subgroup estimates for display: rounded, counts under the threshold hidden.
+
+    The levels of each ``by`` column add up to the "all" row (when they do), so each group
+    of levels is protected with it as their total: a hidden count cannot be worked out as
+    "all" minus the other levels.
+    """
     out = pd.DataFrame({
         label("subgroup", language): [lvl if by == "all" else f"{by}: {lvl}"
                                       for by, lvl in zip(groups["by"], groups["level"])],
@@ -183,9 +201,13 @@ def subgroup_table(groups: pd.DataFrame, language: str = "en", threshold: int | 
         "p (heterogeneity)": groups["p_heterogeneity"].round(3),
         label("note", language): groups["note"]})
     shown = [label("estimate", language), label("ci", language)]
+    by = groups["by"].to_numpy()
+    overall = np.flatnonzero(by == "all")
+    tied = {"total_row": out.index[overall[0]], "groups": by} if len(overall) else {}
     return suppress_small(out, [label("matched", language), label("not_matched", language)],
                           threshold, dependent={label("matched", language): shown,
-                                                label("not_matched", language): shown})
+                                                label("not_matched", language): shown},
+                          **tied)
 
 
 def outcomes_by_phase(table: pd.DataFrame, treatment: str = "matched",

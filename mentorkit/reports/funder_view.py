@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from mentorkit import funder, vocab
+from mentorkit.periods import parse_period
 from mentorkit.reports.funder_text import REGION_LABELS, TEXT, t
 from mentorkit.reports.tables import (MARK, TOTAL, Html, cell, count_text, html_table,
                                       percent_text, published)
@@ -60,7 +61,7 @@ class FunderReport:
 
         if lang not in ("da", "en", "nl"):
             raise ValidationError(f"lang must be da, en or nl (got {lang!r})")
-        start, end = funder.parse_period(period)
+        start, end = span = parse_period(period)
         data = funder.FunderData.load(source, programme)
         data.grant_rows(grant)
         name = (str(data.programme["name"].iloc[0]) if programme not in (None, "")
@@ -73,8 +74,7 @@ class FunderReport:
         else:
             from mentorkit.outcomes import analysis_table
 
-            effect = funder.employment_effect(analysis_table(data, programme or None,
-                                                             period or None))
+            effect = funder.employment_effect(analysis_table(data, programme or None, span))
         return cls(lang, Settings.from_env().min_cell if k is None else int(k),
                    str(programme or ""), str(period or ""), str(grant or ""), name, start, end,
                    data, effect)
@@ -93,22 +93,23 @@ class FunderReport:
 
     # -- sections ----------------------------------------------------------------------
     def period_text(self) -> str:
-        """The period in words: a year, years, two dates or "all years"."""
-        if self.start is None:
+        """The period in words: a year, years, two dates (… for an open end) or "all years"."""
+        if self.start is None and self.end is None:
             return t("all_time", self.lang)
-        whole = self.start.is_year_start and self.end is not None and self.end.is_year_end
-        if whole:
+        if self.start is not None and self.end is not None \
+                and self.start.is_year_start and self.end.is_year_end:
             a, b = self.start.year, self.end.year
             return str(a) if a == b else f"{a}–{b}"
-        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+        a, b = (f"{d:%Y-%m-%d}" if d is not None else "…" for d in (self.start, self.end))
+        return f"{a} – {b}"
 
     def header(self) -> Html:
         """Title, programme, period and the grants reported on."""
         grants = self.data.grant_rows(self.grant)
         if self.start is not None:
-            grants = grants[(grants["period_end"].isna() | (grants["period_end"] >= self.start))
-                            & (grants["period_start"].isna()
-                               | (grants["period_start"] <= self.end))]
+            grants = grants[grants["period_end"].isna() | (grants["period_end"] >= self.start)]
+        if self.end is not None:
+            grants = grants[grants["period_start"].isna() | (grants["period_start"] <= self.end)]
         listed = "; ".join(f"{html.escape(str(g.title))} ({html.escape(str(g.funder))})"
                            for g in grants.itertuples())
         place = ""
@@ -266,7 +267,7 @@ class FunderReport:
         lang = self.lang
         started, ended, shown = self._matches()
         head = f"<h2>{t('matches', lang)}</h2>"
-        if started == 0:
+        if published(started) == 0:
             return Html(head + f"<p>{t('no_matches', lang)}</p>")
         n_ended = cell(shown, TOTAL, TOTAL)
         out = head + "<p>" + t("matches_intro", lang, n=f"<b>{count_text(started)}</b>",
@@ -349,13 +350,17 @@ class FunderReport:
         return f"<img alt=\"{t('figure_title', self.lang)}\" src=\"data:image/png;base64,{data}\">"
 
     def effect(self) -> Html:
-        """The effect of having a mentor on work 12 months after, where the numbers allow."""
+        """The effect of having a mentor on work 12 months after, where the numbers allow.
+
+        The two group sizes it quotes are published counts too (small ones blank)."""
         lang, e = self.lang, self.effect_summary
         head = f"<h2>{t('effect', lang)}</h2>"
         if e.reason == "no_mentees":
             return Html(head + f"<p>{t('effect_no_mentees', lang)}</p>")
+        groups = self.publish(pd.Series([e.n_treated, e.n_control]), margins=False)
+        nt, nc = (count_text(n) for n in groups)
         if e.reason == "too_few":
-            return Html(head + "<p>" + t("effect_too_few", lang, nt=e.n_treated, nc=e.n_control,
+            return Html(head + "<p>" + t("effect_too_few", lang, nt=nt, nc=nc,
                                          min=funder.MIN_GROUP) + "</p>")
         if not e.ok:
             return Html(head + f"<p>{t('effect_not_estimable', lang)}</p>")
@@ -367,8 +372,7 @@ class FunderReport:
             return f"{100 * x:+.0f}".replace("-", "−")
 
         text = t("effect_ok", lang, treated=pct(e.mean_treated), control=pct(e.mean_control),
-                 diff=pp(e.estimate), low=pp(e.ci_low), high=pp(e.ci_high), nt=e.n_treated,
-                 nc=e.n_control)
+                 diff=pp(e.estimate), low=pp(e.ci_low), high=pp(e.ci_high), nt=nt, nc=nc)
         unclear = f" {t('effect_unclear', lang)}" if e.ci_low <= 0 <= e.ci_high else ""
         return Html(head + f"<p>{text}{unclear}</p>"
                     f"<p class=\"mk-note\">{t('effect_caveat', lang)}</p>")

@@ -12,7 +12,6 @@ from mentorkit import funder, vocab
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.outcomes import analysis_table
 from mentorkit.reports import plan, report_name, to_html
-from mentorkit.reports.leaks import find_personal_data
 from mentorkit.reports.params import coerce, parameters_for, parse_assignment, redact_url
 from mentorkit.reports.runner import ReportJob, _redact, describe_error
 
@@ -192,15 +191,30 @@ def test_a_database_password_never_reaches_the_written_notebook() -> None:
     assert redact_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
 
 
-def test_personal_data_check_finds_names_emails_and_phones(small_dataset) -> None:
-    people = small_dataset.person
-    r = people.iloc[3]
-    page = (f"<p>{r['first_name']} {r['last_name']}</p><a href='mailto:x'>"
-            f"{r['email'].upper()}</a><td>{r['phone'].replace(' ', '-')}</td>")
-    found = find_personal_data(page, people)
-    pid = int(r["id"])
-    assert {f"name of person {pid}", f"email of person {pid}",
-            f"phone of person {pid}"} <= set(found)
-    assert all(str(r["last_name"]) not in f for f in found)
-    clean = "<style>.Madsen{}</style><p>Vollsmose 2019: 18 mentees, 23 of 25 (92%)</p>"
-    assert find_personal_data(clean, people) == []
+def test_a_report_showing_personal_data_is_deleted_and_says_what_kind_where(
+        small_dataset, tmp_path) -> None:
+    from pathlib import Path
+
+    from mentorkit.reports import guard
+    from mentorkit.reports.runner import ReportResult
+    from mentorkit.store import Store
+
+    db = tmp_path / "guard.db"
+    with Store.open(str(db), actor="test") as store:
+        store.load(small_dataset)
+    r = small_dataset.person.dropna(subset=["email", "phone"]).iloc[3]
+    clean_html, leaky_html = tmp_path / "clean.html", tmp_path / "planted.html"
+    clean_html.write_text("<style>.Madsen{}</style><p>Vollsmose 2019: 18 mentees, 23 of 25</p>")
+    leaky_html.write_text(f"<p>18 mentees</p>\n<td>{r['phone'].replace(' ', '-')}</td>")
+    nb = nbformat.v4.new_notebook()
+    for path in (tmp_path / "clean.ipynb", tmp_path / "planted.ipynb"):
+        nbformat.write(nb, path)
+    results = [ReportResult("clean", tmp_path / "clean.ipynb", clean_html, None, 1.0),
+               ReportResult("planted", tmp_path / "planted.ipynb", leaky_html, None, 1.0)]
+    clean, leaky = guard(results, str(db))
+    assert clean == results[0] and clean_html.exists()
+    assert leaky.html is None and not leaky_html.exists()
+    assert not Path(tmp_path / "planted.ipynb").exists()
+    assert leaky.error == ("the report showed personal data (person.phone at planted.html "
+                           "line 2); it was deleted")
+    assert r["phone"] not in leaky.error

@@ -58,27 +58,32 @@ def programme_names(db: str | None) -> list[str]:
 
 
 def guard(results: Sequence[ReportResult], db: str | None) -> list[ReportResult]:
-    """Check every HTML report for names, emails and phone numbers of the database's people.
+    """Check every report (HTML and executed notebook) for the personal data of the database.
 
-    A report that shows any is deleted and its result gets an ``error`` naming what was
-    found, by person id (see :mod:`mentorkit.reports.leaks`).
+    A report that shows any name, last name, e-mail, phone, address or note of anyone in the
+    database is deleted (both files) and its result gets an ``error`` saying what kind was
+    found where, never the value (see :mod:`mentorkit.privacy.leaks`).
     """
-    from mentorkit.reports.leaks import find_personal_data
+    from mentorkit.privacy.leaks import Needles, scan_file
     from mentorkit.store import Store
 
     written = [r for r in results if r.html is not None]
     if not written:
         return list(results)
     with Store.open(resolve_db(db), actor="reports") as store:
-        people = store.table("person")[["id", "first_name", "last_name", "email", "phone"]]
+        needles = Needles.from_store(store)
     out = []
     for r in results:
-        found = find_personal_data(r.html.read_text(encoding="utf-8"), people) if r.html else []
+        files = [f for f in (r.html, r.ipynb) if f is not None and f.is_file()]
+        found = [leak for f in files for leak in scan_file(f, needles)]
         if found:
-            r.html.unlink()
-            shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
-            r = replace(r, html=None, error=f"the report showed personal data ({shown}); "
-                                            "the HTML was deleted")
+            for f in files:
+                f.unlink()
+            shown = "; ".join(f"{leak.kind} at {Path(leak.source).name} line {leak.line}"
+                              for leak in found[:5])
+            more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+            r = replace(r, html=None, error=f"the report showed personal data ({shown}{more}); "
+                                            "it was deleted")
         out.append(r)
     return out
 

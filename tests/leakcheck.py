@@ -173,16 +173,23 @@ def _databases(roots: list[Path]) -> Iterator[Path]:
 
 
 def _read_people(con: sqlite3.Connection) -> dict[str, Any]:
+    """The direct identifiers and free text of a SQLite database, read as they are stored."""
     import pandas as pd
 
+    from mentorkit.privacy.leaks import columns_of_class
+
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if "person" not in names:
-        return {}
-    out = {"person": pd.read_sql_query(
-        "SELECT first_name, last_name, email, phone, address, notes FROM person", con)}
-    for table in ("match", "followup"):
+    wanted: dict[str, set[str]] = {}
+    for privacy in ("direct", "free_text"):
+        for table, columns in columns_of_class(privacy).items():
+            wanted.setdefault(table, set()).update(columns)
+    out = {}
+    for table, columns in wanted.items():
         if table in names:
-            out[table] = pd.read_sql_query(f'SELECT notes FROM "{table}"', con)
+            present = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+            listed = ", ".join(f'"{c}"' for c in sorted(columns & present))
+            if listed:
+                out[table] = pd.read_sql_query(f'SELECT {listed} FROM "{table}"', con)
     return out
 
 

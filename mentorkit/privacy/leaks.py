@@ -37,7 +37,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Leak", "Needles", "scan_file", "scan_paths", "scan_text", "TEXT_SUFFIXES"]
+__all__ = ["Leak", "Needles", "TEXT_SUFFIXES", "columns_of_class", "scan_file", "scan_paths",
+           "scan_text", "visible_text"]
 
 TEXT_SUFFIXES = (".log", ".txt", ".html", ".htm", ".md", ".ipynb", ".err", ".out")
 """Files :func:`scan_paths` reads (notebooks: their outputs only)."""
@@ -55,9 +56,27 @@ _MIN_LAST_NAME = 4
 _MIN_NOTE_WORDS = 3
 _NOTE_WINDOW = 6
 
-#: Free-text columns (notes) per table; direct identifiers are in :data:`_DIRECT`.
-_FREE_TEXT = {"person": ("notes",), "match": ("notes",), "followup": ("notes",)}
 _DIRECT = ("first_name", "last_name", "email", "phone", "address")
+"""The direct identifiers looked for, each its own way (``person`` is the only table with
+any; a test fails when the schema gets another, so that it is looked for too)."""
+
+
+def columns_of_class(privacy: str) -> dict[str, tuple[str, ...]]:
+    """The columns of each table with privacy class ``privacy``, from the schema.
+
+    Example
+    -------
+    >>> columns_of_class("free_text")
+    {'person': ('notes',), 'match': ('notes',), 'followup': ('notes',)}
+    """
+    from mentorkit.store.schema import metadata
+
+    out = {}
+    for table in metadata.sorted_tables:
+        names = tuple(c.name for c in table.columns if c.info.get("privacy") == privacy)
+        if names:
+            out[table.name] = names
+    return out
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,7 @@ class Needles:
     """What counts as personal data in a scan; build with :meth:`from_tables` or :meth:`from_store`."""
 
     names: set[tuple[str, ...]] = field(default_factory=set)
-    last_names: set[str] = field(default_factory=set)
+    last_names: set[tuple[str, ...]] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
     addresses: set[tuple[str, ...]] = field(default_factory=set)
@@ -106,7 +125,7 @@ class Needles:
             if first and last:
                 self.names.add(_words(f"{first} {last}"))
             if last and str(last)[:1].isupper() and len(str(last)) >= _MIN_LAST_NAME:
-                self.last_names.add(str(last))
+                self.last_names.add(tuple(_WORD.findall(str(last))))
             if email:
                 self.emails.add(str(email).casefold())
             if phone and len(_digits(str(phone))) >= _PHONE_DIGITS:
@@ -138,7 +157,7 @@ class Needles:
         needles = cls()
         if "person" in tables:
             needles.add_person(tables["person"])
-        for table, columns in _FREE_TEXT.items():
+        for table, columns in columns_of_class("free_text").items():
             for column in columns:
                 if table in tables and column in tables[table].columns:
                     needles.add_notes(table, tables[table][column])
@@ -147,8 +166,8 @@ class Needles:
     @classmethod
     def from_store(cls, store: Any) -> "Needles":
         """From every person and note in a :class:`~mentorkit.store.Store`."""
-        return cls.from_tables({name: store.table(name) for name in ("person", "match",
-                                                                      "followup")})
+        names = {"person", *columns_of_class("free_text")}
+        return cls.from_tables({name: store.table(name) for name in sorted(names)})
 
 
 def _sequences(tokens: list[str], wanted: set[tuple[str, ...]]) -> Iterator[int]:
@@ -205,9 +224,9 @@ def scan_text(text: str, needles: Needles, source: str = "<text>", *,
     for i in _sequences(tokens, needles.names):
         found.add((line(matches[i].start()), "person.name"))
     named = {n for n, _ in found}
-    for m in matches:
-        if m.group(0) in needles.last_names and line(m.start()) not in named:
-            found.add((line(m.start()), "person.last_name"))
+    for i in _sequences([m.group(0) for m in matches], needles.last_names):
+        if line(matches[i].start()) not in named:  # case-sensitive: a name, not a word
+            found.add((line(matches[i].start()), "person.last_name"))
     for i in _sequences(tokens, needles.addresses):
         found.add((line(matches[i].start()), "person.address"))
     for n in {len(k) for k in needles.notes}:

@@ -25,7 +25,8 @@ from mentorkit.config import Settings
 from mentorkit.errors import ConflictError, NotFoundError, StoreError
 from mentorkit.store import migrate
 from mentorkit.store.engine import is_sqlite, make_engine
-from mentorkit.store.frames import conform, jsonable, to_python, to_records
+from mentorkit.store.frames import (conform, from_database, jsonable, read_columns, to_python,
+                                    to_records)
 from mentorkit.store.schema import ENTITY_TABLES, metadata
 
 if TYPE_CHECKING:
@@ -346,7 +347,8 @@ class Store:
         if name not in metadata.tables:
             raise StoreError(f"no table called {name!r}; known: {', '.join(sorted(metadata.tables))}")
         table = metadata.tables[name]
-        query = self.scoped(sa.select(table).order_by(table.c.id), table)
+        dialect = self.engine.dialect
+        query = self.scoped(sa.select(*read_columns(name, dialect)).order_by(table.c.id), table)
         for column, value in filters.items():
             if column not in table.c:
                 raise StoreError(f"{name} has no column {column!r}")
@@ -358,8 +360,14 @@ class Store:
                 query = query.where(table.c[column] == value)
         with self.reading() as conn:
             result = conn.execute(query)
-            df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        return conform(name, df)
+            try:  # the driver's tuples, without a Row object each: from_database converts
+                cursor = result.cursor
+                codes = [d[1] for d in cursor.description]
+                rows = cursor.fetchall()
+            finally:
+                result.close()
+        columns = list(zip(*rows)) if rows else [()] * len(table.c)
+        return from_database(name, columns, dialect, codes)  # column-wise, no call per cell
 
     def scoped(self, query: sa.Select, table: sa.Table) -> sa.Select:
         """``query`` limited to the store's programmes (unchanged when it sees them all)."""

@@ -23,17 +23,42 @@ Example
 ('optimal', True)
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from mentorkit.matching.assign import METHODS, OBJECTIVES, Assignment, assign, solve, violations
 from mentorkit.matching.explain import WhyNot, explain, why_not
 from mentorkit.matching.features import Encoded, History, encode
 from mentorkit.matching.quotas import Quota
-from mentorkit.matching.runs import MatchRun, load_run, proposals, rerun, run, save_run
 from mentorkit.matching.scoring import Scores, score
 from mentorkit.matching.settings import (
     CRITERIA, CRITERION_LABELS, MatchSettings, Rules, Weights, slider_spec,
 )
 from mentorkit.matching.stable import blocking_pairs
 from mentorkit.matching.suggest import prepare, suggest
+
+if TYPE_CHECKING:
+    from mentorkit.matching.runs import MatchRun, load_run, proposals, rerun, run, save_run
+
+#: Names imported when first used: match runs read and write the database, so they pull in
+#: SQLAlchemy, which scoring, suggestions and assignment do not need.
+_LAZY = {name: "mentorkit.matching.runs"
+         for name in ("MatchRun", "load_run", "proposals", "rerun", "run", "save_run")}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value  # once imported, a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CRITERIA", "CRITERION_LABELS", "METHODS", "OBJECTIVES", "Assignment", "Encoded",

@@ -31,7 +31,6 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 
 from mentorkit.errors import MatchingError
 from mentorkit.matching import settings as st
@@ -423,6 +422,8 @@ def _lsa(sub: _Sub, bonus: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]
         total, feasible = sub.block(part)
         w = to_int(total) + bonus
         matrix[part] = np.where(feasible, w, 0)[:, slot_col]
+    from scipy.optimize import linear_sum_assignment  # scipy only when this method runs
+
     r, c = linear_sum_assignment(matrix, maximize=True)
     idx = sub.rows[r]
     keep = (sub.scores.blocked[idx, slot_col[c]] == 0)

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from mentorkit.errors import MatchingError
 
@@ -137,6 +136,8 @@ class Network:
         heads = np.concatenate([f_heads, self.node_of_col(cols)]).astype(np.int32)
         caps = np.concatenate([f_caps, np.ones(len(rows))]).astype(np.int64)
         costs = np.concatenate([np.zeros(len(f_tails)), -np.asarray(weight)]).astype(np.int64)
+        from ortools.graph.python import min_cost_flow  # ortools only when a flow is solved
+
         smcf = min_cost_flow.SimpleMinCostFlow()
         smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
         nodes, values = self.supplies()

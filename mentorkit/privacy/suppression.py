@@ -35,7 +35,6 @@ from itertools import product
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from mentorkit.config import Settings
 
@@ -102,6 +101,8 @@ def intervals(grid: _Grid, hidden: set[Cell], lower: int,
         if row.any():
             a_eq.append(row)
             b_eq.append(rhs)
+    from scipy.optimize import linprog  # here: importing scipy costs pages a third of a second
+
     out = {}
     for cell in (order if cells is None else cells):
         if not a_eq:

@@ -42,6 +42,7 @@ class CaseloadApp(App):
     """The coordinator's list of matches to follow up."""
 
     name = "caseload"
+    needs = "personal_data"
 
     def load(self) -> None:
         store, pid = self.ctx.store, self.ctx.programme_id or -1
@@ -136,9 +137,9 @@ class CaseloadApp(App):
             "ended_on": Input("date", lang),
             "end_reason": Input("vocab", lang, vocab.END_REASONS),
             "employment_status": Input("vocab", lang, vocab.EMPLOYMENT_STATUSES),
-            "hours_per_week": Input("text", lang),
+            "hours_per_week": Input("number", lang),
             "language_level": Input("vocab", lang, vocab.LANGUAGE_LEVELS),
-            "network_size": Input("text", lang),
+            "network_size": Input("whole", lang),
             "confidence": Input("choice", lang, options=[("—", None)] + [(str(i), i)
                                                                        for i in range(1, 6)]),
             "mentee_feedback": Input("textarea", lang),
@@ -227,21 +228,14 @@ class CaseloadApp(App):
         calls = int(row["calls"].iloc[0]) if len(row) else 0
         self.fu["next_due"].set(next_due_after_contact(calls, day, self.plan))
 
-    def _read(self, inputs: dict[str, Input], fields: dict[str, Field],
-              numbers: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
+    def _read(self, inputs: dict[str, Input],
+              fields: dict[str, Field]) -> tuple[dict[str, Any], dict[str, str]]:
         values, errors = {}, {}
         for k, inp in inputs.items():
             try:
                 values[k] = inp.get()
             except FieldError as err:
                 errors[k] = self.t(err.key)
-        for k in numbers:
-            if values.get(k) is not None:
-                try:
-                    values[k] = float(str(values[k]).replace(",", "."))
-                except ValueError:
-                    errors[k] = self.t("form.bad_number")
-                    values[k] = None
         for k, v in values.items():
             if isinstance(v, dt.date) and v > self.ctx.today and k != "next_due":
                 errors[k] = self.t("form.future")
@@ -275,11 +269,11 @@ class CaseloadApp(App):
         self.message.show("ok", self.t("caseload.logged", match=label))
         return new_id
 
-    @guarded("end match")
-    def end_match(self) -> bool:
-        """End the chosen match with its reason, outcome and feedback (one transaction)."""
-        values, errors = self._read(self.end, self.end_fields,
-                                    numbers=("hours_per_week", "network_size"))
+    def check_end(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, str],
+                                 dict[str, Any]]:
+        """The end form read and checked, nothing written: the values, the outcome row, the
+        problems per field (in the user's language) and the match."""
+        values, errors = self._read(self.end, self.end_fields)
         for k in ("ended_on", "end_reason"):
             if values.get(k) is None:
                 errors.setdefault(k, self.t("error.required"))
@@ -296,6 +290,12 @@ class CaseloadApp(App):
         frame = conform("outcome", pd.DataFrame([outcome]))[list(outcome)]
         for k, msg in problems_to_errors(validate_frame("outcome", frame), self.ctx.lang).items():
             errors.setdefault(k, msg)
+        return values, outcome, errors, match
+
+    @guarded("end match")
+    def end_match(self) -> bool:
+        """End the chosen match with its reason, outcome and feedback (one transaction)."""
+        values, outcome, errors, match = self.check_end()
         if not self._show(self.end_fields, errors):
             return False
         notes = [match.get("notes") or ""]

@@ -4,10 +4,16 @@ Also :func:`report_error`, which logs an unexpected error to the server log (the
 original stderr, which Voilà's terminal shows, never the page) by type and code location
 only, never values, under a short reference the coordinator is shown.
 
+What a coordinator types is read by :func:`parse_date`, :func:`parse_year` and
+:func:`parse_number`, which accept digits 0-9 only and raise :class:`FieldError` (a
+:class:`mentorkit.errors.ValidationError`) for anything else, never another exception.
+
 Example
 -------
 >>> parse_date("23-11-2026"), parse_date("2026-11-23"), parse_date("")
 (datetime.date(2026, 11, 23), datetime.date(2026, 11, 23), None)
+>>> parse_number("37,5"), parse_number("12", whole=True)
+(37.5, 12)
 """
 
 from __future__ import annotations
@@ -25,17 +31,22 @@ from typing import Any, Iterable, Sequence, cast
 import ipywidgets as w
 import pandas as pd
 
-from mentorkit.errors import MentorkitError
+from mentorkit.errors import MentorkitError, ValidationError
 from mentorkit.vocab import Lang, Vocabulary
 
-__all__ = ["Field", "Message", "esc", "fmt_date", "parse_date", "parse_year", "html_table",
+__all__ = ["Field", "FieldError", "Message", "esc", "fmt_date", "parse_date", "parse_year",
+           "parse_number", "html_table",
            "vocab_options", "vlabel", "badge", "grid", "section", "report_error", "close_tree",
            "tree_ids", "APPS", "LANG_NAMES", "STYLE", "log"]
 
 APPS: tuple[str, ...] = ("home", "intake", "match_finder", "caseload", "events", "overview")
 LANG_NAMES = {"da": "Dansk", "en": "English", "nl": "Nederlands"}
-_DATE = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_DATE = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{4})\s*$", re.ASCII)
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", re.ASCII)
+_YEAR = re.compile(r"^\s*(\d{4})\s*$", re.ASCII)
+YEARS = (1900, 2199)
+"""The years a typed date may have."""
+_NUMBER = re.compile(r"^\s*(-?\d{1,9})(?:[.,](\d{1,6}))?\s*$", re.ASCII)
 
 STYLE = """
 .mk-app { font-size: 14px; color: #222; max-width: 1180px; margin: 0 auto;
@@ -142,33 +153,68 @@ def fmt_date(value: Any) -> str:
     """A date as 23-11-2026 ('' when missing), the way Danish and Dutch users write it."""
     if value is None or pd.isna(value):
         return ""
-    return pd.Timestamp(value).strftime("%d-%m-%Y")
+    day = pd.Timestamp(value)
+    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}"  # strftime drops a year's zeros
+
+
+class FieldError(ValidationError, ValueError):
+    """A value typed in a field that cannot be read; ``key`` is the label to show.
+
+    A :class:`mentorkit.errors.ValidationError` (and, for older callers, a ValueError); its
+    message is the label key, never the value typed.
+    """
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 def parse_date(text: str | None) -> dt.date | None:
     """A date typed as 23-11-2026, 23.11.2026, 23/11/2026 or 2026-11-23; None when blank.
 
-    Raises ValueError for anything else (including days that do not exist).
+    Raises :class:`FieldError` (``form.bad_date``) for anything else: days that do not
+    exist, years before 1900 or after 2199 (typing mistakes in a case file; they would also
+    make date arithmetic overflow) and digits other than 0-9.
     """
     if text is None or not str(text).strip():
         return None
     m = _DATE.match(str(text))
+    parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    m = None if m else _ISO.match(str(text))
     if m:
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    m = _ISO.match(str(text))
-    if m:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    raise ValueError("not a date")
+        parts = (m.group(1), m.group(2), m.group(3))
+    if parts is None or not YEARS[0] <= int(parts[0]) <= YEARS[1]:
+        raise FieldError("form.bad_date")
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise FieldError("form.bad_date") from None
 
 
 def parse_year(text: str | None) -> int | None:
-    """A four-digit year; None when blank; ValueError otherwise."""
+    """A four-digit year (digits 0-9); None when blank; :class:`FieldError` otherwise."""
     if text is None or not str(text).strip():
         return None
-    t = str(text).strip()
-    if not re.fullmatch(r"\d{4}", t):
-        raise ValueError("not a year")
-    return int(t)
+    m = _YEAR.match(str(text))
+    if m is None:
+        raise FieldError("form.bad_year")
+    return int(m.group(1))
+
+
+def parse_number(text: str | None, whole: bool = False) -> float | int | None:
+    """A number typed with digits 0-9 and a decimal comma or point (``37,5``); None when
+    blank; with ``whole`` a whole number. :class:`FieldError` (``form.bad_number``) for
+    anything else: no exponents, no ``nan`` or ``inf``, at most 9 digits before the decimal
+    mark and 6 after.
+    """
+    if text is None or not str(text).strip():
+        return None
+    m = _NUMBER.match(str(text))
+    if m is None or (whole and m.group(2) and m.group(2).strip("0")):
+        raise FieldError("form.bad_number")
+    if whole:
+        return int(m.group(1))
+    return float(f"{m.group(1)}.{m.group(2) or '0'}")
 
 
 def vlabel(v: Vocabulary, code: str, lang: str) -> str:

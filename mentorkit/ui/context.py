@@ -13,15 +13,21 @@ An app's choices come, first found wins, from:
 The database is never taken from the address (a link must not open another file): it is the
 ``db`` parameter or ``MENTORKIT_DB``. ``MENTORKIT_PROGRAMMES`` (names, comma separated) limits
 the programmes a coordinator sees and writes to (the store enforces it); ``MENTORKIT_TODAY``
-fixes "today" (for tests and demonstrations). Outside Voilà (papermill, nbval, tests) names
-and contact details are not shown (people appear as "Mentee #12"), so executed notebooks
-carry no personal data; set ``MENTORKIT_SHOW_PERSONAL=1`` to override.
+fixes "today" (for tests and demonstrations). ``MENTORKIT_ROLE`` (coordinator, researcher or
+funder; see :mod:`mentorkit.privacy.roles`) is the role every app runs under: only a coordinator
+opens the apps that show or change people; researchers and funders see the programme overview
+(suppressed aggregates) and a home page without names.
+
+Outside Voilà (papermill, nbval, tests) names and contact details are not shown (people
+appear as "Mentee #12"), so executed notebooks carry no personal data; set
+``MENTORKIT_SHOW_PERSONAL=1`` to override (for coordinators only: a researcher or funder never
+sees a name).
 
 Example
 -------
 >>> ctx = Context.open(":memory:", programme="", lang="nl")
->>> ctx.lang, ctx.programme_id is None
-('nl', True)
+>>> ctx.lang, ctx.programme_id is None, ctx.role
+('nl', True, 'coordinator')
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.config import Settings
+from mentorkit.privacy.roles import CAPABILITIES, current_role
 from mentorkit.store import Store
 from mentorkit.ui import labels
 from mentorkit.vocab import Lang
@@ -159,12 +166,14 @@ class Context:
     today: dt.date
     personal: bool
     params: dict[str, str] = field(default_factory=dict)
+    role: str = "coordinator"
 
     @classmethod
     def open(cls, db: str | None = "", programme: Any = "", lang: str = "",
              params: Mapping[str, Any] | None = None) -> "Context":
         """Resolve the choices (see the module's docstring) and open the store."""
         settings = Settings.from_env()
+        role = current_role()  # a malformed MENTORKIT_ROLE stops here: nothing is opened
         query = query_params()
         prefs = load_prefs()
         extra = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
@@ -181,7 +190,8 @@ class Context:
         if chosen is None and pid is not None:
             own = programmes.loc[programmes["id"] == pid, "language"].iloc[0]
             chosen = own if own in LANGS else None
-        personal = running_in_voila() or os.environ.get("MENTORKIT_SHOW_PERSONAL") == "1"
+        personal = (running_in_voila() or os.environ.get("MENTORKIT_SHOW_PERSONAL") == "1") \
+            and "personal_data" in CAPABILITIES[role]
         remember = {}
         if pid is not None and (query.get("programme") or programme):
             remember["programme"] = str(programmes.loc[programmes["id"] == pid, "name"].iloc[0])
@@ -191,7 +201,18 @@ class Context:
             save_prefs(**remember)
         return cls(store=store, programmes=programmes.reset_index(drop=True), programme_id=pid,
                    lang=chosen or settings.language, actor=actor, today=today,
-                   personal=personal, params=extra)
+                   personal=personal, params=extra, role=role)
+
+    def may(self, capability: str | None) -> bool:
+        """True when the configured role has ``capability`` (None: every role may).
+
+        Example
+        -------
+        >>> ctx = Context.open(":memory:")
+        >>> ctx.may("personal_data"), ctx.may(None)
+        (True, True)
+        """
+        return capability is None or capability in CAPABILITIES.get(self.role, frozenset())
 
     @property
     def programme(self) -> dict[str, Any]:

@@ -31,6 +31,7 @@ class EventsApp(App):
     """Plan events and register attendance."""
 
     name = "events"
+    needs = "personal_data"
 
     def load(self) -> None:
         store, pid = self.ctx.store, self.ctx.programme_id or -1

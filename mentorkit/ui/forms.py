@@ -22,7 +22,8 @@ import pandas as pd
 
 import mentorkit.store  # noqa: F401  (before mentorkit.validation, which cannot be imported first)
 from mentorkit.ui import labels
-from mentorkit.ui.common import fmt_date, parse_date, parse_year, vocab_options
+from mentorkit.ui.common import (FieldError, fmt_date, parse_date, parse_number, parse_year,
+                                 vocab_options)
 from mentorkit.validation import Problem
 from mentorkit.vocab import Vocabulary
 
@@ -43,14 +44,6 @@ RULE_KEYS = {
     "required": "error.required",
     "missing column": "error.required",
 }
-
-
-class FieldError(ValueError):
-    """A value typed in a field that cannot be read; ``key`` is the label to show."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 class Checks:
@@ -78,7 +71,8 @@ class Checks:
 class Input:
     """One field's widget, read and written in the store's terms.
 
-    Kinds: ``text``, ``textarea``, ``year``, ``date``, ``int``, ``vocab`` (one code),
+    Kinds: ``text``, ``textarea``, ``year``, ``date``, ``number`` (typed, e.g. 37,5),
+    ``whole`` (a typed whole number), ``int`` (a spin box), ``vocab`` (one code),
     ``multi`` (list of codes, a list box), ``checks`` (list of codes, checkboxes), ``bool``,
     ``choice`` (one of ``options`` given as (label, value) pairs).
     """
@@ -91,7 +85,7 @@ class Input:
         layout = w.Layout(width=width)
         if kind == "textarea":
             self.widget: w.Widget = w.Textarea(layout=w.Layout(width=width, height="70px"))
-        elif kind in ("text", "year", "date"):
+        elif kind in ("text", "year", "date", "number", "whole"):
             hint = (placeholder or labels.t("form.date_hint", lang)) if kind == "date" \
                 else placeholder
             self.widget = w.Text(placeholder=hint, layout=layout)
@@ -125,15 +119,11 @@ class Input:
             text = str(value).strip()
             return text or None
         if k == "year":
-            try:
-                return parse_year(value)
-            except ValueError:
-                raise FieldError("form.bad_year") from None
+            return parse_year(value)
         if k == "date":
-            try:
-                return parse_date(value)
-            except ValueError:
-                raise FieldError("form.bad_date") from None
+            return parse_date(value)
+        if k in ("number", "whole"):
+            return parse_number(value, whole=k == "whole")
         if k == "multi":
             return list(value)
         if k == "int":
@@ -146,7 +136,7 @@ class Input:
         k = self.kind
         if self._checks is not None:
             self._checks.value = [] if missing else list(value)
-        elif k in ("text", "textarea"):
+        elif k in ("text", "textarea", "number", "whole"):
             self.widget.value = "" if missing else str(value)  # type: ignore[attr-defined]
         elif k == "year":
             self.widget.value = "" if missing else str(int(value))  # type: ignore[attr-defined]

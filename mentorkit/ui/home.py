@@ -1,7 +1,9 @@
 """Home: the apps, the programme at a glance, and the coordinator's name, language and programme.
 
 The language and programme chosen here (or in any app) are remembered and carried in the
-links to the other apps, so every app opens on the same view.
+links to the other apps, so every app opens on the same view. A researcher or a funder
+(``MENTORKIT_ROLE``) sees only the apps their role may open (the programme overview) and
+none of the coordinator's work lists: no person row is read for them.
 
 Example
 -------
@@ -17,8 +19,8 @@ import ipywidgets as w
 
 from mentorkit.caseload import caseload_table, plan_for, unconfirmed_proposals, waiting_mentees
 from mentorkit.screening import check_table
-from mentorkit.ui.common import APPS, Field, esc
-from mentorkit.ui.shell import App, guarded, launch
+from mentorkit.ui.common import Field, esc
+from mentorkit.ui.shell import App, allowed_apps, guarded, launch
 
 __all__ = ["HomeApp", "app"]
 
@@ -29,6 +31,8 @@ class HomeApp(App):
     name = "home"
 
     def load(self) -> None:
+        if not self.ctx.may("personal_data"):
+            return  # the work lists are about people: nothing to read for this role
         pid = self.ctx.programme_id or -1
         store = self.ctx.store
         self.people = store.table("person", programme_id=pid)
@@ -59,10 +63,15 @@ class HomeApp(App):
     def build(self) -> list[w.Widget]:
         t = self.t
         cards = []
-        for app in APPS[1:]:
+        for app in [a for a in allowed_apps(self.ctx) if a != "home"]:
             cards.append(f'<div class="mk-card"><a href="{esc(self.ctx.link(app))}" '
                          f'target="_self" class="mk-open-{app}">{esc(t("app." + app))}</a>'
                          f'<div class="mk-muted">{esc(t("home.about." + app))}</div></div>')
+        apps = w.HTML(f"<h3>{esc(t('home.apps'))}</h3>"
+                      f"<div class='mk-cards'>{''.join(cards)}</div>")
+        if not self.ctx.may("personal_data"):
+            role = t("access.role." + self.ctx.role)
+            return [w.HTML(f"<p>{esc(t('home.intro_role', role=role))}</p>"), apps]
         glance = w.HTML()
         glance.add_class("mk-glance")
         if self.ctx.programme_id is None:
@@ -86,7 +95,7 @@ class HomeApp(App):
             w.HTML(f"<p>{esc(t('home.intro'))}</p>"),
             w.HTML(f"<h3>{esc(t('home.glance', programme=self.ctx.programme_name))}</h3>"),
             glance,
-            w.HTML(f"<h3>{esc(t('home.apps'))}</h3><div class='mk-cards'>{''.join(cards)}</div>"),
+            apps,
             w.HTML(f"<h3>{esc(t('home.you'))}</h3>"),
             w.HBox([self.name_field.box, save], layout=w.Layout(align_items="flex-end")),
         ]

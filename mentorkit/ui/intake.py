@@ -8,6 +8,15 @@ field and nothing is written. A new person is compared with the programme's peop
 the coordinator opens the existing record or saves anyway. Mentors' background check
 (børneattest / VOG, as the programme requires) shows whether it is still valid.
 
+Consent is recorded in two places: on the person (when, and what it covers) and, appended and
+never edited, in the consent records (:func:`mentorkit.privacy.give_consent` and
+:func:`~mentorkit.privacy.withdraw_consent`). A new person needs consent that covers
+casework. Adding a purpose to an existing person's consent appends a *given* record; taking
+off research or contact appends a *withdrawn* record. Withdrawing consent to casework (or
+un-ticking consent altogether) erases the person's personal data (Art. 17), so the form asks
+for confirmation first and saves nothing else; the command ``mentorkit erase`` does the same
+from the command line.
+
 Example
 -------
 >>> from mentorkit.ui.context import Context
@@ -27,11 +36,13 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.duplicates import score_duplicates
 from mentorkit.errors import ConflictError
+from mentorkit.privacy.subject_rights import give_consent
 from mentorkit.screening import check_status, check_table
 from mentorkit.store.frames import conform
 from mentorkit.ui.common import (Field, badge, esc, fmt_date, grid, html_table, section,
                                  vlabel)
 from mentorkit.ui.forms import FieldError, Input, problems_to_errors
+from mentorkit.ui.intake_consent import ConsentWithdrawal, record_changes
 from mentorkit.ui.shell import App, guarded, launch
 from mentorkit.validation import validate_frame
 
@@ -73,10 +84,11 @@ NOT_STORED = {"consent_given", "consent_date"}
 DATES_NOT_FUTURE = ("registered_on", "background_check_date", "consent_date")
 
 
-class IntakeApp(App):
+class IntakeApp(ConsentWithdrawal, App):
     """Register or edit one person."""
 
     name = "intake"
+    needs = "personal_data"
 
     def load(self) -> None:
         pid = self.ctx.programme_id or -1
@@ -149,13 +161,15 @@ class IntakeApp(App):
 
         self.dupes = w.VBox()
         self.dupes.add_class("mk-dupes")
+        self.withdrawal = w.VBox()
+        self.withdrawal.add_class("mk-withdrawal")
         self.save_btn = w.Button(description=t("intake.save"), button_style="primary",
                                  icon="save", layout=w.Layout(width="200px"))
         self.save_btn.add_class("mk-save")
         self.save_btn.on_click(lambda _b: self.save())
         self._fill(self.editing or self._draft or None)
         return [finder, *renew, self.heading, self.role_toggle, *sections, self.dupes,
-                self.save_btn]
+                self.withdrawal, self.save_btn]
 
     def _checks_to_renew(self) -> list[w.Widget]:
         """Mentors in a match (or free to match) whose background check is missing or runs out."""
@@ -251,6 +265,7 @@ class IntakeApp(App):
         for f in self.fields.values():
             f.set_error(None)
         self.dupes.children = ()
+        self.withdrawal.children = ()
         self._apply_role()
         self._show_check()
 
@@ -298,10 +313,14 @@ class IntakeApp(App):
         had = self.editing is not None and not pd.isna(self.editing.get("consent_given_at"))
         if not given and self.editing is None:
             errors.setdefault("consent_given", self.t("intake.consent_required"))
-        elif not given and had:
-            errors.setdefault("consent_given", self.t("intake.consent_withdraw"))
         elif given and day is None and "consent_date" not in errors:
             errors["consent_date"] = self.t("error.required")
+        if given and self.editing is None and "casework" not in (values.get("consent_scope")
+                                                                 or []):
+            errors.setdefault("consent_scope", self.t("intake.casework_required"))
+        if not given and not had:
+            values["consent_scope"] = (list(self.editing.get("consent_scope") or [])
+                                       if self.editing is not None else [])
         if given and day is not None:
             before = pd.Timestamp(self.editing["consent_given_at"]) if had and self.editing \
                 else None
@@ -326,6 +345,9 @@ class IntakeApp(App):
     def save(self, force: bool = False) -> int | None:
         """Check the form and write it (returns the person's id, None when nothing was written)."""
         t = self.t
+        if self.withdrawing():
+            self._ask_withdrawal()
+            return None
         values, errors = self.collect()
         for name, f in self.fields.items():
             f.set_error(errors.get(name))
@@ -344,25 +366,36 @@ class IntakeApp(App):
                 self._show_dupes(dupes, signature)
                 self.message.show("warn", t("intake.dupes_found", n=len(dupes)))
                 return None
-            new_id = store.people.add(**values)
+            with store.transaction():
+                new_id = store.people.add(**values)
+                give_consent(store, new_id, values["consent_scope"], reason="intake")
             self.message.show("ok", t("intake.saved_new", who=self.ctx.person_label(
                 {**values, "id": new_id})))
             pid = new_id
         else:
             before = self.editing
+            pid = int(before["id"])
+            old = list(before.get("consent_scope") or [])
+            new = list(values.pop("consent_scope", None) or [])
+            added = [c for c in new if c not in old]
+            removed = [c for c in old if c not in new]
             changes = {k: v for k, v in values.items() if not _same(before.get(k), v)}
-            if not changes:
+            if not changes and not added and not removed:
                 self.message.show("info", t("intake.no_changes"))
-                return int(before["id"])
+                return pid
             try:
-                store.people.update(int(before["id"]), expected_version=int(before["version"]),
-                                    **changes)
+                with store.transaction():
+                    if changes:
+                        store.people.update(pid, expected_version=int(before["version"]),
+                                            **changes)
+                    elif store.people.get(pid)["version"] != before["version"]:
+                        raise ConflictError(f"person {pid} was changed by someone else")
+                    record_changes(store, pid, added, removed)
             except ConflictError:
                 self.message.show("error", t("error.conflict"))
                 return None
-            pid = int(before["id"])
             self.message.show("ok", t("intake.saved_edit", who=self.ctx.person_label(
-                {**before, **values}), n=len(changes)))
+                {**before, **values}), n=len(changes) + bool(added or removed)))
         self.people = store.table("person", programme_id=self.ctx.programme_id)
         self.editing = store.people.get(pid)
         self._ack = None

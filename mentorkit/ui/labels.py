@@ -36,7 +36,23 @@ LABELS: dict[str, dict[str, str]] = {
     "shell.signed_in": {"da": "Ændringer registreres som: {actor}",
                         "en": "Changes are recorded as: {actor}",
                         "nl": "Wijzigingen worden vastgelegd als: {actor}"},
+    "shell.role": {"da": "Din rolle: {role} (kun læsning)", "en": "Your role: {role} (read only)",
+                   "nl": "Uw rol: {role} (alleen lezen)"},
     "person": {"da": "Person", "en": "Person", "nl": "Persoon"},
+    # roles (MENTORKIT_ROLE)
+    "access.role.coordinator": {"da": "koordinator", "en": "coordinator", "nl": "coördinator"},
+    "access.role.researcher": {"da": "forsker", "en": "researcher", "nl": "onderzoeker"},
+    "access.role.funder": {"da": "bevillingsgiver", "en": "funder", "nl": "subsidiegever"},
+    "access.refused": {"da": "{app} er for koordinatorer; din rolle er {role}.",
+                       "en": "{app} is for coordinators; your role is {role}.",
+                       "nl": "{app} is voor coördinatoren; uw rol is {role}."},
+    "access.why": {
+        "da": "Appen viser og ændrer oplysninger om personer, som kun koordinatorer må se.",
+        "en": "It shows and changes information about people, which only coordinators may see.",
+        "nl": "De app toont en wijzigt gegevens over personen, die alleen coördinatoren mogen "
+              "zien."},
+    "access.instead": {"da": "Det kan din rolle åbne:", "en": "What your role may open:",
+                       "nl": "Dit mag uw rol openen:"},
     # errors
     "error.store": {"da": "Det kunne ikke gemmes: {detail}",
                     "en": "That could not be saved: {detail}",
@@ -71,6 +87,13 @@ LABELS: dict[str, dict[str, str]] = {
               "top are remembered in every app.",
         "nl": "Kies waar u aan wilt werken. De taal en het programma die u bovenaan kiest, "
               "worden in alle apps onthouden."},
+    "home.intro_role": {
+        "da": "Din rolle er {role}: du ser programmernes tal, hvor små tal er skjult. Apps til "
+              "arbejdet med personer er for koordinatorer.",
+        "en": "Your role is {role}: you see the programmes' figures, with small counts hidden. "
+              "The apps for working with people are for coordinators.",
+        "nl": "Uw rol is {role}: u ziet de cijfers van de programma's, met kleine aantallen "
+              "verborgen. De apps voor het werken met personen zijn voor coördinatoren."},
     "home.glance": {"da": "{programme} lige nu", "en": "{programme} at a glance",
                     "nl": "{programme} in één oogopslag"},
     "home.no_programme": {"da": "Der er endnu ingen programmer i databasen.",
@@ -236,13 +259,44 @@ LABELS: dict[str, dict[str, str]] = {
         "da": "Registrér samtykket, før personen skrives ind.",
         "en": "Record the consent before registering the person.",
         "nl": "Leg de toestemming vast voordat u de persoon inschrijft."},
-    "intake.consent_withdraw": {
-        "da": "Tilbagetrækning af samtykke sker via sletning af oplysningerne; kontakt den, "
-              "der driver systemet.",
-        "en": "Withdrawing consent is done by erasing the person's data; ask whoever runs "
-              "the system.",
-        "nl": "Intrekken van toestemming gaat via het wissen van de gegevens; vraag het de "
-              "beheerder."},
+    "intake.casework_required": {
+        "da": "Samtykket skal omfatte sagsbehandling; uden det kan personen ikke skrives ind.",
+        "en": "The consent must cover casework; without it the person cannot be registered.",
+        "nl": "De toestemming moet begeleiding omvatten; zonder kan de persoon niet worden "
+              "ingeschreven."},
+    "intake.withdraw.title": {"da": "Træk samtykket tilbage og slet",
+                              "en": "Withdraw consent and erase",
+                              "nl": "Toestemming intrekken en wissen"},
+    "intake.withdraw.explain": {
+        "da": "Samtykket til sagsbehandling trækkes tilbage for {who}. Det sletter personens "
+              "oplysninger for altid: navn, kontaktoplysninger, baggrund og noter. Tal i "
+              "rapporterne bliver, og loggen viser, at der er slettet (uden oplysningerne). "
+              "Andre ændringer i formularen gemmes ikke.",
+        "en": "Consent to casework is withdrawn for {who}. This erases their personal data "
+              "for good: name, contact details, background and notes. Counts in reports stay, "
+              "and the audit log keeps the fact of the erasure (without the data). Other "
+              "changes in the form are not saved.",
+        "nl": "De toestemming voor begeleiding wordt ingetrokken voor {who}. Dat wist de "
+              "persoonsgegevens voorgoed: naam, contactgegevens, achtergrond en notities. "
+              "Aantallen in rapporten blijven, en het logboek bewaart dat er gewist is (zonder "
+              "de gegevens). Andere wijzigingen in het formulier worden niet opgeslagen."},
+    "intake.withdraw.confirm": {"da": "Træk tilbage og slet", "en": "Withdraw and erase",
+                                "nl": "Intrekken en wissen"},
+    "intake.withdraw.cancel": {"da": "Behold samtykket", "en": "Keep the consent",
+                               "nl": "Toestemming behouden"},
+    "intake.withdraw.pending": {
+        "da": "Intet er gemt endnu: bekræft tilbagetrækningen af samtykket nedenfor, eller "
+              "behold det.",
+        "en": "Nothing saved yet: confirm the withdrawal of consent below, or keep the consent.",
+        "nl": "Nog niets opgeslagen: bevestig hieronder het intrekken van de toestemming, of "
+              "behoud haar."},
+    "intake.withdraw.done": {
+        "da": "Samtykket er trukket tilbage, og oplysningerne om {who} er slettet.",
+        "en": "Consent withdrawn: the personal data of {who} are erased.",
+        "nl": "Toestemming ingetrokken: de persoonsgegevens van {who} zijn gewist."},
+    "intake.withdraw.kept": {"da": "Samtykket er beholdt; intet er ændret.",
+                             "en": "The consent is kept; nothing was changed.",
+                             "nl": "De toestemming blijft; er is niets gewijzigd."},
     "intake.fix_fields": {"da": "Intet er gemt: ret de {n} felter markeret med rødt.",
                           "en": "Nothing was saved: correct the {n} field(s) marked in red.",
                           "nl": "Er is niets opgeslagen: verbeter de {n} rood gemarkeerde velden."},
@@ -424,9 +478,12 @@ LABELS: dict[str, dict[str, str]] = {
     "overview.to": {"da": "Til", "en": "To", "nl": "Tot"},
     "overview.show": {"da": "Vis", "en": "Show", "nl": "Toon"},
     "overview.suppressed": {
-        "da": "Tal fra 1 til {k} under grænsen vises som <{k}, som i rapporterne.",
-        "en": "Counts from 1 up to the limit of {k} are shown as <{k}, as in reports.",
-        "nl": "Aantallen van 1 tot de grens van {k} worden getoond als <{k}, zoals in rapporten."},
+        "da": "Tal under {k}, og tal som et lille tal kunne regnes ud fra via en total, vises "
+              "som x, som i rapporterne.",
+        "en": "Counts under {k}, and counts from which such a count could be worked out "
+              "through a total, are shown as x, as in reports.",
+        "nl": "Aantallen onder {k}, en aantallen waarmee zo'n aantal via een totaal te "
+              "berekenen is, worden als x getoond, zoals in rapporten."},
     "overview.targets": {"da": "Bevillingens mål", "en": "Grant targets",
                          "nl": "Doelen van de subsidie"},
     "overview.no_targets": {"da": "Ingen mål for denne periode.",
@@ -458,8 +515,7 @@ LABELS: dict[str, dict[str, str]] = {
                         "nl": "Gestarte koppelingen per jaar"},
     "overview.drawing": {"da": "Tegner diagrammerne …", "en": "Drawing the charts …",
                          "nl": "De grafieken worden getekend …"},
-    "overview.hidden": {"da": "under {k} (skjult)", "en": "under {k} (hidden)",
-                        "nl": "onder {k} (verborgen)"},
+    "overview.hidden": {"da": "skjult (x)", "en": "hidden (x)", "nl": "verborgen (x)"},
     # match finder
     "finder.mode.one": {"da": "Én mentee", "en": "One mentee", "nl": "Eén mentee"},
     "finder.mode.batch": {"da": "Hele ventelisten", "en": "The whole waiting list",

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.matching import run, save_run
+from mentorkit.privacy.roles import require
 from mentorkit.ui.common import esc, section
 from mentorkit.ui.shell import guarded
 
@@ -41,6 +42,7 @@ class BatchPanel:
     """Make, edit and save a proposal for every mentee waiting in the programme."""
 
     def __init__(self, app: "MatchFinderApp") -> None:
+        require("personal_data", app.ctx.role)  # the waiting list is people: coordinators only
         self.app = app
         self.name = app.name
         self.message = app.message

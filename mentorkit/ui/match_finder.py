@@ -48,6 +48,7 @@ class MatchFinderApp(App):
     """Find a mentor for one mentee, or make a proposal for all of them."""
 
     name = "match_finder"
+    needs = "personal_data"
 
     def load(self) -> None:
         store, pid = self.ctx.store, self.ctx.programme_id or -1

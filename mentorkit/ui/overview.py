@@ -3,9 +3,14 @@
 For a programme and a period (the whole programme, a grant's period, a year, or typed dates).
 The tables are there at once; the charts are drawn just after (a second or so), so the page
 is usable while matplotlib works.
-Counts from 1 to the disclosure threshold minus one (``MENTORKIT_MIN_CELL``, default 5) are
-shown as ``<5``, in tables and charts alike, as in reports; a share that would reveal a hidden
-count is hidden too.
+
+Every count shown is published: it comes from a table suppressed by
+:func:`mentorkit.privacy.suppress` (counts under ``MENTORKIT_MIN_CELL``, default 5, and the
+counts that would let one be worked out from a total, are hidden), with the tables that share
+a total linked (:mod:`mentorkit.ui.published`). A hidden count shows as ``x``, in tables and
+charts alike, as in reports; a share that would reveal it is hidden too, and a hidden bar is
+placed after the shown ones. Every role may open the overview: it reads person rows without
+names, contact details or notes, and shows none.
 
 Example
 -------
@@ -28,11 +33,12 @@ from mentorkit import vocab
 from mentorkit.config import Settings
 from mentorkit.plots.overview import (funnel_chart, matches_chart, png, referrals_chart,
                                       target_chart)
-from mentorkit.progress import (funnel, matches_over_time, readable_freq, referrals, suppress,
-                                target_progress)
+from mentorkit.privacy.classes import privacy_class
+from mentorkit.progress import target_progress
 from mentorkit.ui.common import (Field, esc, fmt_date, html_table, report_error, section,
                                  vlabel)
 from mentorkit.ui.forms import FieldError, Input
+from mentorkit.ui.published import HIDDEN, Figures, figures
 from mentorkit.ui.shell import App, guarded, launch
 
 __all__ = ["OverviewApp", "app"]
@@ -44,13 +50,16 @@ class OverviewApp(App):
     """Grant targets and programme figures for a period."""
 
     name = "overview"
+    needs = "aggregates"
 
     def load(self) -> None:
         store, pid = self.ctx.store, self.ctx.programme_id or -1
         self.min_cell = Settings.from_env().min_cell
         self.grants = store.table("grant", programme_id=pid)
         self.targets = store.table("target", grant_id=self.grants["id"].tolist())
-        self.people = store.table("person", programme_id=pid)
+        people = store.table("person", programme_id=pid)
+        self.people = people[[c for c in people.columns  # counts need no names or notes
+                              if privacy_class("person", c) not in ("direct", "free_text")]]
         self.matches = store.table("match", programme_id=pid)
         self.outcomes = store.table("outcome", person_id=self.people["id"].tolist())
         self.events = store.table("event", programme_id=pid)
@@ -64,9 +73,15 @@ class OverviewApp(App):
 
     # ---------------------------------------------------------------- figures
     def progress(self) -> pd.DataFrame:
-        """Target progress for the chosen period."""
+        """Target progress for the chosen period (true counts: for the app, never shown)."""
         return target_progress(self.targets, self.grants, self.people, self.matches,
                                self.outcomes, self.events, self.attendance, self.start, self.end)
+
+    def figures(self) -> Figures:
+        """What the page shows for the chosen period, every count suppressed."""
+        return figures(self.targets, self.grants, self.people, self.matches, self.outcomes,
+                       self.events, self.attendance, self.partners, self.start, self.end,
+                       self.min_cell)
 
     def _periods(self) -> list[tuple[str, str]]:
         t = self.t
@@ -101,7 +116,8 @@ class OverviewApp(App):
 
     def _figures(self) -> list[w.Widget]:
         t, lang, k = self.t, self.ctx.lang, self.min_cell
-        prog = self.progress()
+        self.shown = pub = self.figures()
+        prog = pub.targets
         labels, rows = [], []
         for r in prog.itertuples(index=False):
             group = ""
@@ -112,14 +128,14 @@ class OverviewApp(App):
             metric = vlabel(vocab.TARGET_METRICS, r.metric, lang)
             name = f"{metric}: {group}" if group else metric
             labels.append(name)
-            actual = suppress([r.actual], k)[0]
-            hidden = actual.startswith("<")
-            share = "–" if hidden else f"{r.share:.0%}"
-            width = 0 if hidden else min(100, round(100 * r.share))
+            hidden = pd.isna(r.shown)
+            share = "–" if hidden or not r.target else f"{int(r.shown) / r.target:.0%}"
+            width = 0 if hidden or not r.target else min(100, round(100 * int(r.shown) / r.target))
             bar = f'<span class="mk-bar"><span style="width:{width}%"></span></span>'
             rows.append([esc(f"{r.funder}: {r.title}"), esc(name),
                          f"{fmt_date(r.period_start)} – {fmt_date(r.period_end)}",
-                         str(int(r.target)), esc(actual), f"{bar} {esc(share)}"])
+                         str(int(r.target)), HIDDEN if hidden else str(int(r.shown)),
+                         f"{bar} {esc(share)}"])
         table = w.HTML(html_table([t("overview.col." + c) for c in
                                    ("grant", "target", "period", "promised", "actual", "share")],
                                   rows, numeric=[3, 4]) if rows else
@@ -134,21 +150,24 @@ class OverviewApp(App):
             jobs.append((img, make))
             return img
 
-        targets = [chart(lambda: target_chart(prog, labels, t("overview.targets"),
-                                              t("overview.col.promised"), k))] if len(prog) else []
+        targets = [chart(lambda: _marked(target_chart(
+            prog.assign(actual=_drawn(prog["shown"])), labels, t("overview.targets"),
+            t("overview.col.promised"), k), prog["shown"]))] if len(prog) else []
         out: list[w.Widget] = [section(t("overview.targets"), table, *targets)]
-        fun = funnel(self.people, self.matches, self.outcomes, self.start, self.end)
+        fun = pub.funnel.assign(count=_drawn(pub.funnel["shown"]))
         stages = {s: t("overview.stage." + s) for s in fun["stage"]}
-        freq = readable_freq(self.matches, self.start, self.end, k)
-        over = matches_over_time(self.matches, self.start, self.end, freq)
-        refs = referrals(self.people, self.partners, self.start, self.end)
+        refs = pub.referrals.assign(count=_drawn(pub.referrals["shown"]))
+        over = pub.over_time.assign(count=_drawn(pub.over_time["shown"]))
+        freq = pub.freq
         self.drawing = w.HTML(f"<p class='mk-muted'>{esc(t('overview.drawing'))}</p>")
         out.append(section(t("overview.figures"), self.drawing, w.HBox([
-            chart(lambda: funnel_chart(fun, stages, t("overview.funnel"), k)),
-            chart(lambda: referrals_chart(refs, t("overview.referrals"), k))],
+            chart(lambda: _marked(funnel_chart(fun, stages, t("overview.funnel"), k),
+                                  pub.funnel["shown"])),
+            chart(lambda: _marked(referrals_chart(refs, t("overview.referrals"), k),
+                                  pub.referrals["shown"]))],
             layout=w.Layout(flex_flow="row wrap")),
             chart(lambda: matches_chart(over, t("overview.per." + freq), freq, k,
-                                        t("overview.hidden", k=k)))))
+                                        t("overview.hidden")))))
         self._draw_later(jobs)
         return out
 
@@ -229,6 +248,25 @@ class OverviewApp(App):
         if not keep_key:
             self.period_key = "custom"
         self.render()
+
+
+def _drawn(shown: pd.Series) -> pd.Series:
+    """Counts for the charts: a hidden one as 1, which they draw as an empty bar."""
+    return shown.fillna(1).astype(int)
+
+
+def _marked(fig: Any, shown: pd.Series) -> Any:
+    """The bar chart with the label of every hidden bar replaced by ``x``.
+
+    The charts write one label per bar, in the order of the bars; a hidden count was drawn as
+    1 (an empty bar), so its label says only that it is small: it must not (it may be a large
+    count hidden so that a small one cannot be worked out).
+    """
+    texts = fig.axes[0].texts
+    for text, value in zip(texts, shown):
+        if pd.isna(value):
+            text.set_text(HIDDEN)
+    return fig
 
 
 def _date(value: Any) -> dt.date | None:

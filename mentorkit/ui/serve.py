@@ -6,8 +6,10 @@
   served raw (no notebook, no database, no ``..``), sources are stripped from the pages;
 - no Python traceback reaches the browser (the apps show a short message with a reference;
   details, without personal data, go to the server log);
-- bound to 127.0.0.1 on port 8866, and refusing any other address unless a token is given
-  (``--Voila.token=…`` or ``MENTORKIT_VOILA_TOKEN``): Voilà has no login of its own;
+- bound to 127.0.0.1 on port 8866, and refusing any other address (``--Voila.ip=…`` or
+  ``--Voila.ip …``, also ``''``, which is every interface) unless a token is given
+  (``--Voila.token=…``, ``--token`` or ``MENTORKIT_VOILA_TOKEN``): Voilà has no login of its
+  own;
 - one pre-heated kernel per app, so a page opens in about a second; the apps read the page
   address's ``?programme=…&lang=…`` inside the kernel (as ``voila.utils.get_query_string``),
   which works with pre-heated kernels (papermill's prelaunch hook would not);
@@ -27,25 +29,60 @@ Example
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from typing import Any, Sequence
 
-__all__ = ["configure", "LOOPBACK", "PORT", "CULL_IDLE_SECONDS"]
+__all__ = ["configure", "LOOPBACK", "PORT", "CULL_IDLE_SECONDS", "options", "is_loopback"]
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PORT = 8866
 CULL_IDLE_SECONDS = 1800
+_IP = ("Voila.ip", "ServerApp.ip")
+_TOKEN = ("Voila.token", "token", "IdentityProvider.token", "ServerApp.token")
 
 
-def _flag(argv: Sequence[str], *names: str) -> str | None:
-    """The value of ``--name=value`` (last one wins) among ``argv``."""
-    found = None
-    for arg in argv:
-        for name in names:
-            if arg.startswith(f"--{name}="):
-                found = arg.split("=", 1)[1].strip("'\"")
+def options(argv: Sequence[str]) -> dict[str, list[str | None]]:
+    """Every ``name`` given on the command line with its values, in the forms traitlets reads
+    (``--name=value``, ``--name value``, one dash or two; a bare ``--flag`` has None).
+
+    Example
+    -------
+    >>> options(["dashboards", "--Voila.ip", "0.0.0.0", "-port=9", "--token"])
+    {'Voila.ip': ['0.0.0.0'], 'port': ['9'], 'token': [None]}
+    """
+    found: dict[str, list[str | None]] = {}
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if not arg.startswith("-") or arg in ("-", "--"):
+            continue
+        name, eq, value = arg.lstrip("-").partition("=")
+        if not eq:
+            nxt = args[i] if i < len(args) else None
+            value = None if nxt is None or nxt.startswith("-") else nxt
+            i += value is not None
+        found.setdefault(name, []).append(None if value is None else value.strip("'\" "))
     return found
+
+
+def is_loopback(ip: str) -> bool:
+    """True for an address only this machine can reach ('' means every interface).
+
+    Example
+    -------
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback(""), is_loopback("::")
+    (True, True, False, False)
+    """
+    if ip == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False  # a host name, '' (all interfaces) or garbage: not provably local
 
 
 def configure(c: Any, argv: Sequence[str] | None = None) -> None:
@@ -53,11 +90,14 @@ def configure(c: Any, argv: Sequence[str] | None = None) -> None:
 
     Raises SystemExit when asked to listen beyond this machine without a token.
     """
-    argv = sys.argv[1:] if argv is None else argv
-    ip = _flag(argv, "Voila.ip", "ip") or "127.0.0.1"
-    token = _flag(argv, "Voila.token", "token", "IdentityProvider.token") \
-        or os.environ.get("MENTORKIT_VOILA_TOKEN")
-    if ip not in LOOPBACK and not token:
+    given = options(sys.argv[1:] if argv is None else argv)
+    ips = [v or "" for name in _IP for v in given.get(name, [])] or ["127.0.0.1"]
+    tokens = [v for name in _TOKEN for v in given.get(name, [])]
+    token = next((v for v in reversed(tokens) if v), None) \
+        or os.environ.get("MENTORKIT_VOILA_TOKEN") or None
+    auto = None in given.get("token", [])  # voila --token: Voilà makes one and prints it
+    ip = next((v for v in ips if not is_loopback(v)), ips[-1])
+    if not is_loopback(ip) and not (token or auto):
         raise SystemExit(
             f"refusing to serve the dashboards on {ip}: they hold personal data and Voilà has "
             "no login. Serve on 127.0.0.1 (the default), or set a token "

@@ -6,6 +6,12 @@ programme changes. Callbacks run through :func:`guarded`, so a coordinator never
 traceback: an unexpected error shows a short message with a reference, and the details (type
 and code location, never values) go to the server log under that reference.
 
+The configured role (:attr:`Context.role`, from ``MENTORKIT_ROLE``) decides what an app shows:
+an app that shows or changes people (:attr:`App.needs` is ``"personal_data"``) opened by a
+researcher or a funder says, in the user's language, that it is for coordinators, and reads
+nothing (:meth:`App.load` is not called, no widget holds a person's data). The header links
+only to the apps the role may open (:func:`allowed_apps`).
+
 Example
 -------
 >>> from mentorkit.ui.context import Context
@@ -26,9 +32,30 @@ from mentorkit.ui.common import (APPS, LANG_NAMES, STYLE, Message, close_tree, e
                                  report_error, tree_ids)
 from mentorkit.ui.context import LANGS, Context
 
-__all__ = ["App", "Shell", "guarded", "launch"]
+__all__ = ["App", "Shell", "guarded", "launch", "allowed_apps", "NEEDS"]
 
 T = TypeVar("T")
+
+#: What each app needs of the role (see :data:`mentorkit.privacy.roles.CAPABILITIES`):
+#: ``personal_data`` for the apps that show or change people, None for home and the overview
+#: (suppressed aggregates, which every role may see).
+NEEDS: dict[str, str | None] = {
+    "home": None, "intake": "personal_data", "match_finder": "personal_data",
+    "caseload": "personal_data", "events": "personal_data", "overview": "aggregates",
+}
+
+
+def allowed_apps(ctx: Context) -> list[str]:
+    """The apps the context's role may open, in the header's order.
+
+    Example
+    -------
+    >>> ctx = Context.open(":memory:")
+    >>> ctx.role = "funder"
+    >>> allowed_apps(ctx)
+    ['home', 'overview']
+    """
+    return [a for a in APPS if ctx.may(NEEDS.get(a, "personal_data"))]
 
 
 class Shell:
@@ -58,7 +85,10 @@ class Shell:
     def refresh(self) -> None:
         """Relabel after a change of language or programme."""
         t = self.ctx.t
-        signed = esc(t("shell.signed_in", actor=self.ctx.actor))
+        if self.ctx.may("personal_data"):
+            signed = esc(t("shell.signed_in", actor=self.ctx.actor))
+        else:
+            signed = esc(t("shell.role", role=t("access.role." + self.ctx.role)))
         self.title.value = (f"<h2>{esc(t('app.' + self.app))}</h2>"
                             f'<span class="mk-muted">{signed}</span>')
         options = [(str(r.name), int(r.id)) for r in self.ctx.programmes.itertuples()]
@@ -71,7 +101,7 @@ class Shell:
         finally:
             self._updating = False
         links = []
-        for app in APPS:
+        for app in allowed_apps(self.ctx):
             here = ' class="mk-here"' if app == self.app else ""
             links.append(f'<a href="{esc(self.ctx.link(app))}" target="_self"{here}>'
                          f"{esc(t('app.' + app))}</a>")
@@ -117,9 +147,15 @@ def guarded(action: str) -> Callable[[Callable[..., T]], Callable[..., T | None]
 
 
 class App:
-    """Base of every app: header, message line, a body rebuilt on language/programme change."""
+    """Base of every app: header, message line, a body rebuilt on language/programme change.
+
+    ``needs`` is the capability the role must have to use the app (``"personal_data"`` for the
+    apps that show or change people; None: every role). Without it the body says so and
+    :meth:`load` and :meth:`build` are never called.
+    """
 
     name = "app"
+    needs: str | None = None
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -131,7 +167,11 @@ class App:
                            layout=w.Layout(width="100%"))
         self.root.add_class("mk-app")
         self.root.add_class(f"mk-app-{self.name}")
-        self.load()
+        self.allowed = ctx.may(self.needs)
+        if self.allowed:
+            self.load()
+        else:
+            self.root.add_class("mk-refused")
         self.render()
         self.root.add_class("mk-ready")
 
@@ -149,16 +189,31 @@ class App:
     def render(self) -> None:
         """Rebuild the body and free the widgets it no longer shows."""
         old = list(self.body.children)
-        new = self.build()
+        new = self.build() if self.allowed else self.refusal()
         self.body.children = tuple(new)
         keep = tree_ids(new)
         for item in old:
             close_tree(item, keep)
 
+    def refusal(self) -> list[w.Widget]:
+        """What a role without :attr:`needs` sees instead of the app: who it is for, and where
+        to go instead (the apps the role may open)."""
+        t = self.t
+        role = t("access.role." + self.ctx.role)
+        links = "".join(f'<li><a href="{esc(self.ctx.link(a))}" target="_self" '
+                        f'class="mk-open-{a}">{esc(t("app." + a))}</a></li>'
+                        for a in allowed_apps(self.ctx))
+        box = w.HTML(f'<div class="mk-msg mk-msg-warn"><b>'
+                     f'{esc(t("access.refused", app=t("app." + self.name), role=role))}</b>'
+                     f'<br>{esc(t("access.why"))}</div>'
+                     f'<p>{esc(t("access.instead"))}</p><ul>{links}</ul>')
+        box.add_class("mk-refusal")
+        return [box]
+
     @guarded("switch")
     def _context_changed(self, what: str) -> None:
         self.message.clear()
-        if what == "programme":
+        if what == "programme" and self.allowed:
             self.load()
         self.shell.refresh()
         self.render()

@@ -73,7 +73,7 @@ def ui_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("MENTORKIT_TODAY", TODAY)
     monkeypatch.setenv("MENTORKIT_ACTOR", ACTOR)
     for name in ("MENTORKIT_DB", "MENTORKIT_PROGRAMMES", "MENTORKIT_LANG", "VOILA_PREHEAT",
-                 "MENTORKIT_SHOW_PERSONAL"):
+                 "MENTORKIT_SHOW_PERSONAL", "MENTORKIT_ROLE"):
         monkeypatch.delenv(name, raising=False)
     return prefs
 
@@ -122,10 +122,11 @@ def start_voila(db: Path, workdir: Path, extra_env: dict[str, str] | None = None
     (and, with ``wait_for_pools``, until that many apps have their pre-heated kernel)."""
     port = free_port()
     log = workdir / f"voila-{port}.log"
-    env = {**os.environ, "MENTORKIT_DB": str(db), "MENTORKIT_UI_PREFS": str(workdir / "prefs.json"),
-           "MENTORKIT_TODAY": TODAY, "MENTORKIT_ACTOR": ACTOR, **(extra_env or {})}
-    for name in ("MENTORKIT_PROGRAMMES", "VOILA_PREHEAT"):
-        env.pop(name, None)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MENTORKIT_PROGRAMMES", "VOILA_PREHEAT", "MENTORKIT_ROLE",
+                        "MENTORKIT_SHOW_PERSONAL")}
+    env.update({"MENTORKIT_DB": str(db), "MENTORKIT_UI_PREFS": str(workdir / "prefs.json"),
+                "MENTORKIT_TODAY": TODAY, "MENTORKIT_ACTOR": ACTOR, **(extra_env or {})})
     voila = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "voila"
     if not voila.exists():
         voila = ROOT / ".venv" / "bin" / "voila"

@@ -181,12 +181,14 @@ def test_intake_shows_duplicates_first_then_saves_with_consent_and_actor(db: Pat
         "mentee", 5, ["job", "network"], ["casework"])
     assert row["consent_given_at"] is not None and row["capacity"] is None
     audit = store.table("audit", table_name="person", row_id=new_id)
-    assert audit["actor"].tolist() == [ACTOR]
+    assert audit["actor"].tolist() == [ACTOR, ACTOR]  # the row, then its consent record
+    assert audit["action"].tolist() == ["insert", "update"]
     # saving again edits the same person, with only what changed
     app.inputs["phone"].widget.value = "+45 11 22 33 44"
     assert app.save() == new_id
     audit = store.table("audit", table_name="person", row_id=new_id)
-    assert audit["action"].tolist() == ["insert", "update"] and audit["fields"].iloc[1] == ["phone"]
+    assert audit["action"].tolist() == ["insert", "update", "update"]
+    assert audit["fields"].iloc[2] == ["phone"]
 
 
 def test_intake_edit_conflicts_are_said_not_overwritten(db: Path, ui_env: Path) -> None:
@@ -283,7 +285,9 @@ def test_overview_counts_targets_for_the_chosen_period_and_hides_small_counts(
     small = app.progress()
     assert ((small["actual"] > 0) & (small["actual"] < 5)).any()
     table = next(x for x in widgets(app.root) if "mk-targets" in x._dom_classes).value
-    assert "&lt;5" in table
+    assert "<td class=\"mk-num\">x</td>" in table and "&lt;5" not in table
+    hidden = app.shown.targets["shown"].isna()
+    assert (small.loc[hidden.to_numpy(), "actual"] > 0).all()
     app.to_in.widget.value = "01-01-2009"
     app.apply_dates()
     assert app.to_f.error_text == "Cannot be before the start."

@@ -7,14 +7,15 @@ server writes to.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import sqlite3
-import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 
-from conftest import ACTOR, TODAY, AppPage, VoilaServer
+from conftest import ACTOR, ROOT, TODAY, AppPage, VoilaServer, copy_db, start_voila
 from mentorkit.caseload import caseload_table, waiting_mentees
 from mentorkit.matching import prepare, suggest
 from mentorkit.store import Store
@@ -133,17 +134,72 @@ def test_switching_to_danish_shows_danish_labels_and_is_remembered(app_page: App
     page.assert_clean()
 
 
+def fetch(server: VoilaServer, path: str) -> tuple[int, bytes]:
+    """GET ``path`` exactly as written (no normalising of ``..`` or ``%2e``), following
+    redirects; the last status and body."""
+    host, port = server.url.split("//")[1].rstrip("/").split(":")
+    for _ in range(4):
+        conn = http.client.HTTPConnection(host, int(port), timeout=120)
+        conn.request("GET", path)
+        answer = conn.getresponse()
+        body = answer.read()
+        conn.close()
+        location = answer.getheader("Location")
+        if answer.status not in (301, 302, 303, 307, 308) or not location:
+            return answer.status, body
+        path = location if location.startswith("/") else "/" + location
+    raise AssertionError(f"too many redirects from {path}")
+
+
+TRAVERSALS = [
+    "{files}home.ipynb", "{files}intake.ipynb", "{files}../voila.py", "{files}..%2fvoila.py",
+    "{files}%2e%2e/voila.py", "{files}.%2e/voila.py", "{files}%252e%252e/voila.py",
+    "{files}..\\voila.py", "{files}../pyproject.toml", "{files}../data/person.csv",
+    "{files}..%2Fdata%2Fperson.csv", "{files}{db}", "{files}/{db}",
+    "{files}../../../../../../../..{db}", "{files}..%2f..%2f..%2f..%2f..%2f..%2f..{dbq}",
+    "files/home.ipynb", "files/../data/person.csv", "files{db}", "home.ipynb", "voila.py",
+    "api/contents", "api/contents/home.ipynb", "api/contents/../data/person.csv",
+    "api/kernels", "api/sessions", "api/nbconvert", "tree", "tree/data", "notebooks/home.ipynb",
+    "edit/home.ipynb", "nbconvert/html/home.ipynb", "voila/tree/..", "voila/tree/..%2f",
+    "voila/tree/../data", "voila/render/../voila.py", "voila/render/..%2fvoila.py",
+    "voila/render/%2e%2e/data/person.csv", "voila/render/../notebooks/outcome_study.ipynb",
+    "voila/render/..%2fnotebooks%2ffunder_report.ipynb", "voila/render/{db}",
+    "voila/render/home.ipynb/../../voila.py", "voila/render/..%2f..%2f..%2f..%2f..{dbq}",
+    "voila/static/../../voila.py", "voila/static/..%2f..%2fvoila.py",
+    "voila/static/%2e%2e/%2e%2e/%2e%2e/data/person.csv", "voila/templates/../../voila.py",
+    "voila/templates/lab/static/../../../../../voila.py",
+    "voila/templates/lab/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/data/person.csv",
+    "voila/api/themes/../../voila.py", "static/../voila.py",
+]
+
+
 def test_voila_serves_no_sources_and_no_raw_files(voila: VoilaServer) -> None:
-    for path in ("voila/files/home.ipynb", "voila/files/../voila.py", "voila/files/intake.ipynb"):
-        with pytest.raises(urllib.error.HTTPError) as err:
-            urllib.request.urlopen(voila.url + path, timeout=30).close()
-        err.value.close()
-        assert err.value.code in (403, 404)
+    """Notebooks, the database (outside dashboards/), the repository's files: none can be had,
+    by any path: ``..``, URL-encoded ``%2e%2e`` and ``%2f``, double encoding, absolute paths,
+    Jupyter's own file and contents addresses."""
+    person = (ROOT / "data" / "person.csv").read_text(encoding="utf-8").splitlines()
+    secrets = [b"SQLite format 3", b'"nbformat"', b"from mentorkit.ui import",
+               b"configure(c)", b"[project]", person[0].encode(),
+               person[1].split(",")[5].encode()]  # the demo data's header and an e-mail
+    assert voila.db.read_bytes()[:15] == b"SQLite format 3" and not voila.db.is_relative_to(
+        ROOT / "dashboards")
+    db = str(voila.db)
+    for template in TRAVERSALS:
+        path = "/" + template.format(files="voila/files/", db=db,
+                                     dbq=db.replace("/", "%2f")).lstrip("/")
+        status, body = fetch(voila, path)
+        assert status in (403, 404, 500), (path, status)  # 500: Voilà's own assert, no body
+        leaked = [x for x in secrets if x in body]
+        assert not leaked, (path, leaked)
+        assert b"Traceback" not in body and b".py\", line" not in body, path
     with urllib.request.urlopen(voila.app_url("home", programme="Tingbjerg", lang="en"),
                                 timeout=120) as r:
         html = r.read().decode("utf-8", errors="replace")
     assert "from mentorkit.ui import" not in html
     assert "MENTORKIT" not in html
+    status, listing = fetch(voila, "/voila/tree")  # the start page names no other file
+    assert status == 200
+    assert not any(x in listing for x in (b"voila.py", b"person.csv", b".db", b"served"))
 
 
 def mentee_whose_ranking_changes(db: Path) -> tuple[int, list[int], dict]:
@@ -203,3 +259,44 @@ def test_match_finder_slider_reorders_and_confirm_writes_one_match_with_its_brea
     assert abs(sum(new["score_breakdown"].values()) - new["score"]) < 1e-5
     page.assert_clean()
     page.screenshot("match_finder_after")
+
+
+@pytest.fixture(scope="module")
+def funder_voila(demo_db: Path, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[VoilaServer]:
+    """A second Voilà, started as a funder would run it (``MENTORKIT_ROLE=funder``), without
+    pre-heated kernels (two pages are opened: a kernel each is cheaper than a pool per app)."""
+    work = tmp_path_factory.mktemp("voila-funder")
+    server = start_voila(copy_db(demo_db, work / "served.db"), work,
+                         extra_env={"MENTORKIT_ROLE": "funder", "MENTORKIT_VOILA_PREHEAT": "0"})
+    yield server
+    server.stop()
+
+
+def test_a_funders_server_refuses_the_caseload_and_names_no_one(
+        browser: Any, funder_voila: VoilaServer) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    try:
+        page = AppPage(context.new_page(), funder_voila)
+        page.page.set_default_timeout(60_000)
+        page.open("caseload", programme="Groningen", lang="en")
+        page.assert_clean()
+        text = page.text()
+        assert "Caseload is for coordinators; your role is funder." in text
+        assert page.page.locator(".mk-refused .mk-refusal").count() == 1
+        assert page.page.locator(".mk-nav a").all_inner_texts() == ["Home", "Programme overview"]
+        assert "Your role: funder (read only)" in text and ACTOR not in text
+        with Store.open(str(funder_voila.db)) as store:
+            people = store.table("person", programme_id=5)
+        names = (people["first_name"] + " " + people["last_name"]).dropna()
+        assert not [n for n in names if n in text]
+        assert page.page.locator(".mk-app table, .mk-app select[multiple]").count() == 0
+        page.screenshot("caseload_as_funder", docs=True)
+        page.page.click(".mk-refusal a.mk-open-overview")
+        page.page.wait_for_selector(".mk-app-overview.mk-ready")
+        page.page.locator(".mk-app:has-text('Drawing the charts')").wait_for(state="detached")
+        page.assert_clean()
+        assert "Grant targets" in page.text()
+        page.screenshot("overview_as_funder")
+    finally:
+        context.close()

@@ -10,7 +10,8 @@ What counts for each target metric (inside the grant's period, cut to the period
 - ``mentors_trained``: mentors who attended a mentor training.
 
 A target's group (``group_field``/``group_value``, e.g. gender = female) is a column of the
-person counted. Counts shown outside the programme's own staff go through :func:`suppress`.
+person counted. Counts shown outside the programme's own staff go through
+:func:`mentorkit.privacy.suppress` (the overview does it in :mod:`mentorkit.ui.published`).
 
 Example
 -------
@@ -25,7 +26,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -33,33 +34,10 @@ from mentorkit import vocab
 from mentorkit.periods import within
 
 __all__ = ["target_progress", "funnel", "matches_over_time", "readable_freq", "referrals",
-           "suppress",
            "STARTED", "FUNNEL_STAGES"]
 
 STARTED = frozenset({"active", "completed", "ended_early"})
 FUNNEL_STAGES = ("registered", "matched", "completed", "employed")
-
-
-def suppress(counts: Iterable[Any], k: int = 5) -> list[str]:
-    """Counts as text with those from 1 to k-1 shown as ``<k`` (zero stays: nobody to identify).
-
-    This is primary suppression for dashboard display; published tables use the privacy
-    module's suppression, which adds secondary suppression.
-
-    Example
-    -------
-    >>> suppress([0, 3, 12], k=5)
-    ['0', '<5', '12']
-    """
-    out = []
-    for c in counts:
-        if c is None or pd.isna(c):
-            out.append("–")
-        elif 0 < int(c) < k:
-            out.append(f"<{k}")
-        else:
-            out.append(f"{int(c)}")
-    return out
 
 
 def _ts(value: Any) -> pd.Timestamp | None:

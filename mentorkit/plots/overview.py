@@ -35,15 +35,22 @@ def png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _shown(value: int, min_cell: int) -> tuple[float, str]:
-    if 0 < value < min_cell:
+HIDDEN = "x"
+"""The label of a count hidden by suppression (it may be small or large: it does not say)."""
+
+
+def _shown(value: Any, min_cell: int) -> tuple[float, str]:
+    """(bar length, label) of one count: a hidden count (``pd.NA``) gets no bar and ``x``."""
+    if value is None or pd.isna(value):
+        return 0.0, HIDDEN
+    if 0 < int(value) < min_cell:  # not suppressed upstream: still never drawn
         return 0.0, f"<{min_cell}"
-    return float(value), f"{value}"
+    return float(value), f"{int(value)}"
 
 
-def _hbars(ax: Any, labels: Sequence[str], values: Sequence[int], min_cell: int,
+def _hbars(ax: Any, labels: Sequence[str], values: Sequence[Any], min_cell: int,
            color: str) -> None:
-    shown = [_shown(int(v), min_cell) for v in values]
+    shown = [_shown(v, min_cell) for v in values]
     y = list(range(len(labels)))[::-1]
     ax.barh(y, [s[0] for s in shown], color=color, height=0.6)
     top = max([s[0] for s in shown] + [1.0])
@@ -56,11 +63,12 @@ def _hbars(ax: Any, labels: Sequence[str], values: Sequence[int], min_cell: int,
 
 def target_chart(progress: pd.DataFrame, row_labels: Sequence[str], title: str,
                  target_label: str, min_cell: int = 5) -> Any:
-    """Actual (bars) against target (ticks) for each target row."""
+    """Actual (bars) against target (ticks) for each target row; ``actual`` may hold hidden
+    counts (``pd.NA``), drawn without a bar and labelled ``x``."""
     height = 1.2 + 0.45 * max(len(progress), 1)
     fig, ax = figure(7.5, height)
-    actual = progress["actual"].astype(int).tolist()
-    _hbars(ax, row_labels, actual, min_cell, PALETTE["treated"])
+    _hbars(ax, row_labels, progress["actual"].tolist(), min_cell, PALETTE["treated"])
+    actual = [int(v) for v in progress["actual"].dropna()]
     y = list(range(len(progress)))[::-1]
     ax.scatter(progress["target"].astype(float), y, marker="|", s=400, color=PALETTE["control"],
                linewidths=2.5, label=target_label, zorder=3)
@@ -73,24 +81,25 @@ def target_chart(progress: pd.DataFrame, row_labels: Sequence[str], title: str,
 
 def funnel_chart(funnel: pd.DataFrame, stage_labels: Mapping[str, str], title: str,
                  min_cell: int = 5) -> Any:
-    """The participant funnel as horizontal bars, first stage on top."""
+    """The participant funnel as horizontal bars, first stage on top (hidden counts: ``x``)."""
     fig, ax = figure(5.2, 2.6)
     labels = [stage_labels.get(s, s) for s in funnel["stage"]]
-    _hbars(ax, labels, funnel["count"].astype(int).tolist(), min_cell, PALETTE["mentee"])
+    _hbars(ax, labels, funnel["count"].tolist(), min_cell, PALETTE["mentee"])
     ax.set_title(title, loc="left")
     return fig
 
 
 def matches_chart(over_time: pd.DataFrame, title: str, freq: str = "MS", min_cell: int = 5,
                   hidden_label: str | None = None) -> Any:
-    """Matches started per period (``freq`` MS, QS or YS); periods with a count under
-    ``min_cell`` are drawn as hatched stubs without their height."""
+    """Matches started per period (``freq`` MS, QS or YS); periods whose count is hidden
+    (``pd.NA``) or under ``min_cell`` are drawn as hatched stubs without their height."""
     fig, ax = figure(7.5, 2.8)
     if over_time.empty:
         ax.set_title(title, loc="left")
         return fig
-    counts = over_time["count"].astype(int)
-    small = (counts > 0) & (counts < min_cell)
+    hidden = over_time["count"].isna()
+    counts = over_time["count"].fillna(0).astype(int)
+    small = hidden | ((counts > 0) & (counts < min_cell))
     width = {"MS": 24, "QS": 70, "YS": 280}.get(freq, 24)
     ax.bar(over_time["period"], counts.where(~small, 0), width=width, color=SEQUENCE[0],
            align="edge")
@@ -112,10 +121,10 @@ def matches_chart(over_time: pd.DataFrame, title: str, freq: str = "MS", min_cel
 
 
 def referrals_chart(referrals: pd.DataFrame, title: str, min_cell: int = 5, top: int = 8) -> Any:
-    """The partners that referred most mentees."""
+    """The partners that referred most mentees (hidden counts: ``x``)."""
     r = referrals.head(top)
     fig, ax = figure(5.2, 1.0 + 0.38 * max(len(r), 1))
-    _hbars(ax, r["name"].astype(str).tolist(), r["count"].astype(int).tolist(), min_cell,
+    _hbars(ax, r["name"].astype(str).tolist(), r["count"].tolist(), min_cell,
            PALETTE["partner"])
     ax.set_title(title, loc="left")
     return fig

@@ -150,21 +150,19 @@ class OverviewApp(App):
             jobs.append((img, make))
             return img
 
-        targets = [chart(lambda: _marked(target_chart(
-            prog.assign(actual=_drawn(prog["shown"])), labels, t("overview.targets"),
-            t("overview.col.promised"), k), prog["shown"]))] if len(prog) else []
+        targets = [chart(lambda: target_chart(
+            prog.assign(actual=prog["shown"]), labels, t("overview.targets"),
+            t("overview.col.promised"), k))] if len(prog) else []
         out: list[w.Widget] = [section(t("overview.targets"), table, *targets)]
-        fun = pub.funnel.assign(count=_drawn(pub.funnel["shown"]))
+        fun = pub.funnel.assign(count=pub.funnel["shown"])
         stages = {s: t("overview.stage." + s) for s in fun["stage"]}
-        refs = pub.referrals.assign(count=_drawn(pub.referrals["shown"]))
-        over = pub.over_time.assign(count=_drawn(pub.over_time["shown"]))
+        refs = pub.referrals.assign(count=pub.referrals["shown"])
+        over = pub.over_time.assign(count=pub.over_time["shown"])
         freq = pub.freq
         self.drawing = w.HTML(f"<p class='mk-muted'>{esc(t('overview.drawing'))}</p>")
         out.append(section(t("overview.figures"), self.drawing, w.HBox([
-            chart(lambda: _marked(funnel_chart(fun, stages, t("overview.funnel"), k),
-                                  pub.funnel["shown"])),
-            chart(lambda: _marked(referrals_chart(refs, t("overview.referrals"), k),
-                                  pub.referrals["shown"]))],
+            chart(lambda: funnel_chart(fun, stages, t("overview.funnel"), k)),
+            chart(lambda: referrals_chart(refs, t("overview.referrals"), k))],
             layout=w.Layout(flex_flow="row wrap")),
             chart(lambda: matches_chart(over, t("overview.per." + freq), freq, k,
                                         t("overview.hidden")))))
@@ -248,25 +246,6 @@ class OverviewApp(App):
         if not keep_key:
             self.period_key = "custom"
         self.render()
-
-
-def _drawn(shown: pd.Series) -> pd.Series:
-    """Counts for the charts: a hidden one as 1, which they draw as an empty bar."""
-    return shown.fillna(1).astype(int)
-
-
-def _marked(fig: Any, shown: pd.Series) -> Any:
-    """The bar chart with the label of every hidden bar replaced by ``x``.
-
-    The charts write one label per bar, in the order of the bars; a hidden count was drawn as
-    1 (an empty bar), so its label says only that it is small: it must not (it may be a large
-    count hidden so that a small one cannot be worked out).
-    """
-    texts = fig.axes[0].texts
-    for text, value in zip(texts, shown):
-        if pd.isna(value):
-            text.set_text(HIDDEN)
-    return fig
 
 
 def _date(value: Any) -> dt.date | None:

@@ -46,14 +46,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mentorkit.plots.overview import HIDDEN  # how a hidden count is shown, charts and tables
 from mentorkit.privacy.suppression import TOTAL, suppress
 from mentorkit.progress import (FUNNEL_STAGES, funnel, matches_over_time, readable_freq,
                                 referrals, target_progress)
 
 __all__ = ["Figures", "figures", "shown_total", "HIDDEN", "FUNNEL_PARTS", "UNKNOWN", "NONE"]
 
-HIDDEN = "x"
-"""How a hidden count is shown (as in reports)."""
 FUNNEL_PARTS = ("not_matched", "matched_only", "completed_only", "employed")
 """The funnel's mentees split into parts that add up to all registered."""
 UNKNOWN = "(unknown)"

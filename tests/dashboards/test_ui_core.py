@@ -14,7 +14,7 @@ from mentorkit.caseload import (DEFAULT_PLAN, FollowupPlan, caseload_table, load
                                 waiting_mentees)
 from mentorkit.duplicates import normalise_name, normalise_phone, score_duplicates
 from mentorkit.errors import ConfigError
-from mentorkit.progress import (funnel, matches_over_time, readable_freq, referrals, suppress,
+from mentorkit.progress import (funnel, matches_over_time, readable_freq, referrals,
                                 target_progress)
 from mentorkit.screening import check_status, check_table
 from mentorkit.dataset import Dataset
@@ -168,11 +168,6 @@ def test_background_checks_run_out_by_the_programmes_policy() -> None:
     table = check_table(pd.DataFrame({"id": [1, 2, 3], "background_check_date": [
         D("2023-01-01"), D("2025-12-01"), pd.NaT]}), "boerneattest", today)
     assert table["status"].tolist() == ["expired", "valid", "missing"]
-
-
-def test_suppress_hides_small_counts_but_not_zero() -> None:
-    assert suppress([0, 1, 4, 5, None], k=5) == ["0", "<5", "<5", "5", "–"]
-    assert suppress([2], k=3) == ["<3"]
 
 
 @pytest.fixture(scope="module")

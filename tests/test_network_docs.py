@@ -12,7 +12,7 @@ MODULES = ["mentorkit.network", "mentorkit.network._backend", "mentorkit.network
            "mentorkit.network.metrics", "mentorkit.network.communities",
            "mentorkit.network.growth", "mentorkit.network.referral",
            "mentorkit.network.generate", "mentorkit.network.findings",
-           "mentorkit.plots.network"]
+           "mentorkit.network.published", "mentorkit.plots.network"]
 
 
 @pytest.mark.parametrize("name", MODULES)

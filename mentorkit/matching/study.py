@@ -1,8 +1,12 @@
 """Tables for the matching study: optimal vs stable vs greedy on a programme's data.
 
 Everything here takes DataFrames and returns DataFrames of counts, shares and scores by
-method and group — ids at most, never names — with counts under ``min_cell`` suppressed
-(shown as missing), as in published tables.
+method and group — ids at most, never names. The matching study is a coordinator's planning
+tool and reads the case store (exact attributes, real ids: a proposal is acted on), but its
+count tables are made to be copied into a report: every count goes through
+:func:`mentorkit.privacy.suppress` (primary and secondary suppression with the totals the
+table shows or implies), blanks are missing values, and shares built on a blank are blank.
+``min_cell`` is the threshold; 0 takes the setting ``MENTORKIT_MIN_CELL``.
 
 Example
 -------
@@ -30,10 +34,60 @@ from mentorkit.matching.assign import Assignment, solve
 from mentorkit.matching.greedy import stretched
 from mentorkit.matching.scoring import Scores, score
 
-__all__ = ["blocked_shares", "compare", "example_pair", "greedy_pressure", "pool",
-           "programme_id", "score_distribution", "unmatched_by_group", "unmatched_table"]
+__all__ = ["blocked_shares", "compare", "example_pair", "greedy_pressure", "method_summary",
+           "pool", "pool_sizes", "programme_id", "score_distribution", "threshold",
+           "unmatched_by_group", "unmatched_table"]
 
 STARTED = ("active", "completed", "ended_early", "proposed")
+
+
+def threshold(min_cell: int | None = 0) -> int:
+    """``min_cell`` when above 0, else the setting ``MENTORKIT_MIN_CELL``.
+
+    Example
+    -------
+    >>> threshold(3), threshold(0) >= 1
+    (3, True)
+    """
+    if min_cell is not None and int(min_cell) > 0:
+        return int(min_cell)
+    from mentorkit.config import Settings
+
+    return Settings.from_env().min_cell
+
+
+def _parts(part: Iterable[int], whole: Iterable[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``part`` and ``whole`` (part + rest = whole) through
+    :func:`mentorkit.privacy.suppress` with the whole as the row's total: a count and what it
+    leaves out of its whole are hidden together. Blanks are NaN."""
+    from mentorkit.privacy import suppress
+
+    shown_part, shown_whole = [], []
+    for p, w in zip(part, whole):
+        row = suppress(pd.DataFrame({"part": [int(p)], "rest": [int(w) - int(p)]}), k)
+        shown_part.append(row.iat[0, 0])
+        shown_whole.append(row.iat[0, 2])
+    as_float = lambda v: [np.nan if pd.isna(x) else float(x) for x in v]  # noqa: E731
+    return np.array(as_float(shown_part)), np.array(as_float(shown_whole))
+
+
+def pool_sizes(pools: dict[str, tuple[pd.DataFrame, pd.DataFrame]], min_cell: int | None = 0
+               ) -> pd.DataFrame:
+    """Mentees and mentors of each pool (e.g. today's batch, the whole cohort), through
+    :func:`mentorkit.privacy.suppress` (no totals: the pools overlap).
+
+    Example
+    -------
+    >>> one = pd.DataFrame({"id": range(12)})
+    >>> pool_sizes({"batch": (one.head(3), one)}, min_cell=5).iloc[0].tolist()
+    [<NA>, 12]
+    """
+    from mentorkit.privacy import suppress
+
+    counts = pd.DataFrame({"mentees": [len(a) for a, _ in pools.values()],
+                           "mentors": [len(b) for _, b in pools.values()]},
+                          index=list(pools))
+    return suppress(counts, threshold(min_cell), margins=False)
 
 
 def programme_id(programmes: pd.DataFrame, programme: int | str | None) -> int | None:
@@ -100,81 +154,145 @@ def compare(mentees: pd.DataFrame, mentors: pd.DataFrame, matches: pd.DataFrame 
     return summary, results
 
 
+def method_summary(summary: pd.DataFrame, mentees: int, min_cell: int | None = 0
+                   ) -> pd.DataFrame:
+    """:func:`compare`'s summary as it may be shown: ``matched`` (and the mentees left out,
+    ``mentees - matched``) and ``could_be_matched`` (and those no mentor is allowed for)
+    through :func:`mentorkit.privacy.suppress` with the pool's mentees as their total; the
+    shares built on them are blank with them. Scores, gaps and seconds are not counts.
+
+    Example
+    -------
+    >>> s = pd.DataFrame({"method": ["optimal"], "matched": [37], "share_matched": [0.925],
+    ...                   "total_score": [30.1], "could_be_matched": [40]})
+    >>> method_summary(s, mentees=40, min_cell=5)[["matched", "share_matched"]].iloc[0].tolist()
+    [nan, nan]
+    """
+    k = threshold(min_cell)
+    out = summary.copy()
+    matched, _ = _parts(summary["matched"], [mentees] * len(summary), k)
+    out["matched"] = matched
+    out["share_matched"] = np.where(np.isnan(matched), np.nan,
+                                    matched / max(mentees, 1))
+    if "could_be_matched" in summary:
+        out["could_be_matched"] = _parts(summary["could_be_matched"], [mentees] * len(summary),
+                                         k)[0]
+    return out
+
+
 def unmatched_by_group(mentees: pd.DataFrame, results: dict[str, Assignment],
                        by: Iterable[str] = ("gender", "country_of_origin", "language_level"),
-                       min_cell: int = 5) -> pd.DataFrame:
+                       min_cell: int | None = 0) -> pd.DataFrame:
     """Per method, grouping and group: mentees, unmatched, share unmatched.
 
-    Groups with fewer than ``min_cell`` mentees, or fewer than ``min_cell`` unmatched (but
-    some), show the count as missing (suppressed) and no share.
+    For each method and grouping, the groups by matched and unmatched go through
+    :func:`mentorkit.privacy.suppress` with their totals (mentees per group, matched and
+    unmatched in all, the pool): a group with fewer than ``min_cell`` mentees, or with a
+    small number matched or left out, is blank, and so is whatever would give it back
+    through a total. Blanks are NaN, and the share is blank where a count it is built on is.
     """
+    from mentorkit.privacy import suppress
+
+    k = threshold(min_cell)
     out = []
     ids = mentees.set_index(pd.to_numeric(mentees["id"]).astype("int64"))
     for method, result in results.items():
         matched = set(result.scores.mentee_ids[result.rows].tolist())
-        left = ~ids.index.isin(list(matched))
+        left = pd.Series(np.where(ids.index.isin(list(matched)), "matched", "unmatched"),
+                         index=ids.index)
         for field in by:
             if field not in ids.columns:
                 continue
             values = ids[field].astype(object).fillna("unknown").astype(str)
-            for value, members in values.groupby(values).groups.items():
-                mask = ids.index.isin(members)
-                n, k = int(mask.sum()), int((mask & left).sum())
-                small = n < min_cell or 0 < k < min_cell
+            table = pd.crosstab(values, left).reindex(columns=["matched", "unmatched"],
+                                                      fill_value=0)
+            shown = suppress(table, k)
+            for value in table.index:
+                n, u = shown.at[value, "Total"], shown.at[value, "unmatched"]
                 out.append({"method": method, "grouping": field, "group": value,
-                            "mentees": n if n >= min_cell else np.nan,
-                            "unmatched": np.nan if small else k,
-                            "share_unmatched": np.nan if small else k / n})
-    return pd.DataFrame(out)
+                            "mentees": np.nan if pd.isna(n) else float(n),
+                            "unmatched": np.nan if pd.isna(u) else float(u),
+                            "share_unmatched": np.nan if pd.isna(n) or pd.isna(u)
+                            else float(u) / float(n)})
+    return pd.DataFrame(out, columns=["method", "grouping", "group", "mentees", "unmatched",
+                                      "share_unmatched"])
 
 
 def unmatched_table(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`unmatched_by_group` as percent unmatched, one column per method."""
+    """:func:`unmatched_by_group` as percent unmatched, one column per method (blank where
+    the suppressed table is)."""
     wide = table.set_index(["grouping", "group", "method"])["share_unmatched"]
     return (100 * wide.unstack("method")).round(1)
 
 
 def score_distribution(results: dict[str, Assignment]) -> pd.DataFrame:
-    """Long table of the matched pairs' scores per method (no ids)."""
+    """Long table of the matched pairs' scores per method (no ids).
+
+    Not a count table: one score per proposed pair, for a histogram of how good the pairs
+    are. It holds no ids and no attribute of anyone, so a bar of one pair tells nothing
+    about a person.
+    """
     frames = [pd.DataFrame({"method": method,
                             "score": r.scores.total[r.rows, r.cols].astype(float)})
               for method, r in results.items()]
     return pd.concat(frames, ignore_index=True)
 
 
-def blocked_shares(scores: Scores, lang: str | None = None) -> pd.DataFrame:
-    """How many pairs each hard rule blocks (a pair can be blocked by several)."""
+def blocked_shares(scores: Scores, lang: str | None = None, min_cell: int | None = 0
+                   ) -> pd.DataFrame:
+    """How many pairs each hard rule blocks (a pair can be blocked by several).
+
+    Each rule's pairs, and the pairs it leaves allowed, go through
+    :func:`mentorkit.privacy.suppress` with all pairs (mentees times mentors) as their
+    total; the share is blank with them.
+    """
     total = scores.blocked.size
     rows = [{"rule": st.rule_names(flag, lang)[0] if lang else name,
              "pairs": int(((scores.blocked & flag) != 0).sum())}
             for flag, (name, _) in st.RULE_LABELS.items()]
     rows.append({"rule": "any", "pairs": int((scores.blocked != 0).sum())})
     df = pd.DataFrame(rows)
+    df = df[df["pairs"] > 0].reset_index(drop=True)
+    df["pairs"] = _parts(df["pairs"], [total] * len(df), threshold(min_cell))[0]
     df["share"] = df["pairs"] / max(total, 1)
     df["percent"] = (100 * df["share"]).round(2)
-    return df[df["pairs"] > 0].reset_index(drop=True)
+    return df
 
 
-def greedy_pressure(results: dict[str, Assignment], lang: str | None = None) -> pd.DataFrame:
+def greedy_pressure(results: dict[str, Assignment], lang: str | None = None,
+                    min_cell: int | None = 0) -> pd.DataFrame:
     """What a coordinator filling every gap greedily is pushed into, next to the optimum.
 
     Rows: mentees matched by the optimum, by greedy, and by greedy when it then fills the
     gaps ignoring the rules; and how many of those extra pairs break a rule (by rule).
+    The mentees matched go through :func:`mentorkit.privacy.suppress` with the pool's
+    mentees as their total (as in :func:`method_summary`), the rule-breaking pairs with the
+    pairs filled; the pairs per rule (a pair can break several) on their own. The gap in
+    percent is not a count.
     """
+    from mentorkit.privacy import suppress
+
+    k = threshold(min_cell)
     optimal, greedy = results["optimal"], results["greedy"]
+    mentees = len(optimal.scores.mentee_ids)
     filled = stretched(optimal.scores, lang)
     broken = filled[filled["forbidden"]]
+    by_matched = _parts([optimal.n_matched, greedy.n_matched], [mentees, mentees], k)[0]
+    broke, pairs = _parts([len(broken)], [len(filled)], k)
     rows = [
-        {"measure": "matched by optimal", "value": optimal.n_matched},
-        {"measure": "matched by greedy", "value": greedy.n_matched},
+        {"measure": "matched by optimal", "value": by_matched[0]},
+        {"measure": "matched by greedy", "value": by_matched[1]},
         {"measure": "greedy gap to optimal total score (%)",
          "value": round(100 * (optimal.total - greedy.total) / optimal.total, 2)
          if optimal.total > 0 else 0.0},
-        {"measure": "greedy filling every gap: pairs", "value": len(filled)},
-        {"measure": "… of which break a rule", "value": len(broken)},
+        {"measure": "greedy filling every gap: pairs", "value": pairs[0]},
+        {"measure": "… of which break a rule", "value": broke[0]},
     ]
-    for rule, k in broken["rules"].str.split(", ").explode().value_counts().items():
-        rows.append({"measure": f"… broken rule: {rule}", "value": int(k)})
+    per_rule = broken["rules"].str.split(", ").explode().value_counts()
+    shown = suppress(per_rule.astype("int64"), k, margins=False) if len(per_rule) else per_rule
+    for rule, n in shown.items():
+        rows.append({"measure": f"… broken rule: {rule}",
+                     "value": np.nan if pd.isna(n) else float(n)})
     return pd.DataFrame(rows)
 
 

@@ -6,7 +6,13 @@ who refers whom and with what result (:func:`referral_graph`, :func:`partner_flo
 any two-mode edge list (:func:`bipartite`). Metrics read any of them: :func:`summary`,
 :func:`projection`, :func:`centrality`, :func:`communities`, :func:`growth`.
 
-Node labels are ids (``"mentor:12"``), never names. networkx is the interface; for large
+The tables are the store's, a data set's, or a research extract's
+(:func:`mentorkit.privacy.extract_files.research_tables`, read with :meth:`Tables.of`), whose
+ids are pseudonyms. What a notebook shows goes through :mod:`mentorkit.network.published`
+(every count through :func:`mentorkit.privacy.suppress`).
+
+Node labels are ids (``"mentor:12"``, or ``"mentor:3d8f21690ecfe301"`` from an extract),
+never names. networkx is the interface; for large
 graphs the same functions take python-igraph's C code (``backend="auto"`` from
 :data:`FAST_EDGES` edges, or ``backend="igraph"``; builders return an ``igraph.Graph``
 when asked to). igraph is optional: without it everything runs on networkx.
@@ -29,7 +35,8 @@ from __future__ import annotations
 from mentorkit.network._backend import FAST_EDGES, Backend, have_igraph, to_igraph, to_networkx
 from mentorkit.network.builders import STARTED, assemble, bipartite, event_graph, relationship_graph
 from mentorkit.network.communities import Communities, communities
-from mentorkit.network.findings import Tables, build, findings, parse_period, restrict
+from mentorkit.network.findings import (Tables, build, findings, parse_period, published_flow,
+                                        restrict)
 from mentorkit.network.growth import edge_frame, growth
 from mentorkit.network.metrics import (
                                         Summary,
@@ -39,12 +46,21 @@ from mentorkit.network.metrics import (
                                         projection,
                                         summary,
 )
+from mentorkit.network.published import (
+                                          community_sizes,
+                                          degree_table,
+                                          mentor_load,
+                                          published_growth,
+                                          published_summary,
+                                          top_mentors,
+)
 from mentorkit.network.referral import participant_outcomes, partner_flow, referral_graph
 
 __all__ = [
     "FAST_EDGES", "STARTED", "Backend", "Communities", "Summary", "Tables", "assemble",
-    "bipartite", "build", "centrality", "communities", "degrees", "edge_frame", "event_graph",
-    "findings", "growth", "have_igraph", "pagerank_tol", "parse_period", "participant_outcomes",
-    "partner_flow", "projection", "referral_graph", "relationship_graph", "restrict", "summary",
-    "to_igraph", "to_networkx",
+    "bipartite", "build", "centrality", "communities", "community_sizes", "degree_table",
+    "degrees", "edge_frame", "event_graph", "findings", "growth", "have_igraph", "mentor_load",
+    "pagerank_tol", "parse_period", "participant_outcomes", "partner_flow", "projection",
+    "published_flow", "published_growth", "published_summary", "referral_graph",
+    "relationship_graph", "restrict", "summary", "to_igraph", "to_networkx", "top_mentors",
 ]

@@ -70,20 +70,33 @@ def _py(col: pd.Series) -> list[Any]:
     return values.where(col.notna(), None).tolist()
 
 
+def _id_text(ids: pd.Series) -> pd.Series:
+    """Ids as text: whole numbers without a decimal point, pseudonyms (text) as they are."""
+    if pd.api.types.is_numeric_dtype(ids) or not ids.map(
+            lambda v: isinstance(v, str), na_action="ignore").any():
+        return ids.astype("Int64").astype("str")
+    return ids.astype("str")
+
+
 def node_labels(ids: pd.Series, roles: pd.Series | None, default: str) -> pd.Series:
     """``"<role>:<id>"`` for each id (``default`` where the role is unknown).
+
+    Ids are the store's numbers or, in a research extract, pseudonyms (text, kept as
+    written: ``"mentor:3d8f21690ecfe301"``).
 
     Example
     -------
     >>> node_labels(pd.Series([3, 4]), pd.Series(["mentor", None]), "person").tolist()
     ['mentor:3', 'person:4']
+    >>> node_labels(pd.Series(["0a1b2c3d4e5f6789"]), None, "partner").tolist()
+    ['partner:0a1b2c3d4e5f6789']
     """
     ids = pd.Series(ids).reset_index(drop=True)
     if roles is None:
         prefix = pd.Series(default, index=ids.index, dtype="str")
     else:
         prefix = pd.Series(roles).reset_index(drop=True).astype("str").fillna(default)
-    return prefix + ":" + ids.astype("Int64").astype("str")
+    return prefix + ":" + _id_text(ids)
 
 
 def _collapse(edges: pd.DataFrame, u: str, v: str, order: str | None) -> pd.DataFrame:

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
@@ -32,8 +33,11 @@ from mentorkit.network.builders import event_graph, relationship_graph
 from mentorkit.network.communities import communities
 from mentorkit.network.growth import growth
 from mentorkit.network.metrics import degrees, projection, summary
+from mentorkit.network.published import (LOAD_CLASSES, _ratio, _sum, mentor_load,
+                                         published_growth, threshold, top_mentors)
 from mentorkit.network.referral import partner_flow, referral_graph
 from mentorkit.periods import parse_period
+from mentorkit.privacy.suppression import suppress
 
 __all__ = ["Tables", "parse_period", "restrict", "build", "findings", "published_flow",
            "FLOW_COUNTS", "KINDS"]
@@ -59,7 +63,24 @@ class Tables:
 
     @classmethod
     def of(cls, dataset: Any) -> Tables:
-        """The tables of a :class:`~mentorkit.dataset.Dataset` (or any object with them)."""
+        """The tables of a :class:`~mentorkit.dataset.Dataset` (or any object with them), or
+        of a mapping of table name to DataFrame such as a research extract
+        (:func:`mentorkit.privacy.extract_files.research_tables`).
+
+        Example
+        -------
+        >>> from mentorkit.synth import generate
+        >>> from mentorkit.privacy.extract import research_extract
+        >>> tables = research_extract(generate(seed=0, scale=0.2), key="an-example-key-not-real")
+        >>> Tables.of(tables).person["id"].str.len().unique().tolist()
+        [16]
+        """
+        if isinstance(dataset, Mapping):
+            missing = [f.name for f in fields(cls) if f.name != "programme"
+                       and f.name not in dataset]
+            if missing:
+                raise ValidationError(f"the tables lack {', '.join(missing)}")
+            return cls(**{f.name: dataset.get(f.name) for f in fields(cls)})
         return cls(**{f.name: getattr(dataset, f.name) for f in fields(cls)})
 
 
@@ -71,7 +92,12 @@ def restrict(t: Tables, programme: str | int | None = None, period: str | None =
 
     Kept: people registered by the end of the period; matches that ran during it (and
     proposals made in it); events held in it and their attendance; all outcomes of the
-    people kept.
+    people kept. A match whose mentor is missing (in a research extract, a mentor who did
+    not consent to research) is kept with its mentee: the mentee still counts as matched,
+    but the pair is no edge of a graph.
+
+    ``programme`` is a name (case-insensitive) or an id as the programme table writes it (a
+    number, or the pseudonym of a research extract).
     """
     p, m, pa, e, a = t.person, t.match, t.partner, t.event, t.attendance
     if programme not in (None, ""):
@@ -90,18 +116,24 @@ def restrict(t: Tables, programme: str | int | None = None, period: str | None =
         e = e[e["date"] >= first]
     a = a[a["event_id"].isin(e["id"]) & a["person_id"].isin(p["id"])]
     o = t.outcome[t.outcome["person_id"].isin(p["id"])]
-    m = m[m["mentee_id"].isin(p["id"]) & m["mentor_id"].isin(p["id"])]
+    m = m[m["mentee_id"].isin(p["id"]) & (m["mentor_id"].isna() | m["mentor_id"].isin(p["id"]))]
     return replace(t, person=p, match=m, partner=pa, event=e, attendance=a, outcome=o)
 
 
-def _programme_id(t: Tables, programme: str | int) -> int:
+def _programme_id(t: Tables, programme: str | int) -> Any:
+    """The programme's id as the tables write it: by id (number or pseudonym), then name."""
     text = str(programme).strip()
+    if t.programme is not None:
+        ids = t.programme["id"]
+        hit = ids[(ids.astype("str") == text).to_numpy()]
+        if not len(hit):
+            hit = ids[(t.programme["name"].astype("str").str.casefold()
+                       == text.casefold()).to_numpy()]
+        if len(hit):
+            value = hit.iloc[0]
+            return int(value) if pd.api.types.is_integer_dtype(ids) else value
     if text.isdigit():
         return int(text)
-    if t.programme is not None:
-        hit = t.programme[t.programme["name"].str.casefold() == text.casefold()]
-        if len(hit):
-            return int(hit["id"].iloc[0])
     known = ", ".join(t.programme["name"]) if t.programme is not None else "ids only"
     raise ValidationError(f"no programme called {text!r} (known: {known})")
 
@@ -119,13 +151,13 @@ def build(kind: Literal["relationship", "event", "referral", "referral_flow"], t
     raise ValidationError(f"graph kind must be one of {', '.join(KINDS)} (got {kind!r})")
 
 
-def published_flow(t: Tables, phase: str = "followup_12m", min_cell: int | None = None
+def published_flow(t: Tables, phase: str = "followup_12m", min_cell: int | None = 0
                    ) -> pd.DataFrame:
     """:func:`~mentorkit.network.partner_flow` as it may be shown: each count column through
     :func:`mentorkit.privacy.suppress` with its total (row ``Total``), so that no blank can
     be worked out from the totals, and the shares from the published counts only.
 
-    ``min_cell`` is the disclosure threshold (default ``Settings.min_cell``). Blanks are
+    ``min_cell`` is the disclosure threshold (0 or None: ``Settings.min_cell``). Blanks are
     ``pd.NA``; a share is blank where a count it is built on is.
 
     Example
@@ -139,12 +171,11 @@ def published_flow(t: Tables, phase: str = "followup_12m", min_cell: int | None 
     >>> bool(flow["referred"].isna().any()), int(flow["referred"].min()) >= 5
     (True, True)
     """
-    from mentorkit.privacy import suppress
-
+    k = threshold(min_cell)
     flow = partner_flow(t.person, t.partner, t.match, t.outcome, phase=phase)
     if flow.empty:
         return flow
-    out = pd.DataFrame({c: suppress(flow[c], min_cell) for c in FLOW_COUNTS})
+    out = pd.DataFrame({c: suppress(flow[c], k) for c in FLOW_COUNTS})
     if TOTAL not in out.index:              # one partner: it is its own total
         out.loc[TOTAL] = out.iloc[0]
     out.index.name = flow.index.name
@@ -163,7 +194,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "mentors": "**Who mentors most.** {busy} mentors had at least one mentee; the busiest "
                    "({top}) mentored {counts} mentees. The median mentor had {median:g}.",
-        "repeat": "**Repeat mentors.** {repeat} of {busy} mentors ({share:.0%}) mentored two "
+        "repeat": "**Repeat mentors.** {repeat} of {busy} mentors ({share}) mentored two "
                   "or more mentees; {idle} registered mentors never had one. Mentors came "
                   "back for another mentee {returning} times, {cross} of them in another "
                   "programme.",
@@ -175,12 +206,12 @@ TEXT: dict[str, dict[str, str]] = {
         "best": "The highest employment share came through {partner} ({kind}): {share:.0%}.",
         "events": "**Event network.** {events} events brought together {people} people "
                   "({roles}). Through events the median person met {met:g} others, and "
-                  "{giant:.0%} belong to one connected network. Louvain finds {k} communities "
-                  "(modularity {q:.2f}); {align:.0%} of people sit in a community led by "
+                  "{giant} belong to one connected network. Louvain finds {k} communities "
+                  "(modularity {q:.2f}); {align} of people sit in a community led by "
                   "their own programme.",
         "growth": "**Growth of the mentor corps.** Active mentors per year went from {first} "
                   "in {y0} to a peak of {peak} in {ypeak} ({last} in {y1}); {new} mentors "
-                  "took a first mentee. On average {retention:.0%} of the mentors active in "
+                  "took a first mentee. On average {retention} of the mentors active in "
                   "one year were active the next.",
         "none": "**{what}.** Nothing to report in this selection.",
         "what": "Mentors|Repeat mentors|From referral to outcome|Event network|Growth",
@@ -189,7 +220,7 @@ TEXT: dict[str, dict[str, str]] = {
         "mentors": "**Hvem er mentor mest.** {busy} mentorer havde mindst én mentee; de "
                    "travleste ({top}) havde {counts} mentees. Den typiske (median) mentor "
                    "havde {median:g}.",
-        "repeat": "**Gengangere.** {repeat} af {busy} mentorer ({share:.0%}) havde to eller "
+        "repeat": "**Gengangere.** {repeat} af {busy} mentorer ({share}) havde to eller "
                   "flere mentees; {idle} registrerede mentorer fik aldrig en. Mentorer kom "
                   "igen til en ny mentee {returning} gange, heraf {cross} i et andet program.",
         "flow": "**Fra henvisning til resultat.** {partners} samarbejdspartnere henviste "
@@ -200,12 +231,12 @@ TEXT: dict[str, dict[str, str]] = {
         "best": "Den højeste andel i job kom via {partner} ({kind}): {share:.0%}.",
         "events": "**Netværk gennem arrangementer.** {events} arrangementer samlede {people} "
                   "personer ({roles}). Gennem arrangementerne mødte medianpersonen {met:g} "
-                  "andre, og {giant:.0%} hænger sammen i ét netværk. Louvain finder {k} "
-                  "fællesskaber (modularitet {q:.2f}); {align:.0%} er i et fællesskab domineret "
+                  "andre, og {giant} hænger sammen i ét netværk. Louvain finder {k} "
+                  "fællesskaber (modularitet {q:.2f}); {align} er i et fællesskab domineret "
                   "af deres eget program.",
         "growth": "**Mentorkorpsets vækst.** Aktive mentorer pr. år gik fra {first} i {y0} "
                   "til højst {peak} i {ypeak} ({last} i {y1}); {new} mentorer fik deres første "
-                  "mentee. I gennemsnit var {retention:.0%} af et års aktive mentorer også "
+                  "mentee. I gennemsnit var {retention} af et års aktive mentorer også "
                   "aktive året efter.",
         "none": "**{what}.** Intet at vise i dette udvalg.",
         "what": "Mentorer|Gengangere|Fra henvisning til resultat|Netværk gennem "
@@ -215,7 +246,7 @@ TEXT: dict[str, dict[str, str]] = {
         "mentors": "**Wie is het vaakst mentor.** {busy} mentoren hadden minstens één mentee; "
                    "de drukste ({top}) begeleidden {counts} mentees. De mediane mentor had "
                    "er {median:g}.",
-        "repeat": "**Terugkerende mentoren.** {repeat} van de {busy} mentoren ({share:.0%}) "
+        "repeat": "**Terugkerende mentoren.** {repeat} van de {busy} mentoren ({share}) "
                   "begeleidden twee of meer mentees; {idle} ingeschreven mentoren kregen er "
                   "nooit een. Mentoren kwamen {returning} keer terug voor een nieuwe mentee, "
                   "{cross} keer in een ander programma.",
@@ -227,12 +258,12 @@ TEXT: dict[str, dict[str, str]] = {
         "best": "Het hoogste aandeel met werk kwam via {partner} ({kind}): {share:.0%}.",
         "events": "**Netwerk via bijeenkomsten.** {events} bijeenkomsten brachten {people} "
                   "mensen samen ({roles}). Via bijeenkomsten ontmoette de mediane persoon "
-                  "{met:g} anderen, en {giant:.0%} hoort bij één samenhangend netwerk. Louvain "
-                  "vindt {k} gemeenschappen (modulariteit {q:.2f}); {align:.0%} zit in een "
+                  "{met:g} anderen, en {giant} hoort bij één samenhangend netwerk. Louvain "
+                  "vindt {k} gemeenschappen (modulariteit {q:.2f}); {align} zit in een "
                   "gemeenschap die door het eigen programma wordt gedomineerd.",
         "growth": "**Groei van het mentorenbestand.** Actieve mentoren per jaar gingen van "
                   "{first} in {y0} naar een piek van {peak} in {ypeak} ({last} in {y1}); "
-                  "{new} mentoren kregen hun eerste mentee. Gemiddeld was {retention:.0%} van "
+                  "{new} mentoren kregen hun eerste mentee. Gemiddeld was {retention} van "
                   "de actieve mentoren van een jaar het jaar erna nog actief.",
         "none": "**{what}.** Niets te melden in deze selectie.",
         "what": "Mentoren|Terugkerende mentoren|Van verwijzing tot resultaat|Netwerk via "
@@ -241,38 +272,61 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def findings(t: Tables, lang: str = "en", *, phase: str = "followup_12m", min_cell: int = 5,
-             top: int = 3, seed: int = 0) -> str:
+def findings(t: Tables, lang: str = "en", *, phase: str = "followup_12m",
+             min_cell: int | None = 0, top: int = 3, seed: int = 0) -> str:
     """Plain-language findings (Markdown) on mentors, repeat mentors, partner flow,
     the event network and the growth of the mentor corps. Node ids only, no names.
+
+    Every count quoted comes from a published table of :mod:`mentorkit.network.published`
+    or through :func:`mentorkit.privacy.suppress` (threshold ``min_cell``; 0 takes
+    ``MENTORKIT_MIN_CELL``); a hidden count reads ``..``, and so does a share built on one.
+    Medians are order statistics of the data, not counts of people; the numbers of partners,
+    events and communities count organisations, events and groups.
     """
     if lang not in TEXT:
         raise ValidationError(f"language must be da, en or nl (got {lang!r})")
+    k = threshold(min_cell)
     T = TEXT[lang]
     what = T["what"].split("|")
     R = relationship_graph(t.match, t.person)
-    S = summary(R)
     out: list[str] = []
     deg = degrees(R)
     role = node_table(R, ("role",))["role"]
-    load = deg[(role == "mentor").to_numpy()]
-    busy = load[load > 0].sort_values(ascending=False, kind="stable")
-    if len(busy):
-        lead = busy.head(top)
-        out.append(T["mentors"].format(busy=len(busy), top=", ".join(lead.index),
-                                       counts=", ".join(str(int(x)) for x in lead),
-                                       median=float(busy.median())))
+    loads = deg[(role == "mentor").to_numpy()]
+    busy: Any = 0
+    if (loads > 0).any():
+        load = mentor_load(R, k)
+        busy = _sum(load[LOAD_CLASSES[1]], load[LOAD_CLASSES[2]])
+        lead = top_mentors(R, n=top, min_cell=k)["mentees"]
+        out.append(T["mentors"].format(busy=_n(busy), top=", ".join(lead.index),
+                                       counts=", ".join(_n(x) for x in lead),
+                                       median=float(loads[loads > 0].median())))
         g = growth(R, "year")
-        out.append(T["repeat"].format(repeat=S.repeat_mentors, busy=len(busy),
-                                      share=S.repeat_mentor_share, idle=S.idle_mentors,
-                                      returning=int(g["returning_mentors"].sum()),
-                                      cross=int(g["cross_programme_mentors"].sum())))
+        out.append(T["repeat"].format(
+            repeat=_n(load[LOAD_CLASSES[2]]), busy=_n(busy),
+            share=_pct(_ratio(load[LOAD_CLASSES[2]], busy)), idle=_n(load[LOAD_CLASSES[0]]),
+            returning=_n(_one(int(g["returning_mentors"].sum()), k)),
+            cross=_n(_one(int(g["cross_programme_mentors"].sum()), k))))
     else:
         out += [T["none"].format(what=what[0]), T["none"].format(what=what[1])]
-    out.append(_flow_text(t, T, lang, phase, min_cell, what[2]))
-    out.append(_event_text(t, T, lang, seed, what[3]))
-    out.append(_growth_text(R, T, what[4]))
+    out.append(_flow_text(t, T, lang, phase, k, what[2]))
+    out.append(_event_text(t, T, lang, seed, k, what[3]))
+    out.append(_growth_text(R, T, k, what[4], busy))
     return "\n\n".join(out)
+
+
+def _n(value: Any) -> str:
+    """A published count as text; a blank as ``..``."""
+    return ".." if value is None or pd.isna(value) else str(int(value))
+
+
+def _pct(value: Any) -> str:
+    return ".." if value is None or pd.isna(value) else f"{float(value):.0%}"
+
+
+def _one(count: int, k: int) -> Any:
+    """A single count shown on its own (no total): primary suppression only."""
+    return suppress(pd.Series([count]), k, margins=False).iloc[0]
 
 
 def _flow_text(t: Tables, T: dict[str, str], lang: str, phase: str, min_cell: int,
@@ -308,33 +362,43 @@ def _flow_text(t: Tables, T: dict[str, str], lang: str, phase: str, min_cell: in
                             emp_m=emp_m, emp_u=emp_u, best=best).strip()
 
 
-def _event_text(t: Tables, T: dict[str, str], lang: str, seed: int, what: str) -> str:
+def _event_text(t: Tables, T: dict[str, str], lang: str, seed: int, k: int, what: str) -> str:
     E = event_graph(t.attendance, t.person, t.event)
     if E.number_of_edges() == 0:
         return T["none"].format(what=what)
     people = [v for v, s in E.nodes(data="bipartite") if s == 0]
-    roles = pd.Series([E.nodes[v]["role"] for v in people]).value_counts()
+    roles = pd.Series([E.nodes[v]["role"] for v in people]).value_counts().sort_index()
+    shown = suppress(roles.astype("int64"), k, margins=len(roles) > 1)
+    everyone = shown.iloc[-1]
     P = projection(E, 0)
     C = communities(P, seed=seed)
     prog = pd.Series({v: E.nodes[v].get("programme_id") for v in people})
     lead = prog.groupby(C.membership.reindex(prog.index)).agg(
         lambda s: s.value_counts().index[0] if s.notna().any() else None)
-    align = float((prog == C.membership.reindex(prog.index).map(lead)).mean())
+    aligned = int((prog == C.membership.reindex(prog.index).map(lead)).sum())
+    largest = summary(P).largest_component
+    names = {r: vocab.ROLES.label(r, lang)  # type: ignore[arg-type]
+             for r in roles.index if r in vocab.ROLES}
     return T["events"].format(
-        events=int(sum(1 for _, s in E.nodes(data="bipartite") if s == 1)), people=len(people),
-        roles=", ".join(f"{vocab.ROLES.label(r, lang)}: {n}"  # type: ignore[arg-type]
-                        for r, n in roles.items() if r in vocab.ROLES),
-        met=float(degrees(P).median()), giant=summary(P).largest_component / max(len(people), 1),
-        k=len(C), q=C.modularity, align=align)
+        events=int(sum(1 for _, s in E.nodes(data="bipartite") if s == 1)), people=_n(everyone),
+        roles=", ".join(f"{name}: {_n(shown.get(r))}" for r, name in names.items()),
+        met=float(degrees(P).median()), giant=_pct(_ratio(_one(largest, k), everyone)),
+        k=len(C), q=C.modularity, align=_pct(_ratio(_one(aligned, k), everyone)))
 
 
-def _growth_text(R: Graph, T: dict[str, str], what: str) -> str:
+def _growth_text(R: Graph, T: dict[str, str], k: int, what: str, busy: Any) -> str:
+    """``busy`` is the mentors with a mentee as the first paragraph published it (the total
+    of the new mentors per year), so the two never differ in what they hide."""
     g = growth(R, "year")
     if not len(g) or g["active_mentors"].max() == 0:
         return T["none"].format(what=what)
-    a = g["active_mentors"]
-    return T["growth"].format(first=int(a.iloc[0]), y0=a.index[0], peak=int(a.max()),
-                              ypeak=a.idxmax(), last=int(a.iloc[-1]), y1=a.index[-1],
-                              new=int(g["new_mentors"].sum()),
-                              retention=float(g["retained_mentors"].sum()
-                                              / max(int(a.iloc[:-1].sum()), 1)))
+    shown = published_growth(g, k)
+    a = shown["active_mentors"]
+    known = a.dropna()
+    peak = known.idxmax() if len(known) else a.index[0]
+    retained = _one(int(g["retained_mentors"].sum()), k)
+    before = _one(int(g["active_mentors"].iloc[:-1].sum()), k)
+    return T["growth"].format(first=_n(a.iloc[0]), y0=a.index[0], peak=_n(a.get(peak)),
+                              ypeak=peak, last=_n(a.iloc[-1]), y1=a.index[-1],
+                              new=_n(busy),
+                              retention=_pct(_ratio(retained, before)))

@@ -115,10 +115,12 @@ def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
 
 def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
                     covariates: str | Sequence[str], methods: Sequence[str] = METHODS[:5],
-                    n_boot: int = 1000, seed: int = 0, language: str = "en") -> pd.DataFrame:
+                    n_boot: int = 1000, seed: int = 0, language: str = "en",
+                    threshold: int | None = None) -> pd.DataFrame:
     """The effect by several methods side by side (estimate, interval, group sizes).
 
-    Group sizes are those each method used (matching counts distinct comparison people).
+    Group sizes are those each method used (matching counts distinct comparison people);
+    they are counts, suppressed below ``threshold`` (default: the setting).
     """
     rows = []
     for m in methods:
@@ -129,11 +131,15 @@ def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
                      label("matched", language): e.n_treated,
                      label("not_matched", language): e.n_control})
     out = pd.DataFrame(rows)
-    return suppress_small(out, [label("matched", language), label("not_matched", language)])
+    return suppress_small(out, [label("matched", language), label("not_matched", language)],
+                          threshold)
 
 
 def balance_summary(e: Effect, language: str = "en") -> pd.DataFrame:
-    """Covariate, SMD before and after, rounded to two decimals, for display."""
+    """Covariate, SMD before and after, rounded to two decimals, for display.
+
+    Not a count table: standardised mean differences of whole groups, no counts.
+    """
     if e.balance is None:
         raise ValueError("this estimate has no balance table")
     b = e.balance
@@ -215,7 +221,9 @@ def outcomes_by_phase(table: pd.DataFrame, treatment: str = "matched",
                       ) -> pd.DataFrame:
     """Share (0/1 measures, with Wilson interval) or mean per phase and group.
 
-    Groups with fewer than ``threshold`` people in a phase are left out.
+    Groups with fewer than ``threshold`` people in a phase are left out. The notebook shows
+    this only as a figure of shares and intervals (:func:`mentorkit.plots.outcomes.phase_plot`),
+    not its ``n`` column; no total is shown beside it.
     """
     from statsmodels.stats.proportion import proportion_confint
 
@@ -258,8 +266,14 @@ _SENTENCES = {
 _PP = {"en": "percentage points", "da": "procentpoint", "nl": "procentpunt"}
 
 
-def describe_effect(adjusted: Effect, naive: Effect, language: str = "en") -> str:
-    """A short paragraph in plain words: naive vs adjusted effect, with the interval."""
+def describe_effect(adjusted: Effect, naive: Effect, language: str = "en",
+                    threshold: int | None = None) -> str:
+    """A short paragraph in plain words: naive vs adjusted effect, with the interval.
+
+    The two group sizes it quotes are counts: each goes through
+    :func:`~mentorkit.outcomes.suppress.suppress_small` (no total is quoted), so a group
+    smaller than ``threshold`` (default: the setting) reads ``<5``.
+    """
     if language not in _SENTENCES:
         raise ValueError(f"language must be one of {', '.join(_SENTENCES)} (got {language!r})")
     scale = 100.0 if 0 <= naive.mean_treated <= 1 and 0 <= naive.mean_control <= 1 else 1.0
@@ -270,8 +284,10 @@ def describe_effect(adjusted: Effect, naive: Effect, language: str = "en") -> st
             return f"{v * scale:+.1f}" + (unit if with_unit else "")
         return f"{v:+.4g}"
 
+    sizes = suppress_small(pd.DataFrame({"n1": [naive.n_treated], "n0": [naive.n_control]}),
+                           ["n1", "n0"], threshold).iloc[0]
     return _SENTENCES[language].format(
-        n1=naive.n_treated, n0=naive.n_control, naive=fmt(naive.estimate),
+        n1=sizes["n1"], n0=sizes["n0"], naive=fmt(naive.estimate),
         covs=", ".join(as_columns(adjusted.covariates)) or "-", method=label(adjusted.method,
                                                                             language),
         est=fmt(adjusted.estimate), lo=fmt(adjusted.ci_low, False), hi=fmt(adjusted.ci_high, False))

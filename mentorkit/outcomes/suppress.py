@@ -35,7 +35,7 @@ from typing import Any, Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["SECONDARY", "suppress_small", "min_cell"]
+__all__ = ["SECONDARY", "suppress_small", "min_cell", "threshold"]
 
 SECONDARY = ".."
 """Shown for a count hidden only so that a small one cannot be worked out from the total."""
@@ -46,6 +46,18 @@ def min_cell() -> int:
     from mentorkit.config import Settings
 
     return Settings.from_env().min_cell
+
+
+def threshold(k: int | None = 0) -> int:
+    """A notebook's ``min_cell`` parameter as a threshold: ``k`` when above 0, else the
+    setting (:func:`min_cell`). Notebooks declare ``min_cell = 0`` and stay thin.
+
+    Example
+    -------
+    >>> threshold(3), threshold(0) == min_cell()
+    (3, True)
+    """
+    return int(k) if k is not None and int(k) > 0 else min_cell()
 
 
 def suppress_small(df: pd.DataFrame, counts: Sequence[str], threshold: int | None = None,

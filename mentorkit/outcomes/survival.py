@@ -145,6 +145,9 @@ def cox(df: pd.DataFrame, duration: str, event: str, covariates: str | Sequence[
         ci: float = 0.95, ties: str = "efron") -> Cox:
     """Cox proportional-hazards regression with hazard ratios and the PH check.
 
+    Its ``table`` and ``ph_test`` hold coefficients, intervals and test statistics, not
+    counts of people, so they are shown as they are.
+
     Parameters
     ----------
     df : one row per person (rows missing a named column are left out).

@@ -1,7 +1,16 @@
 """The analysis table: one row per mentee with intake covariates, treatment and outcomes.
 
 No names, contact details or free text travel into it: people are identified by their
-database id only.
+database id only, or, from a research extract, by its pseudonym.
+
+It reads the case store, a synthetic :class:`~mentorkit.dataset.Dataset`, or the tables of a
+research extract (:func:`mentorkit.privacy.extract_files.research_tables`), where ids are
+16-hex-digit pseudonyms and birth and arrival years are five-year bands (``"1980-1984"``).
+From a band, ``age`` and ``years_in_country`` are counted from the band's middle year (1982):
+each is then up to two years off, never more, and ``age_group`` can put someone born near
+a band edge in the neighbouring group. Coarsening is what makes an extract safe to hand to a
+researcher; what it costs is the precision of these two confounders (see
+``docs/reports.md``, "Outcome studies from an extract").
 
 Columns
 -------
@@ -35,6 +44,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -44,7 +54,7 @@ from mentorkit import vocab
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.periods import parse_period, within
 
-__all__ = ["analysis_table", "MEASURES"]
+__all__ = ["analysis_table", "ids", "MEASURES", "programme_id", "years"]
 
 MEASURES = ("employed", "job_or_education", "hours", "network_size", "confidence",
             "language_rank")
@@ -60,29 +70,84 @@ def _tables(source: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.D
         person = source.table("person", role="mentee")
         return (person, source.table("match"), source.table("outcome"),
                 source.table("programme"))
+    if isinstance(source, Mapping):                 # research_tables(): an extract
+        try:
+            person = source["person"]
+            return (person[person["role"] == "mentee"], source["match"], source["outcome"],
+                    source["programme"])
+        except KeyError as err:
+            raise ValidationError(f"analysis_table: the tables have no {err.args[0]!r} table "
+                                  "(give a Store, a Dataset or research_tables())") from None
     try:
         person = source.person[source.person["role"] == "mentee"]
         return person, source.match, source.outcome, source.programme
     except AttributeError:
-        raise ValidationError("analysis_table needs a Store or a Dataset "
-                              f"(got {type(source).__name__})") from None
+        raise ValidationError("analysis_table needs a Store or a Dataset, or the tables of a "
+                              f"research extract (got {type(source).__name__})") from None
 
 
-def _programme_id(programmes: pd.DataFrame, programme: Any) -> int | None:
+def ids(values: pd.Series) -> pd.Series:
+    """Ids as the table has them: whole numbers (store, data set) as int64, pseudonyms as
+    text.
+
+    Example
+    -------
+    >>> ids(pd.Series([3, 4], dtype="Int64")).dtype, ids(pd.Series(["a1f0"])).tolist()
+    (dtype('int64'), ['a1f0'])
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("int64")
+    return values.astype("str")
+
+
+def years(values: pd.Series) -> pd.Series:
+    """Years as numbers: a year stays itself, a band ``"1980-1984"`` becomes its middle year.
+
+    Research extracts give birth and arrival years as five-year bands; the middle year is
+    at most two years from the true one. Missing (or unreadable) values are NaN.
+
+    Example
+    -------
+    >>> years(pd.Series(["1980-1984", None, "1985-1989"])).tolist()
+    [1982.0, nan, 1987.0]
+    >>> years(pd.Series([1984, None], dtype="Int64")).tolist()
+    [1984.0, nan]
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    parts = values.astype("str").str.extract(r"^\s*(\d{3,4})\s*(?:-\s*(\d{3,4}))?\s*$")
+    low = pd.to_numeric(parts[0], errors="coerce")
+    high = pd.to_numeric(parts[1], errors="coerce").fillna(low)
+    return ((low + high) / 2).astype("float64")
+
+
+def programme_id(programmes: pd.DataFrame, programme: Any) -> Any:
+    """The id of a programme given by its id or its name (case-insensitive); None for all.
+
+    Ids are compared as the programme table writes them, so a pseudonymised programme of a
+    research extract is found by its name (extracts keep programme names) or its pseudonym.
+
+    Example
+    -------
+    >>> p = pd.DataFrame({"id": ["5282c92f6604b59a"], "name": ["Vollsmose"]})
+    >>> programme_id(p, "vollsmose"), programme_id(p, "")
+    ('5282c92f6604b59a', None)
+    """
     if programme is None or (isinstance(programme, str) and not programme.strip()):
         return None
-    if isinstance(programme, (int, np.integer)) or (isinstance(programme, str)
-                                                    and programme.strip().isdigit()):
-        pid = int(programme)
-        if pid not in set(programmes["id"].astype(int)):
-            raise NotFoundError(f"no programme with id {pid}")
-        return pid
+    text = str(programme).strip()
+    known_ids = ids(programmes["id"])
+    hit = known_ids[known_ids.astype("str") == text]
+    if len(hit):
+        return hit.iloc[0]
     names = programmes["name"].astype(str).str.casefold()
-    hit = programmes.loc[names == str(programme).strip().casefold(), "id"]
-    if hit.empty:
-        known = ", ".join(programmes["name"].astype(str))
-        raise NotFoundError(f"no programme called {programme!r}; known: {known}")
-    return int(hit.iloc[0])
+    hit = known_ids[(names == text.casefold()).to_numpy()]
+    if len(hit):
+        return hit.iloc[0]
+    if isinstance(programme, (int, np.integer)) or text.isdigit():
+        raise NotFoundError(f"no programme with id {text}")
+    known = ", ".join(programmes["name"].astype(str))
+    raise NotFoundError(f"no programme called {programme!r}; known: {known}")
 
 
 def _bands(values: pd.Series, edges: list[float], labels: list[str]) -> pd.Series:
@@ -101,9 +166,11 @@ def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
 
     Parameters
     ----------
-    store_or_dataset : a :class:`mentorkit.store.Store` (read with ``store.table``) or a
-        :class:`mentorkit.dataset.Dataset`.
-    programme : programme id or name (case-insensitive); None or "" for all.
+    store_or_dataset : a :class:`mentorkit.store.Store` (read with ``store.table``), a
+        :class:`mentorkit.dataset.Dataset`, or the tables of a research extract
+        (:func:`mentorkit.privacy.extract_files.research_tables`: pseudonyms for ids, ages
+        and years in the country from the middle of five-year bands).
+    programme : programme id (or pseudonym) or name (case-insensitive); None or "" for all.
     period : mentees registered in this period (inclusive days), in any form
         :func:`mentorkit.periods.parse_period` reads: a year ("2019"), a quarter
         ("2019Q3"), a month, a range ("2019:2021", "2019-03-01:2020-02-28", "2019:") or a
@@ -119,9 +186,9 @@ def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
     person, match, outcome, programmes = _tables(store_or_dataset)
     person = person.loc[person["erased_at"].isna() if "erased_at" in person else
                         slice(None), [c for c in _PERSON_COLUMNS if c in person.columns]]
-    pid = _programme_id(programmes, programme)
+    pid = programme_id(programmes, programme)
     if pid is not None:
-        person = person[person["programme_id"] == pid]
+        person = person[ids(person["programme_id"]) == pid]
     span = parse_period(period)
     if span.bounded:
         person = person[within(person["registered_on"], span)]
@@ -137,15 +204,15 @@ def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
 def _intake(person: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
     reg = person["registered_on"]
     year = reg.dt.year.astype("Int64")
-    age = (year - person["birth_year"].astype("Int64")).astype("float64")
-    years_here = (year - person["arrival_year"].astype("Int64")).astype("float64")
-    names = dict(zip(programmes["id"].astype(int), programmes["name"].astype(str)))
+    age = year.astype("float64") - years(person["birth_year"])
+    years_here = year.astype("float64") - years(person["arrival_year"])
+    names = dict(zip(ids(programmes["id"]), programmes["name"].astype(str)))
     lang_rank = _rank(person["language_level"], vocab.LANGUAGE_LEVELS)
     edu_rank = _rank(person["education"], vocab.EDUCATION_LEVELS)
     return pd.DataFrame({
-        "person_id": person["id"].astype("int64").to_numpy(),
-        "programme_id": person["programme_id"].astype("int64").to_numpy(),
-        "programme": person["programme_id"].astype(int).map(names).astype("str").to_numpy(),
+        "person_id": ids(person["id"]).to_numpy(),
+        "programme_id": ids(person["programme_id"]).to_numpy(),
+        "programme": ids(person["programme_id"]).map(names).astype("str").to_numpy(),
         "registered_on": reg.to_numpy(),
         "registration_year": year.astype("float64").to_numpy(),
         "gender": person["gender"].astype("str").to_numpy(),
@@ -178,8 +245,8 @@ def _treatment(match: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
         "ended_early": g["status"].apply(lambda s: bool((s == "ended_early").any())),
     })
     res["matched"] = True
-    res.index = res.index.astype("int64")
-    res.index.name = "person_id"
+    res.index = pd.Index(ids(pd.Series(res.index, dtype=people["person_id"].dtype)),
+                         name="person_id")
     res = res.reset_index()
     reg = people.set_index("person_id")["registered_on"]
     res["days_to_match"] = ((res["first_start"] - res["person_id"].map(reg)).dt.days
@@ -189,7 +256,7 @@ def _treatment(match: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
 
 def _outcomes(outcome: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     o = outcome[outcome["person_id"].isin(people["person_id"])].copy()
-    o["person_id"] = o["person_id"].astype("int64")
+    o["person_id"] = ids(o["person_id"])
     status = o["employment_status"]
     o["employed"] = np.where(status.isna(), np.nan, status.isin(vocab.EMPLOYED).astype(float))
     o["job_or_education"] = np.where(status.isna(), np.nan,
@@ -209,13 +276,13 @@ def _outcomes(outcome: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataFrame
     after = o[o["phase"] != "intake"]
     first_job = (o.loc[o["job_start_date"].notna()].groupby("person_id")["job_start_date"].min())
     last_seen = after.groupby("person_id")["recorded_on"].max()
-    ids = people["person_id"]
-    job_day = ids.map(first_job)
-    seen_day = ids.map(last_seen)
-    r = ids.map(reg)
+    who = people["person_id"]
+    job_day = who.map(first_job)
+    seen_day = who.map(last_seen)
+    r = who.map(reg)
     event = job_day.notna()
     days = np.where(event, (job_day - r).dt.days, (seen_day - r).dt.days).astype("float64")
     days = np.where(event | seen_day.notna(), days, np.nan)
-    job = pd.DataFrame({"person_id": ids.to_numpy(), "days_to_job": days,
+    job = pd.DataFrame({"person_id": who.to_numpy(), "days_to_job": days,
                         "job": np.where(np.isnan(days), np.nan, event.astype(float))})
     return wide, job

@@ -121,6 +121,7 @@ def layout(G: nx.Graph, seed: int = 0) -> dict[Any, np.ndarray]:
 
 
 def draw_network(G: Any, ax: Any = None, *, communities: Communities | None = None,
+                 sizes: pd.Series | None = None,
                  label_top: int = 5, labels: Mapping[Any, str] | None = None,
                  drop_isolates: bool = True, max_nodes: int = 2_000, seed: int = 0,
                  lang: str = "en", title: str | None = None) -> tuple[Any, Any]:
@@ -130,6 +131,12 @@ def draw_network(G: Any, ax: Any = None, *, communities: Communities | None = No
     Large graphs show their largest components up to ``max_nodes`` nodes (said in the
     title; when the largest component alone is bigger, the ``max_nodes`` nodes nearest its
     best-connected node); isolated nodes are left out unless ``drop_isolates=False``.
+
+    ``sizes`` is the published community-size table
+    (:func:`mentorkit.network.published.community_sizes`): communities whose size is blank
+    there are drawn all in one neutral colour, so the drawing does not tell them apart
+    either. A drawing is not a count table: it shows one dot per node (ids only on the
+    few labelled ones) and is meant for the analysis, not for tables of counts.
     """
     words = WORDS[lang]
     G = to_networkx(G) if is_igraph(G) else G
@@ -157,6 +164,9 @@ def draw_network(G: Any, ax: Any = None, *, communities: Communities | None = No
     nodes = list(H)
     if communities is not None:
         member = communities.membership.reindex(nodes)
+        if sizes is not None:
+            blank = {c for c, n in sizes.items() if pd.isna(n)}
+            member = member.where(~member.isin(blank))
         colours = [SEQUENCE[int(c) % len(SEQUENCE)] if pd.notna(c) else PALETTE["neutral"]
                    for c in member]
     else:
@@ -188,16 +198,26 @@ def draw_network(G: Any, ax: Any = None, *, communities: Communities | None = No
 
 
 def degree_distribution(G: Any, ax: Any = None, *, lang: str = "en") -> tuple[Any, Any]:
-    """Nodes per number of ties, one line per role (log scale when degrees spread)."""
-    S = G if isinstance(G, Summary) else summary(G)
+    """Nodes per number of ties, one line per role (log scale when degrees spread).
+
+    ``G`` is a graph, its :class:`~mentorkit.network.Summary`, or a published table of
+    nodes by degree (rows) and role (columns) from
+    :func:`mentorkit.network.published.degree_table`, whose blank cells are gaps.
+    """
+    if isinstance(G, pd.DataFrame):
+        table = G.astype("Float64").astype("float64")
+        dists = {str(role): table[role] for role in table.columns}
+    else:
+        S = G if isinstance(G, Summary) else summary(G)
+        dists = S.degree_distribution
     words = WORDS[lang]
     if ax is None:
         fig, ax = figure(6, 3.8)
     else:
         fig = ax.figure
     spread = 1
-    for role, dist in S.degree_distribution.items():
-        ax.plot(dist.index, dist.to_numpy(), marker="o", ms=3,
+    for role, dist in dists.items():
+        ax.plot(dist.index, dist.to_numpy(dtype=float), marker="o", ms=3,
                 color=ROLE_COLOURS.get(role, PALETTE["neutral"]), label=_role_label(role, lang))
         spread = max(spread, int(dist.index.max()) if len(dist) else 1)
     if spread > 20:
@@ -211,10 +231,16 @@ def degree_distribution(G: Any, ax: Any = None, *, lang: str = "en") -> tuple[An
 
 
 def growth_lines(growth: pd.DataFrame, *, lang: str = "en") -> tuple[Any, Any]:
-    """Active pairs and mentors over time (left); new and returning mentors (right)."""
+    """Active pairs and mentors over time (left); new and returning mentors (right).
+
+    ``growth`` is :func:`mentorkit.network.growth` or, to show, its published form
+    :func:`mentorkit.network.published.published_growth`: blank counts are gaps.
+    """
     words = WORDS[lang]
     fig, (a, b) = figure(10, 3.8, ncols=2)
     x = growth.index.to_timestamp() if isinstance(growth.index, pd.PeriodIndex) else growth.index
+    growth = growth[["active_pairs", "active_mentors", "new_mentors", "returning_mentors"]]
+    growth = growth.apply(pd.to_numeric, errors="coerce").astype("float64")
     a.plot(x, growth["active_pairs"], color=PALETTE["treated"], label=words["active_pairs"])
     a.plot(x, growth["active_mentors"], color=PALETTE["mentor"], label=words["active_mentors"])
     a.legend()
@@ -222,7 +248,7 @@ def growth_lines(growth: pd.DataFrame, *, lang: str = "en") -> tuple[Any, Any]:
     width = (np.diff(x).min() * 0.4) if len(x) > 1 else 20
     b.bar(x, growth["new_mentors"], width=width, color=PALETTE["mentor"],
           label=words["new_mentors"])
-    b.bar(x, growth["returning_mentors"], width=width, bottom=growth["new_mentors"],
+    b.bar(x, growth["returning_mentors"], width=width, bottom=growth["new_mentors"].fillna(0),
           color=PALETTE["highlight"], label=words["returning_mentors"])
     b.legend()
     return fig, (a, b)

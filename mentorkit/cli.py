@@ -278,19 +278,36 @@ def _min_cell() -> int:
     return Settings.from_env().min_cell
 
 
+def _report_capability(notebook: Path, params: list[str]) -> str:
+    """What running ``notebook`` needs: the funder report only aggregates; a notebook that
+    declares an ``extract`` parameter and is given one (``-p extract=FOLDER``) only
+    ``extract``; anything else reads the case store, which is ``personal_data``."""
+    from mentorkit.reports.params import declared_parameters
+
+    if notebook.stem == "funder_report":
+        return "aggregates"
+    given = any(key.strip() == "extract" and value.strip()
+                for key, _, value in (str(p).partition("=") for p in params))
+    if given and notebook.is_file() and "extract" in declared_parameters(notebook):
+        return "extract"
+    return "personal_data"
+
+
 def _with_report_role(func: F) -> F:
-    """The funder report needs ``aggregates``; a report from an extract ``extract``;
-    any other report reads personal data."""
+    """Check the role against every notebook the report command would run."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from mentorkit.reports.batch import notebooks_in
+
+        params = list(kwargs.get("param") or [])
         notebook = kwargs.get("notebook")
-        params = kwargs.get("param") or []
-        if notebook is not None and Path(notebook).stem == "funder_report":
-            _require("aggregates")
-        elif any(str(p).split("=", 1)[0].strip() == "extract" for p in params):
-            _require("extract")
+        if notebook is not None:
+            paths = [Path(notebook)]
         else:
-            _require("personal_data")
+            folder = Path(kwargs.get("notebooks") or "notebooks")
+            paths = notebooks_in(folder) if folder.is_dir() else []
+        for path in paths:
+            _require(_report_capability(path, params))
         return func(*args, **kwargs)
     return wrapper  # type: ignore[return-value]
 

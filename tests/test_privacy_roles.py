@@ -206,3 +206,25 @@ def test_a_funder_may_run_the_funder_report_and_nothing_else(
     allowed = runner.invoke(app, ["report", str(missing), "--db", str(db), "--out",
                                   str(tmp_path)])
     assert "may not" not in allowed.output and allowed.exit_code != 0
+
+
+def test_a_researcher_runs_research_notebooks_from_an_extract_only(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentorkit.cli import _report_capability
+
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    extract = ["extract=/secure/ku-2027"]
+    assert _report_capability(notebooks / "outcome_study.ipynb", extract) == "extract"
+    assert _report_capability(notebooks / "network_analysis.ipynb", extract) == "extract"
+    assert _report_capability(notebooks / "outcome_study.ipynb", []) == "personal_data"
+    assert _report_capability(notebooks / "outcome_study.ipynb", ["extract= "]) == \
+        "personal_data"
+    # the matching study works on the store: an extract parameter does not make it research
+    assert _report_capability(notebooks / "matching_study.ipynb", extract) == "personal_data"
+    assert _report_capability(notebooks / "funder_report.ipynb", []) == "aggregates"
+    monkeypatch.setenv("MENTORKIT_ROLE", "researcher")
+    result = CliRunner().invoke(app, ["report", "--all", "--notebooks", str(notebooks),
+                                      "-p", extract[0], "--db", str(db),
+                                      "--out", str(tmp_path / "r")])
+    assert result.exit_code == 1 and "may not use personal_data" in result.output
+    assert not (tmp_path / "r").exists()

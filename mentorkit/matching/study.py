@@ -33,27 +33,13 @@ from mentorkit.matching import settings as st
 from mentorkit.matching.assign import Assignment, solve
 from mentorkit.matching.greedy import stretched
 from mentorkit.matching.scoring import Scores, score
+from mentorkit.privacy.suppression import threshold
 
 __all__ = ["blocked_shares", "compare", "example_pair", "greedy_pressure", "method_summary",
            "pool", "pool_sizes", "programme_id", "score_distribution", "threshold",
            "unmatched_by_group", "unmatched_table"]
 
 STARTED = ("active", "completed", "ended_early", "proposed")
-
-
-def threshold(min_cell: int | None = 0) -> int:
-    """``min_cell`` when above 0, else the setting ``MENTORKIT_MIN_CELL``.
-
-    Example
-    -------
-    >>> threshold(3), threshold(0) >= 1
-    (3, True)
-    """
-    if min_cell is not None and int(min_cell) > 0:
-        return int(min_cell)
-    from mentorkit.config import Settings
-
-    return Settings.from_env().min_cell
 
 
 def _parts(part: Iterable[int], whole: Iterable[int], k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -42,6 +42,7 @@ import pandas as pd
 from mentorkit.network._backend import Graph, node_table
 from mentorkit.network.communities import Communities
 from mentorkit.network.metrics import degrees, summary
+from mentorkit.privacy.suppression import threshold
 
 __all__ = ["GROWTH_COLUMNS", "LOAD_CLASSES", "community_sizes", "degree_table", "marks",
            "mentor_load", "published_growth", "published_summary", "running_total_shown",
@@ -54,21 +55,6 @@ LOAD_CLASSES = ("no mentee", "one mentee", "two or more")
 """Mentors by number of mentees, the rows of :func:`mentor_load`."""
 OTHERS = "other mentors"
 TOTAL = "Total"
-
-
-def threshold(min_cell: int | None = 0) -> int:
-    """The disclosure threshold: ``min_cell`` when above 0, else ``MENTORKIT_MIN_CELL``.
-
-    Example
-    -------
-    >>> threshold(3), threshold(0) >= 1
-    (3, True)
-    """
-    if min_cell is not None and int(min_cell) > 0:
-        return int(min_cell)
-    from mentorkit.config import Settings
-
-    return Settings.from_env().min_cell
 
 
 def _suppressed(counts: pd.Series, k: int, margins: bool = True) -> tuple[pd.Series, pd.Series]:

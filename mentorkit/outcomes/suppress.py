@@ -35,6 +35,8 @@ from typing import Any, Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mentorkit.privacy.suppression import threshold
+
 __all__ = ["SECONDARY", "suppress_small", "min_cell", "threshold"]
 
 SECONDARY = ".."
@@ -43,21 +45,7 @@ SECONDARY = ".."
 
 def min_cell() -> int:
     """The disclosure threshold from the settings (``MENTORKIT_MIN_CELL``, default 5)."""
-    from mentorkit.config import Settings
-
-    return Settings.from_env().min_cell
-
-
-def threshold(k: int | None = 0) -> int:
-    """A notebook's ``min_cell`` parameter as a threshold: ``k`` when above 0, else the
-    setting (:func:`min_cell`). Notebooks declare ``min_cell = 0`` and stay thin.
-
-    Example
-    -------
-    >>> threshold(3), threshold(0) == min_cell()
-    (3, True)
-    """
-    return int(k) if k is not None and int(k) > 0 else min_cell()
+    return threshold(0)
 
 
 def suppress_small(df: pd.DataFrame, counts: Sequence[str], threshold: int | None = None,

@@ -38,10 +38,25 @@ import pandas as pd
 
 from mentorkit.config import Settings
 
-__all__ = ["Suppression", "intervals", "suppress", "suppression"]
+__all__ = ["Suppression", "intervals", "suppress", "suppression", "threshold"]
 
 TOTAL = "Total"
 Cell = tuple[int, int]
+
+
+def threshold(min_cell: int | None = 0) -> int:
+    """The disclosure threshold: ``min_cell`` when above 0, else the setting
+    ``MENTORKIT_MIN_CELL`` (:attr:`Settings.min_cell`, default 5). Notebooks declare
+    ``min_cell = 0`` and stay thin.
+
+    Example
+    -------
+    >>> threshold(3), threshold(0) == Settings.from_env().min_cell
+    (3, True)
+    """
+    if min_cell is not None and int(min_cell) > 0:
+        return int(min_cell)
+    return Settings.from_env().min_cell
 
 
 @dataclass(frozen=True)

@@ -192,12 +192,10 @@ def export(
 
 
 def _programme_id(store: Any, name: str) -> int:
-    programmes = store.table("programme")
-    found = programmes[programmes["name"].str.lower() == name.lower()]
-    if found.empty:
-        raise MentorkitError(f"no programme called {name!r}; known: "
-                             f"{', '.join(programmes['name'])}")
-    return int(found["id"].iloc[0])
+    from mentorkit.programmes import programme_id
+
+    return int(programme_id(store.table("programme"), name))
+
 
 
 @people_app.command("list")

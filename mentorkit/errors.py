@@ -48,3 +48,8 @@ class ImportFailed(ValidationError):
 
 class MatchingError(MentorkitError):
     """A matching problem cannot be solved as posed (e.g. infeasible quotas)."""
+
+
+class UnknownProgramme(NotFoundError, ValidationError):
+    """A programme named (by id, pseudonym or name) in a command, notebook or report that
+    the data does not have. Both not found and bad input, so either may catch it."""

@@ -39,6 +39,7 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.errors import NotFoundError
 from mentorkit.periods import parse_period, within
+from mentorkit.programmes import programme_id
 
 __all__ = ["FunderData", "STARTED", "parse_period", "recruitment_by_gender",
            "recruitment_by_origin", "grant_targets", "matches_started",
@@ -73,18 +74,7 @@ class FunderData:
 
     def programme_id(self, programme: int | str | None) -> int | None:
         """The id of a programme given by id or name (case-insensitive); None for all."""
-        if programme is None or (isinstance(programme, str) and not programme.strip()):
-            return None
-        ids = self.programme["id"].astype(int)
-        if isinstance(programme, int) or str(programme).strip().isdigit():
-            if int(programme) in set(ids):
-                return int(programme)
-        else:
-            hit = ids[self.programme["name"].str.casefold() == str(programme).strip().casefold()]
-            if len(hit):
-                return int(hit.iloc[0])
-        known = ", ".join(self.programme["name"].astype(str))
-        raise NotFoundError(f"no programme {programme!r}; known: {known}")
+        return programme_id(self.programme, programme)
 
     def restrict(self, programme: int | str | None) -> "FunderData":
         """Only the rows of one programme (unchanged for None or "")."""

@@ -34,6 +34,7 @@ from mentorkit.matching.assign import Assignment, solve
 from mentorkit.matching.greedy import stretched
 from mentorkit.matching.scoring import Scores, score
 from mentorkit.privacy.suppression import threshold
+from mentorkit.programmes import programme_id
 
 __all__ = ["blocked_shares", "compare", "example_pair", "greedy_pressure", "method_summary",
            "pool", "pool_sizes", "programme_id", "score_distribution", "threshold",
@@ -74,22 +75,6 @@ def pool_sizes(pools: dict[str, tuple[pd.DataFrame, pd.DataFrame]], min_cell: in
                            "mentors": [len(b) for _, b in pools.values()]},
                           index=list(pools))
     return suppress(counts, threshold(min_cell), margins=False)
-
-
-def programme_id(programmes: pd.DataFrame, programme: int | str | None) -> int | None:
-    """The id of a programme given by id or name ("" or None: all programmes)."""
-    if programme is None or programme == "":
-        return None
-    if isinstance(programme, (int, np.integer)) or str(programme).isdigit():
-        pid = int(programme)
-        if pid not in set(programmes["id"].astype(int)):
-            raise MatchingError(f"no programme with id {pid}")
-        return pid
-    found = programmes.loc[programmes["name"].str.casefold() == str(programme).casefold(), "id"]
-    if found.empty:
-        raise MatchingError(f"no programme called {programme!r}; known: "
-                            f"{', '.join(programmes['name'])}")
-    return int(found.iloc[0])
 
 
 def pool(people: pd.DataFrame, matches: pd.DataFrame | None, programme: int | None = None,

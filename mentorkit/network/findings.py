@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit import vocab
-from mentorkit.errors import ValidationError
+from mentorkit.errors import UnknownProgramme, ValidationError
 from mentorkit.network._backend import Backend, Graph, node_table
 from mentorkit.network.builders import event_graph, relationship_graph
 from mentorkit.network.communities import communities
@@ -38,6 +38,7 @@ from mentorkit.network.published import (LOAD_CLASSES, _ratio, _sum, mentor_load
 from mentorkit.network.referral import partner_flow, referral_graph
 from mentorkit.periods import parse_period
 from mentorkit.privacy.suppression import suppress
+from mentorkit.programmes import programme_id
 
 __all__ = ["Tables", "parse_period", "restrict", "build", "findings", "published_flow",
            "FLOW_COUNTS", "KINDS"]
@@ -122,20 +123,12 @@ def restrict(t: Tables, programme: str | int | None = None, period: str | None =
 
 def _programme_id(t: Tables, programme: str | int) -> Any:
     """The programme's id as the tables write it: by id (number or pseudonym), then name."""
-    text = str(programme).strip()
     if t.programme is not None:
-        ids = t.programme["id"]
-        hit = ids[(ids.astype("str") == text).to_numpy()]
-        if not len(hit):
-            hit = ids[(t.programme["name"].astype("str").str.casefold()
-                       == text.casefold()).to_numpy()]
-        if len(hit):
-            value = hit.iloc[0]
-            return int(value) if pd.api.types.is_integer_dtype(ids) else value
-    if text.isdigit():
-        return int(text)
-    known = ", ".join(t.programme["name"]) if t.programme is not None else "ids only"
-    raise ValidationError(f"no programme called {text!r} (known: {known})")
+        return programme_id(t.programme, programme)
+    if str(programme).strip().isdigit():
+        return int(str(programme).strip())
+    raise UnknownProgramme(f"no programme called {programme!r} (the tables have ids only)")
+
 
 
 def build(kind: Literal["relationship", "event", "referral", "referral_flow"], t: Tables, *,

@@ -51,8 +51,9 @@ import numpy as np
 import pandas as pd
 
 from mentorkit import vocab
-from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.errors import ValidationError
 from mentorkit.periods import parse_period, within
+from mentorkit.programmes import programme_id
 
 __all__ = ["analysis_table", "ids", "MEASURES", "programme_id", "years"]
 
@@ -119,35 +120,6 @@ def years(values: pd.Series) -> pd.Series:
     low = pd.to_numeric(parts[0], errors="coerce")
     high = pd.to_numeric(parts[1], errors="coerce").fillna(low)
     return ((low + high) / 2).astype("float64")
-
-
-def programme_id(programmes: pd.DataFrame, programme: Any) -> Any:
-    """The id of a programme given by its id or its name (case-insensitive); None for all.
-
-    Ids are compared as the programme table writes them, so a pseudonymised programme of a
-    research extract is found by its name (extracts keep programme names) or its pseudonym.
-
-    Example
-    -------
-    >>> p = pd.DataFrame({"id": ["5282c92f6604b59a"], "name": ["Vollsmose"]})
-    >>> programme_id(p, "vollsmose"), programme_id(p, "")
-    ('5282c92f6604b59a', None)
-    """
-    if programme is None or (isinstance(programme, str) and not programme.strip()):
-        return None
-    text = str(programme).strip()
-    known_ids = ids(programmes["id"])
-    hit = known_ids[known_ids.astype("str") == text]
-    if len(hit):
-        return hit.iloc[0]
-    names = programmes["name"].astype(str).str.casefold()
-    hit = known_ids[(names == text.casefold()).to_numpy()]
-    if len(hit):
-        return hit.iloc[0]
-    if isinstance(programme, (int, np.integer)) or text.isdigit():
-        raise NotFoundError(f"no programme with id {text}")
-    known = ", ".join(programmes["name"].astype(str))
-    raise NotFoundError(f"no programme called {programme!r}; known: {known}")
 
 
 def _bands(values: pd.Series, edges: list[float], labels: list[str]) -> pd.Series:

@@ -18,7 +18,8 @@ report outputs) with :mod:`mentorkit.privacy.leaks`. A finding fails the run; th
 file, line and kind, never the value. The files stay in ``<basetemp>/leakcheck`` to read.
 
 A test that plants personal data on purpose (to show a scanner finds it) keeps it in memory or
-in a file whose name contains ``planted``; those files are not scanned.
+in a file or folder whose name contains ``planted`` (a test named ``test_…planted…`` gets such a
+temporary folder); those are not scanned.
 """
 
 from __future__ import annotations
@@ -152,8 +153,8 @@ class Recorder:
                  self.folder / "nbval-outputs.log"]
         for root in roots:
             files += [p for p in root.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()
-                      and PLANTED not in p.name and self.folder not in p.parents
-                      and not _is_symlinked(p)]
+                      and not any(PLANTED in part for part in p.relative_to(root).parts)
+                      and self.folder not in p.parents and not _is_symlinked(p)]
         return scan_paths(files, self.needles)
 
 

@@ -176,3 +176,43 @@ def test_every_direct_identifier_and_free_text_column_of_the_schema_is_looked_fo
     needles = Needles.from_tables(tables)
     assert set(needles.notes.values()) == {f"{name}.{c}" for name, cols in free.items()
                                            for c in cols}
+
+
+PLANTED_SESSION = '''
+import logging
+
+from mentorkit.errors import ValidationError
+from mentorkit.synth import generate
+
+
+def test_that_leaks():
+    person = generate(seed=0, scale=0.05).person.iloc[0]
+    logging.getLogger("mentorkit.demo").warning("saved %s %s", person.first_name,
+                                                person.last_name)
+    ValidationError(f"row 2, field email: {person.email} is not allowed")
+
+
+def test_that_is_clean():
+    logging.getLogger("mentorkit.demo").info("matched 12 mentees")
+'''
+
+
+def test_a_planted_leak_fails_the_session(pytester: pytest.Pytester,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite-wide check itself: a run whose tests all pass still fails on a leak."""
+    from mentorkit.synth import generate
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent))
+    pytester.makeconftest('pytest_plugins = ("leakcheck",)\n')
+    pytester.makepyfile(test_leaky=PLANTED_SESSION)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*leakcheck: personal data in *records.log:1: person.name*",
+                                 "*leakcheck: personal data in *errors.log:1: person.email*",
+                                 "*leakcheck: 3 finding(s)*"])
+    person = generate(seed=0, scale=0.05).person.iloc[0]
+    assert person.email not in result.stdout.str()
+    assert person.last_name not in result.stdout.str()
+    clean = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "clean")
+    assert clean.ret == 0

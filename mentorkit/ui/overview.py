@@ -205,7 +205,9 @@ class OverviewApp(App):
             finally:
                 ready.set()
 
-        threading.Thread(target=work, name="mentorkit-charts", daemon=True).start()
+        # Not a daemon: a daemon thread killed at exit in the middle of drawing aborts the
+        # process ("terminate called without an active exception"); exit waits for the charts.
+        threading.Thread(target=work, name="mentorkit-charts", daemon=False).start()
 
     # ---------------------------------------------------------------- period
     def _period_chosen(self, change: dict[str, Any]) -> None:

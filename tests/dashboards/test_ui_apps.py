@@ -273,6 +273,28 @@ def test_events_plans_an_event_and_records_who_came(db: Path, ui_env: Path) -> N
     assert app.ctx.store.table("attendance", event_id=event_id).empty
 
 
+def test_the_overview_draws_in_a_thread_the_process_waits_for(
+        db: Path, ui_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A daemon drawing thread killed at exit mid-draw aborts the process (seen once as
+    "terminate called without an active exception"); exit must wait for the charts."""
+    import threading
+
+    import mentorkit.ui.overview as overview_module
+
+    started: list[threading.Thread] = []
+
+    class Recorded(threading.Thread):
+        def start(self) -> None:
+            started.append(self)
+            super().start()
+
+    monkeypatch.setattr(overview_module.threading, "Thread", Recorded)
+    app = OverviewApp(open_ctx(db, "Groningen"))
+    assert app.charts_ready.wait(60)
+    assert [t.name for t in started] == ["mentorkit-charts"]
+    assert not started[0].daemon
+
+
 def test_overview_counts_targets_for_the_chosen_period_and_hides_small_counts(
         db: Path, ui_env: Path) -> None:
     app = OverviewApp(open_ctx(db, "Tingbjerg"))

@@ -370,7 +370,8 @@ def extract(
     """
     import datetime as dt
 
-    from mentorkit.privacy.extract import research_extract
+    from mentorkit.privacy.classes import EXTRACT_TABLES
+    from mentorkit.privacy.extract import record_extract, research_extract
     from mentorkit.privacy.extract_files import write_extract
 
     _require("extract")
@@ -386,9 +387,11 @@ def extract(
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise MentorkitError(f"{out}: already exists; choose a new folder for the extract")
     with _open(db, actor=actor) as store:
-        tables = research_extract(store, agreement=agreement.strip(), expires=until,
-                                  actor=actor)
-    folder = write_extract(tables, out)
+        read = {name: store.table(name) for name in EXTRACT_TABLES}
+        tables = research_extract(read, agreement=agreement.strip(), expires=until)
+        folder = write_extract(tables, out)  # whole or not at all; only then is it recorded
+        record_extract(store, agreement.strip(), until,
+                       {n: len(df) for n, df in tables.items() if n != "manifest"}, actor)
     rows = ", ".join(f"{len(df)} {name}" for name, df in tables.items() if name != "manifest")
     typer.echo(f"wrote {folder}: {rows}; delete it by {until}")
 

@@ -164,3 +164,20 @@ def test_research_notebooks_get_an_extract_never_the_store(
                                             expires=EXPIRES), tmp_path / "x")
     from_folder = research_tables(folder, db="sqlite:///nonexistent/never-opened.db")
     assert from_folder["person"]["id"].tolist() == keyed["person"]["id"].tolist()
+
+
+def test_an_extract_that_could_not_be_written_is_not_recorded_as_made(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mentorkit.privacy.extract_files as extract_files
+
+    def full_disk(*args: object, **kwargs: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
+    monkeypatch.setattr(extract_files, "write_extract", full_disk)
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "x"), "--agreement", "DSA-7",
+                                      "--expires", "2099-01-01", "--db", str(db)])
+    assert result.exit_code != 0 and isinstance(result.exception, OSError)
+    with Store.open(str(db)) as store:
+        assert (store.table("audit")["action"] != "extract").all()
+    assert not (tmp_path / "x").exists()

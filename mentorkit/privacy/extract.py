@@ -30,7 +30,8 @@ import pandas as pd
 from mentorkit.privacy.classes import EXTRACT_TABLES, extract_rules
 from mentorkit.privacy.pseudonyms import key_fingerprint, load_key, pseudonymise
 
-__all__ = ["REGIONS", "area", "band5", "consenting", "region", "research_extract"]
+__all__ = ["REGIONS", "area", "band5", "consenting", "record_extract", "region",
+           "research_extract"]
 
 REGIONS: dict[str, str] = {
     **dict.fromkeys(["DK", "NL", "DE", "GB", "PL", "UA", "BA"], "Europe"),
@@ -164,12 +165,12 @@ def research_extract(source: Any, key: str | bytes | None = None, *,
         **{f"rows_{n}": c for n, c in counts.items()},
     }])
     if hasattr(source, "transaction"):
-        _record(source, agreement, expires, counts, actor)
+        record_extract(source, agreement, expires, counts, actor)
     return out
 
 
-def _record(store: Any, agreement: str | None, expires: dt.date | None,
-            counts: dict[str, int], actor: str | None) -> None:
+def record_extract(store: Any, agreement: str | None, expires: dt.date | None,
+                   counts: dict[str, int], actor: str | None) -> None:
     """Keep the fact of the extract (not its content) in the store's audit log."""
     from mentorkit.store.schema import metadata
 

@@ -7,6 +7,7 @@ cluster on 127.0.0.1 started once per session (see ``postgres_server.py``).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -24,6 +25,32 @@ BACKENDS = ["sqlite", "postgresql"]
 def small_dataset() -> Dataset:
     """A fifth of the demo programmes (seed 0), generated once per session."""
     return generate(seed=0, scale=0.2)
+
+
+@pytest.fixture(scope="session")
+def small_db_template(tmp_path_factory: pytest.TempPathFactory, small_dataset: Dataset) -> Path:
+    """One SQLite file holding the small synthetic dataset, made once per run: copy it
+    (:func:`small_db`), never write to it."""
+    path = tmp_path_factory.mktemp("small") / "demo.db"
+    with Store.open(str(path), actor="test") as s:
+        s.load(small_dataset)
+    return path
+
+
+@pytest.fixture
+def small_db(small_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the small dataset's SQLite file, for a test to change."""
+    path = tmp_path / "demo.db"
+    shutil.copy(small_db_template, path)
+    return path
+
+
+@pytest.fixture
+def small_store(small_db: Path) -> Iterator[Store]:
+    """A store on a private copy of the small dataset (SQLite)."""
+    s = Store.open(str(small_db), actor="test")
+    yield s
+    s.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import pytest
 
-from mentorkit.dataset import Dataset
 from mentorkit.errors import ConfigError
 from mentorkit.privacy import classes
 from mentorkit.privacy.extract import REGIONS, research_extract
@@ -24,23 +21,6 @@ KEY = "test-key-0123456789-abcdef"
 OTHER_KEY = "another-test-key-9876543210"
 HEX16 = re.compile(r"^[0-9a-f]{16}$")
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, small_dataset: Dataset) -> Path:
-    path = tmp_path_factory.mktemp("extract") / "demo.db"
-    with Store.open(str(path), actor="test") as s:
-        s.load(small_dataset)
-    return path
-
-
-@pytest.fixture
-def demo(template: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "demo.db"
-    shutil.copy(template, path)
-    s = Store.open(str(path), actor="test")
-    yield s
-    s.close()
 
 
 # --- classes: one place, complete, and the Art. 30 record generated from it -------------
@@ -122,14 +102,14 @@ def test_no_key_no_run_and_weak_keys_and_keys_in_the_repo_are_refused(tmp_path: 
     assert load_key(None, env={"MENTORKIT_PSEUDONYM_KEY": KEY}) == KEY.encode()
 
 
-def test_extract_refuses_to_run_without_a_key(demo: Store, monkeypatch: pytest.MonkeyPatch
+def test_extract_refuses_to_run_without_a_key(small_store: Store, monkeypatch: pytest.MonkeyPatch
                                               ) -> None:
     monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY", raising=False)
     monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY_FILE", raising=False)
     with pytest.raises(ConfigError):
-        research_extract(demo)
+        research_extract(small_store)
     monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
-    assert len(research_extract(demo)["person"]) > 0
+    assert len(research_extract(small_store)["person"]) > 0
 
 
 # --- research extracts ----------------------------------------------------------------------
@@ -146,22 +126,22 @@ def _cells(tables: dict[str, pd.DataFrame]) -> set[str]:
     return out
 
 
-def test_extract_holds_no_identifier_no_free_text_and_no_raw_id(demo: Store) -> None:
-    fu = demo.table("followup")
+def test_extract_holds_no_identifier_no_free_text_and_no_raw_id(small_store: Store) -> None:
+    fu = small_store.table("followup")
     planted = "Amal Hansen rang about the job at Lego"
-    demo.followups.update(int(fu["id"].iloc[0]), notes=planted)
-    tables = research_extract(demo, key=KEY)
+    small_store.followups.update(int(fu["id"].iloc[0]), notes=planted)
+    tables = research_extract(small_store, key=KEY)
     forbidden = {"first_name", "last_name", "email", "phone", "address", "notes",
                  "neighbourhood", "profession"}
     for name, df in tables.items():
         assert not forbidden & set(df.columns), name
-    person = demo.table("person")
+    person = small_store.table("person")
     cells = _cells(tables)
     secrets = set()
     for column in ("first_name", "last_name", "email", "phone", "address", "notes"):
         secrets |= {str(v) for v in person[column].dropna() if len(str(v)) > 2}
-    secrets |= {str(v) for v in demo.table("followup")["notes"].dropna()}
-    secrets |= {str(v) for v in demo.table("match")["notes"].dropna()}
+    secrets |= {str(v) for v in small_store.table("followup")["notes"].dropna()}
+    secrets |= {str(v) for v in small_store.table("match")["notes"].dropna()}
     assert planted in secrets and not cells & secrets
     assert not any("Amal" in c or "Hansen" in c for c in cells)
     for name in classes.EXTRACT_TABLES:
@@ -172,8 +152,8 @@ def test_extract_holds_no_identifier_no_free_text_and_no_raw_id(demo: Store) -> 
                 assert all(HEX16.match(v) for v in values), (name, column)
 
 
-def test_pseudonyms_join_across_tables_and_coarsening_is_right(demo: Store) -> None:
-    t = research_extract(demo, key=KEY)
+def test_pseudonyms_join_across_tables_and_coarsening_is_right(small_store: Store) -> None:
+    t = research_extract(small_store, key=KEY)
     people = set(t["person"]["id"])
     assert set(t["match"]["mentee_id"]) <= people
     assert set(t["match"]["mentor_id"].dropna()) <= people
@@ -181,7 +161,7 @@ def test_pseudonyms_join_across_tables_and_coarsening_is_right(demo: Store) -> N
     assert set(t["attendance"]["person_id"]) <= people
     assert set(t["followup"]["match_id"]) <= set(t["match"]["id"])
     assert set(t["person"]["programme_id"]) <= set(t["programme"]["id"])
-    raw = demo.table("person").set_index("id")
+    raw = small_store.table("person").set_index("id")
     key = load_key(KEY)
     back = {pseudonym(int(i), key): int(i) for i in raw.index}
     for row in t["person"].itertuples():
@@ -195,47 +175,47 @@ def test_pseudonyms_join_across_tables_and_coarsening_is_right(demo: Store) -> N
             assert row.country_of_origin == REGIONS.get(original["country_of_origin"], "other")
 
 
-def test_same_key_same_extract_other_key_unlinkable(demo: Store) -> None:
-    a, b = research_extract(demo, key=KEY), research_extract(demo, key=KEY)
-    c = research_extract(demo, key=OTHER_KEY)
+def test_same_key_same_extract_other_key_unlinkable(small_store: Store) -> None:
+    a, b = research_extract(small_store, key=KEY), research_extract(small_store, key=KEY)
+    c = research_extract(small_store, key=OTHER_KEY)
     assert a["person"]["id"].tolist() == b["person"]["id"].tolist()
     assert a["match"]["mentee_id"].tolist() == b["match"]["mentee_id"].tolist()
     assert not set(a["person"]["id"]) & set(c["person"]["id"])
 
 
 def test_only_research_consent_and_a_withdrawal_takes_effect_in_the_next_extract(
-        demo: Store) -> None:
-    person = demo.table("person")
+        small_store: Store) -> None:
+    person = small_store.table("person")
     consents = person["consent_scope"].map(lambda s: "research" in s)
     assert 0 < consents.sum() < len(person)  # the demo has both kinds
     key = load_key(KEY)
-    first = research_extract(demo, key=KEY)
+    first = research_extract(small_store, key=KEY)
     assert set(first["person"]["id"]) == {pseudonym(int(i), key) for i in person["id"][consents]}
-    mentee = int(demo.table("match")["mentee_id"][lambda s: s.isin(person["id"][consents])]
+    mentee = int(small_store.table("match")["mentee_id"][lambda s: s.isin(person["id"][consents])]
                  .iloc[0])
-    withdraw_consent(demo, mentee, ["research"], actor="coordinator")
-    second = research_extract(demo, key=KEY)
+    withdraw_consent(small_store, mentee, ["research"], actor="coordinator")
+    second = research_extract(small_store, key=KEY)
     gone = pseudonym(mentee, key)
     assert gone in set(first["person"]["id"]) and gone not in set(second["person"]["id"])
     assert gone not in set(second["match"]["mentee_id"]) | set(second["outcome"]["person_id"])
     assert len(second["person"]) == len(first["person"]) - 1
     refuser = int(person["id"][~consents].iloc[0])
-    give_consent(demo, refuser, ["research"], actor="coordinator")
-    assert pseudonym(refuser, key) in set(research_extract(demo, key=KEY)["person"]["id"])
-    history = demo.table("consent")
+    give_consent(small_store, refuser, ["research"], actor="coordinator")
+    assert pseudonym(refuser, key) in set(research_extract(small_store, key=KEY)["person"]["id"])
+    history = small_store.table("consent")
     assert history[["person_id", "action"]].values.tolist() == [[mentee, "withdrawn"],
                                                                   [refuser, "given"]]
 
 
-def test_extract_records_its_agreement_and_expiry(demo: Store) -> None:
+def test_extract_records_its_agreement_and_expiry(small_store: Store) -> None:
     import datetime as dt
 
-    t = research_extract(demo, key=KEY, agreement="DSA-2026-04 (SDU evaluation)",
+    t = research_extract(small_store, key=KEY, agreement="DSA-2026-04 (SDU evaluation)",
                          expires=dt.date(2027, 6, 30), actor="evaluator")
     manifest = t["manifest"].iloc[0]
     assert manifest["agreement"].startswith("DSA-2026-04")
     assert manifest["expires"] == dt.date(2027, 6, 30)
-    audit = demo.table("audit")
+    audit = small_store.table("audit")
     row = audit[audit["action"] == "extract"].iloc[-1]
     assert row["actor"] == "evaluator"
     assert row["after"]["agreement"].startswith("DSA-2026-04")

@@ -90,25 +90,17 @@ def test_a_failed_write_leaves_nothing_behind(tables: dict[str, pd.DataFrame], t
         write_extract(tables, tmp_path / "taken")
 
 
-@pytest.fixture
-def db(tmp_path: Path, small_dataset: Dataset) -> Path:
-    path = tmp_path / "site.db"
-    with Store.open(str(path), actor="test") as store:
-        store.load(small_dataset)
-    return path
-
-
 def test_the_command_writes_an_extract_for_a_researcher_and_audits_it(
-        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
     monkeypatch.setenv("MENTORKIT_ROLE", "researcher")
     out = tmp_path / "for-ku"
     result = CliRunner().invoke(app, ["extract", str(out), "--agreement", "DSA-7 evaluation",
-                                      "--expires", "2099-12-31", "--db", str(db)])
+                                      "--expires", "2099-12-31", "--db", str(small_db)])
     assert result.exit_code == 0, result.output
     assert "delete it by 2099-12-31" in result.output
     back = read_extract(out)
-    with Store.open(str(db)) as store:
+    with Store.open(str(small_db)) as store:
         audit = store.table("audit")
         consenting = store.table("person")["consent_scope"].map(lambda s: "research" in s)
     assert len(back["person"]) == int(consenting.sum())
@@ -125,40 +117,42 @@ def test_the_command_writes_an_extract_for_a_researcher_and_audits_it(
     (["--agreement", " ", "--expires", "2099-01-01"], "must name"),
 ])
 def test_the_command_refuses_a_bad_agreement_and_writes_nothing(
-        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+        small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
         message: str) -> None:
     monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
     out = tmp_path / "x"
-    result = CliRunner().invoke(app, ["extract", str(out), *args, "--db", str(db)])
+    result = CliRunner().invoke(app, ["extract", str(out), *args, "--db", str(small_db)])
     assert result.exit_code == 1 and message in result.output
     assert not out.exists()
 
 
-def test_the_command_refuses_the_funder_role(db: Path, tmp_path: Path,
+def test_the_command_refuses_the_funder_role(small_db: Path, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
     monkeypatch.setenv("MENTORKIT_ROLE", "funder")
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "x"), "--agreement", "DSA-7",
-                                      "--expires", "2099-01-01", "--db", str(db)])
+                                      "--expires", "2099-01-01", "--db", str(small_db)])
     assert result.exit_code == 1 and "the funder role may not use extract" in result.output
     assert not (tmp_path / "x").exists()
 
 
 def test_research_notebooks_get_an_extract_never_the_store(
-        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_dataset: Dataset) -> None:
+        small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        small_dataset: Dataset) -> None:
     from mentorkit.privacy.extract_files import research_tables
 
     monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY", raising=False)
     monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY_FILE", raising=False)
-    first, second = research_tables(db=str(db)), research_tables(db=str(db))
+    first, second = research_tables(db=str(small_db)), research_tables(db=str(small_db))
     assert {"first_name", "email", "phone", "notes"}.isdisjoint(first["person"].columns)
     assert len(first["person"]) == int(small_dataset.person["consent_scope"].map(
         lambda s: "research" in s).sum())
     assert set(first["person"]["id"]).isdisjoint(second["person"]["id"])  # one-off keys
     monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
-    keyed = research_tables(db=str(db))
-    assert keyed["person"]["id"].tolist() == research_tables(db=str(db))["person"]["id"].tolist()
-    with Store.open(str(db)) as store:
+    keyed = research_tables(db=str(small_db))
+    again = research_tables(db=str(small_db))
+    assert keyed["person"]["id"].tolist() == again["person"]["id"].tolist()
+    with Store.open(str(small_db)) as store:
         assert (store.table("audit")["action"] != "extract").all()  # nothing left the process
     folder = write_extract(research_extract(small_dataset, key=KEY, agreement="DSA-7",
                                             expires=EXPIRES), tmp_path / "x")
@@ -167,7 +161,7 @@ def test_research_notebooks_get_an_extract_never_the_store(
 
 
 def test_an_extract_that_could_not_be_written_is_not_recorded_as_made(
-        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import mentorkit.privacy.extract_files as extract_files
 
     def full_disk(*args: object, **kwargs: object) -> Path:
@@ -176,8 +170,8 @@ def test_an_extract_that_could_not_be_written_is_not_recorded_as_made(
     monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
     monkeypatch.setattr(extract_files, "write_extract", full_disk)
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "x"), "--agreement", "DSA-7",
-                                      "--expires", "2099-01-01", "--db", str(db)])
+                                      "--expires", "2099-01-01", "--db", str(small_db)])
     assert result.exit_code != 0 and isinstance(result.exception, OSError)
-    with Store.open(str(db)) as store:
+    with Store.open(str(small_db)) as store:
         assert (store.table("audit")["action"] != "extract").all()
     assert not (tmp_path / "x").exists()

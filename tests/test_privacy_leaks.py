@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 from mentorkit.cli import app
 from mentorkit.dataset import Dataset
 from mentorkit.privacy.leaks import Needles, scan_file, scan_paths, scan_text
-from mentorkit.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -125,10 +124,8 @@ def test_scan_paths_reads_logs_reports_and_notebooks_in_folders(tmp_path: Path,
 
 
 def test_the_command_scans_against_the_database_and_fails_on_a_finding(
-        tmp_path: Path, small_dataset: Dataset) -> None:
-    db = tmp_path / "scan.db"
-    with Store.open(str(db), actor="test") as store:
-        store.load(small_dataset)
+        tmp_path: Path, small_db: Path, small_dataset: Dataset) -> None:
+    db = small_db
     r = someone(small_dataset.person)
     reports = tmp_path / "reports"
     reports.mkdir()

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from mentorkit.dataset import Dataset
 from mentorkit.errors import ConflictError, NotFoundError, StoreError
 from mentorkit.privacy import erasure
 from mentorkit.privacy.classes import erase_columns
@@ -21,23 +19,6 @@ from mentorkit.privacy.subject_rights import (access, erase, give_consent, reten
                                               withdraw_consent, write_access)
 from mentorkit.store import Store
 from mentorkit.store.schema import metadata
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, small_dataset: Dataset) -> Path:
-    path = tmp_path_factory.mktemp("rights") / "demo.db"
-    with Store.open(str(path), actor="test") as s:
-        s.load(small_dataset)
-    return path
-
-
-@pytest.fixture
-def demo(template: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "demo.db"
-    shutil.copy(template, path)
-    s = Store.open(str(path), actor="test")
-    yield s
-    s.close()
 
 
 def subject(store: Store) -> tuple[int, int, dict[str, Any]]:
@@ -80,41 +61,41 @@ def erased_values(p: dict[str, Any]) -> list[str]:
             and person.c[c].info.get("vocab") is None]  # a code like "female" is everywhere
 
 
-def test_erase_removes_personal_data_and_keeps_counts_and_the_fact(demo: Store) -> None:
-    mentee, mentor, p = subject(demo)
-    before = aggregates(demo)
+def test_erase_removes_personal_data_and_keeps_counts_and_the_fact(small_store: Store) -> None:
+    mentee, mentor, p = subject(small_store)
+    before = aggregates(small_store)
     values = erased_values(p)
     assert len(values) >= 7  # names, e-mail, phone, address, notes, profession, …
-    report = erase(demo, mentee, actor="coordinator")
-    row = demo.people.get(mentee)
+    report = erase(small_store, mentee, actor="coordinator")
+    row = small_store.people.get(mentee)
     for column in erase_columns("person"):
         assert row[column] in (None, []), column
     assert row["gender"] == p["gender"] and row["erased_at"] is not None
-    assert aggregates(demo) == before
-    matches = demo.table("match")
+    assert aggregates(small_store) == before
+    matches = small_store.table("match")
     mine = matches[(matches["mentee_id"] == mentee) | (matches["mentor_id"] == mentee)]
     assert mine["notes"].isna().all() and len(mine) == report.rows["match"]
-    assert demo.table("followup", match_id=mine["id"].tolist())["notes"].isna().all()
-    outcome = demo.table("outcome", person_id=mentee)
+    assert small_store.table("followup", match_id=mine["id"].tolist())["notes"].isna().all()
+    outcome = small_store.table("outcome", person_id=mentee)
     assert len(outcome) and outcome[erase_columns("outcome")].isna().all().all()
-    assert demo.people.get(mentor)["first_name"]  # the mentor keeps their data
-    other_notes = " ".join(demo.table("person")["notes"].dropna())
+    assert small_store.people.get(mentor)["first_name"]  # the mentor keeps their data
+    other_notes = " ".join(small_store.table("person")["notes"].dropna())
     assert p["email"] not in other_notes and p["last_name"] not in other_notes
     assert "[erased]" in other_notes and report.mentions == 1
-    audit = demo.table("audit")
+    audit = small_store.table("audit")
     erasures = audit[audit["action"] == "erase"]
     assert {("person", mentee)} <= set(zip(erasures["table_name"], erasures["row_id"]))
     assert erasures["before"].isna().all()
-    ledger = demo.table("erasure_ledger")
+    ledger = small_store.table("erasure_ledger")
     assert ledger[["person_id", "reason"]].values.tolist() == [[mentee, "request"]]
-    assert demo.table("consent", person_id=mentee)["action"].tolist() == ["withdrawn"]
+    assert small_store.table("consent", person_id=mentee)["action"].tolist() == ["withdrawn"]
 
 
-def test_the_audit_never_holds_an_erased_value(demo: Store) -> None:
-    mentee, _, p = subject(demo)
-    outcomes = demo.table("outcome", person_id=mentee)
-    erase(demo, mentee, actor="coordinator")
-    audit = demo.table("audit")
+def test_the_audit_never_holds_an_erased_value(small_store: Store) -> None:
+    mentee, _, p = subject(small_store)
+    outcomes = small_store.table("outcome", person_id=mentee)
+    erase(small_store, mentee, actor="coordinator")
+    audit = small_store.table("audit")
     text = audit.to_json(orient="records", force_ascii=False, date_format="iso")
     for value in erased_values(p):
         assert value not in text, "an erased value is in the audit log"
@@ -131,9 +112,8 @@ def _raw_bytes(store: Store) -> bytes:
     return b"".join(f.read_bytes() for f in (path, Path(f"{path}-wal")) if f.exists())
 
 
-def test_erased_values_are_gone_from_the_database_files(template: Path, tmp_path: Path) -> None:
-    path = tmp_path / "demo.db"
-    shutil.copy(template, path)
+def test_erased_values_are_gone_from_the_database_files(small_db: Path) -> None:
+    path = small_db
     store = Store.open(str(path), actor="test")
 
     @event.listens_for(store.engine, "connect")
@@ -153,37 +133,35 @@ def test_erased_values_are_gone_from_the_database_files(template: Path, tmp_path
     store.close()
 
 
-def test_erasure_is_one_transaction(demo: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    mentee, _, p = subject(demo)
-    counts = demo.counts()
+def test_erasure_is_one_transaction(small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    mentee, _, p = subject(small_store)
+    counts = small_store.counts()
 
     def fail(*_: Any) -> int:
         raise StoreError("disk trouble half-way")
 
     monkeypatch.setattr(erasure, "_redact_mentions", fail)
     with pytest.raises(StoreError):
-        erase(demo, mentee, actor="coordinator")
-    assert demo.people.get(mentee)["email"] == p["email"]
-    assert demo.counts() == counts
-    assert not demo.table("match", mentee_id=mentee)["notes"].isna().all()
+        erase(small_store, mentee, actor="coordinator")
+    assert small_store.people.get(mentee)["email"] == p["email"]
+    assert small_store.counts() == counts
+    assert not small_store.table("match", mentee_id=mentee)["notes"].isna().all()
 
 
-def test_erase_twice_unknown_and_a_stale_edit(demo: Store) -> None:
-    mentee, _, p = subject(demo)
-    version = demo.people.get(mentee)["version"]
-    erase(demo, mentee, actor="coordinator")
-    assert erase(demo, mentee, actor="coordinator").already_erased
-    assert len(demo.table("erasure_ledger")) == 1
+def test_erase_twice_unknown_and_a_stale_edit(small_store: Store) -> None:
+    mentee, _, p = subject(small_store)
+    version = small_store.people.get(mentee)["version"]
+    erase(small_store, mentee, actor="coordinator")
+    assert erase(small_store, mentee, actor="coordinator").already_erased
+    assert len(small_store.table("erasure_ledger")) == 1
     with pytest.raises(ConflictError):  # a form opened before the erasure cannot re-save
-        demo.people.update(mentee, expected_version=version, first_name=p["first_name"])
+        small_store.people.update(mentee, expected_version=version, first_name=p["first_name"])
     with pytest.raises(NotFoundError):
-        erase(demo, 999_999, actor="coordinator")
+        erase(small_store, 999_999, actor="coordinator")
 
 
-def test_erase_of_a_person_outside_the_programmes_is_not_found(template: Path,
-                                                               tmp_path: Path) -> None:
-    path = tmp_path / "demo.db"
-    shutil.copy(template, path)
+def test_erase_of_a_person_outside_the_programmes_is_not_found(small_db: Path) -> None:
+    path = small_db
     with Store.open(str(path)) as full:
         person = full.table("person")
         programmes = full.table("programme").set_index("id")["name"]
@@ -197,26 +175,26 @@ def test_erase_of_a_person_outside_the_programmes_is_not_found(template: Path,
 
 
 def test_access_holds_everything_about_the_person_and_nothing_about_others(
-        demo: Store, tmp_path: Path) -> None:
-    mentee, mentor, p = subject(demo)
-    m = demo.people.get(mentor)
-    match_id = int(demo.table("match", mentee_id=mentee)["id"].iloc[0])
-    demo.followups.add(match_id=match_id, date=dt.date(2024, 3, 1), kind="meeting",
+        small_store: Store, tmp_path: Path) -> None:
+    mentee, mentor, p = subject(small_store)
+    m = small_store.people.get(mentor)
+    match_id = int(small_store.table("match", mentee_id=mentee)["id"].iloc[0])
+    small_store.followups.add(match_id=match_id, date=dt.date(2024, 3, 1), kind="meeting",
                        notes=f"{m['first_name']} {m['last_name']} helped with the CV")
-    give_consent(demo, mentee, ["contact"], actor="coordinator")
-    export = access(demo, mentee, actor="coordinator")
+    give_consent(small_store, mentee, ["contact"], actor="coordinator")
+    export = access(small_store, mentee, actor="coordinator")
     assert export["person"]["email"] == p["email"] and export["person"]["notes"] == p["notes"]
-    matches = demo.table("match")
+    matches = small_store.table("match")
     mine = matches[(matches["mentee_id"] == mentee) | (matches["mentor_id"] == mentee)]
     assert {x["id"] for x in export["matches"]} == set(mine["id"])
-    fu = demo.table("followup", match_id=mine["id"].tolist())
+    fu = small_store.table("followup", match_id=mine["id"].tolist())
     assert {x["id"] for x in export["followups"]} == set(fu["id"])
-    assert {x["id"] for x in export["outcomes"]} == set(demo.table("outcome",
+    assert {x["id"] for x in export["outcomes"]} == set(small_store.table("outcome",
                                                                    person_id=mentee)["id"])
-    assert {x["id"] for x in export["attendance"]} == set(demo.table("attendance",
+    assert {x["id"] for x in export["attendance"]} == set(small_store.table("attendance",
                                                                      person_id=mentee)["id"])
     assert [c["action"] for c in export["consent"]] == ["given"]
-    audit = demo.table("audit")
+    audit = small_store.table("audit")
     assert {("person", mentee)} <= {(a["table_name"], a["row_id"]) for a in export["audit"]}
     assert len(export["audit"]) >= len(audit[(audit["table_name"] == "person")
                                              & (audit["row_id"] == mentee)])
@@ -225,7 +203,7 @@ def test_access_holds_everything_about_the_person_and_nothing_about_others(
     assert path.stat().st_mode & 0o777 == 0o600
     text = path.read_text(encoding="utf-8")
     assert json.loads(text)["person"]["id"] == mentee
-    others = demo.table("person")
+    others = small_store.table("person")
     others = others[others["id"] != mentee]
     for column in ("email", "phone"):
         leaked = [v for v in others[column].dropna() if v in text]
@@ -236,50 +214,50 @@ def test_access_holds_everything_about_the_person_and_nothing_about_others(
     assert "helped with the CV" in text and m["last_name"] not in text
     assert all(x["mentor_id"] in (None, mentee) for x in export["matches"])
     assert all(x["mentee_id"] in (None, mentee) for x in export["matches"])
-    assert demo.table("audit")["action"].iloc[-1] == "access"
+    assert small_store.table("audit")["action"].iloc[-1] == "access"
 
 
-def test_consent_records_are_append_only(demo: Store) -> None:
-    mentee, mentor, _ = subject(demo)
-    give_consent(demo, mentee, ["research"], actor="coordinator")
-    erase(demo, mentor, actor="coordinator")
-    assert len(demo.table("consent")) == 2 and len(demo.table("erasure_ledger")) == 1
+def test_consent_records_are_append_only(small_store: Store) -> None:
+    mentee, mentor, _ = subject(small_store)
+    give_consent(small_store, mentee, ["research"], actor="coordinator")
+    erase(small_store, mentor, actor="coordinator")
+    assert len(small_store.table("consent")) == 2 and len(small_store.table("erasure_ledger")) == 1
     for sql in ("UPDATE consent SET action = 'given'", "DELETE FROM consent",
                 "UPDATE erasure_ledger SET reason = 'x'", "DELETE FROM erasure_ledger"):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with demo.engine.begin() as conn:
+            with small_store.engine.begin() as conn:
                 conn.exec_driver_sql(sql)
-    assert len(demo.table("consent")) == 2 and len(demo.table("erasure_ledger")) == 1
+    assert len(small_store.table("consent")) == 2 and len(small_store.table("erasure_ledger")) == 1
 
 
-def test_consent_withdrawal_of_everything_erases(demo: Store) -> None:
-    mentee, _, p = subject(demo)
-    assert withdraw_consent(demo, mentee, actor="coordinator") == []
-    row = demo.people.get(mentee)
+def test_consent_withdrawal_of_everything_erases(small_store: Store) -> None:
+    mentee, _, p = subject(small_store)
+    assert withdraw_consent(small_store, mentee, actor="coordinator") == []
+    row = small_store.people.get(mentee)
     assert row["erased_at"] is not None and row["email"] is None
-    assert demo.table("erasure_ledger")["reason"].tolist() == ["consent_withdrawn"]
-    withdrawn = demo.table("consent", person_id=mentee)
+    assert small_store.table("erasure_ledger")["reason"].tolist() == ["consent_withdrawn"]
+    withdrawn = small_store.table("consent", person_id=mentee)
     assert withdrawn["action"].tolist() == ["withdrawn"]
     assert set(withdrawn["scope"].iloc[0]) == set(p["consent_scope"])
 
 
 def test_retention_dry_run_changes_nothing_and_apply_erases_exactly_those_listed(
-        demo: Store) -> None:
+        small_store: Store) -> None:
     today = dt.date(2026, 11, 1)
-    snapshot = {name: demo.table(name) for name in ("person", "match", "outcome")}
-    due = retention(demo, years=3, dry_run=True, today=today)
+    snapshot = {name: small_store.table(name) for name in ("person", "match", "outcome")}
+    due = retention(small_store, years=3, dry_run=True, today=today)
     assert len(due) > 0
     for name, df in snapshot.items():
-        pd.testing.assert_frame_equal(demo.table(name), df)
-    matches = demo.table("match")
+        pd.testing.assert_frame_equal(small_store.table(name), df)
+    matches = small_store.table("match")
     open_people = set(matches.loc[matches["status"].isin(["proposed", "active"]),
                                   ["mentee_id", "mentor_id"]].stack())
     assert not set(due["person_id"]) & open_people
     assert (due["last_activity"] < pd.Timestamp(2023, 11, 1)).all()
-    applied = retention(demo, years=3, dry_run=False, today=today, actor="retention job")
+    applied = retention(small_store, years=3, dry_run=False, today=today, actor="retention job")
     pd.testing.assert_frame_equal(applied, due)
-    person = demo.table("person")
+    person = small_store.table("person")
     erased = set(person.loc[person["erased_at"].notna(), "id"])
     assert erased == set(due["person_id"])
-    assert set(demo.table("erasure_ledger")["reason"]) == {"retention"}
-    assert retention(demo, years=3, dry_run=True, today=today).empty
+    assert set(small_store.table("erasure_ledger")["reason"]) == {"retention"}
+    assert retention(small_store, years=3, dry_run=True, today=today).empty

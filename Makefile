@@ -50,7 +50,7 @@ reports: db
 	$(BIN)/mentorkit report --all --db $(DB) --out reports/
 
 data: env
-	$(BIN)/python -m mentorkit.demo_data data
+	$(BIN)/python -m mentorkit.synth.demo_data data
 
 # Debian's chromium for the browser tests (Playwright's own download cannot work here).
 browser:

@@ -1,7 +1,7 @@
 """Benchmark of mentorkit.matching against the peers, on the same score matrices.
 
 For n mentees (default 100, 1,000, 3,000 and 10,000) with n/2 mentors of capacity 2 and the
-demo data's attributes (``mentorkit.matching.pool.synthetic_pool``: one programme, so the
+demo data's attributes (``mentorkit.synth.pool.synthetic_pool``: one programme, so the
 hard rules that remain are gender preferences; about a quarter of all pairs are blocked),
 it measures, each in a forked child process (time, and peak resident memory of the child):
 
@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mentorkit.matching import score, solve, suggest, prepare  # noqa: E402
-from mentorkit.matching.pool import synthetic_pool  # noqa: E402
+from mentorkit.synth.pool import synthetic_pool  # noqa: E402
 from mentorkit.matching.quotas import Quota  # noqa: E402
 from mentorkit.matching.scoring import to_int  # noqa: E402
 

@@ -19,8 +19,8 @@ __all__ = ["Dataset", "MentorkitError", "Settings", "Store", "Truth", "generate"
            "__version__"]
 
 _LAZY = {
-    "Dataset": ("mentorkit.dataset", "Dataset"),
-    "Truth": ("mentorkit.dataset", "Truth"),
+    "Dataset": ("mentorkit.model.dataset", "Dataset"),
+    "Truth": ("mentorkit.model.dataset", "Truth"),
     "MentorkitError": ("mentorkit.errors", "MentorkitError"),
     "Settings": ("mentorkit.config", "Settings"),
     "Store": ("mentorkit.store", "Store"),
@@ -31,10 +31,15 @@ _LAZY = {
 if TYPE_CHECKING:
     from mentorkit import vocab
     from mentorkit.config import Settings
-    from mentorkit.dataset import Dataset, Truth
+    from mentorkit.model.dataset import Dataset, Truth
     from mentorkit.errors import MentorkitError
     from mentorkit.store import Store
     from mentorkit.synth import generate
+
+
+from mentorkit import _moved  # noqa: E402  (old import paths keep working, with a warning)
+
+_moved.install()
 
 
 def __getattr__(name: str) -> Any:

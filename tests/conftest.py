@@ -13,7 +13,7 @@ from typing import Iterator
 
 import pytest
 
-from mentorkit.dataset import Dataset
+from mentorkit.model.dataset import Dataset
 from mentorkit.store import Store
 from mentorkit.synth import generate
 from postgres_server import PostgresServer, start_or_fail

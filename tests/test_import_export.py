@@ -12,11 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mentorkit.dataset import Dataset
+from mentorkit.model.dataset import Dataset
 from mentorkit.errors import ValidationError
 from mentorkit.imports import export_table, import_file
 from mentorkit.store import Store
-from mentorkit.store.schema import user_columns
+from mentorkit.model.schema import user_columns
 from mentorkit.synth import generate
 
 INJECTION = '=HYPERLINK("http://x","y")'

@@ -22,9 +22,9 @@ from mentorkit.errors import ImportFailed
 from mentorkit.imports import KINDS, export_table, import_file
 from mentorkit.imports.columns import SPECS
 from mentorkit.store import Store
-from mentorkit.store.frames import conform
+from mentorkit.model.frames import conform
 from mentorkit.synth import generate
-from mentorkit.validation import validate_frame
+from mentorkit.model.validation import validate_frame
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -108,8 +108,8 @@ def csv_text(columns: list[str], rows: list[list[str]], sep: str, quote: bool) -
 def plausible(column: str, emails: list[str]) -> st.SearchStrategy[str]:
     """Values that are often right for ``column``, mixed with awkward ones."""
     from mentorkit import vocab
-    from mentorkit.store.frames import kind
-    from mentorkit.store.schema import metadata
+    from mentorkit.model.frames import kind
+    from mentorkit.model.schema import TABLES, sorted_tables
 
     good: list[str] = []
     if column.endswith("email"):
@@ -120,8 +120,8 @@ def plausible(column: str, emails: list[str]) -> st.SearchStrategy[str]:
         good = ["1", "2", "3", "40", "Jobcenter Odense"]
     else:
         for name in ("person", "match", "followup", "outcome"):
-            if column in metadata.tables[name].c:
-                c = metadata.tables[name].c[column]
+            if column in TABLES[name].c:
+                c = TABLES[name].c[column]
                 k = kind(c)
                 if c.info.get("vocab"):
                     codes = list(vocab.get(c.info["vocab"]).codes)
@@ -220,7 +220,7 @@ def test_export_guard_matches_neutralise_formula(texts: list[str]) -> None:
     import's un-guarding gives the text back."""
     from mentorkit.imports.exporting import neutralised
     from mentorkit.imports.parsing import parse_text
-    from mentorkit.validation import neutralise_formula
+    from mentorkit.model.validation import neutralise_formula
 
     series = pd.Series(texts, dtype="str")
     guarded = neutralised(series)

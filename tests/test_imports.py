@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mentorkit.dataset import Dataset
+from mentorkit.model.dataset import Dataset
 from mentorkit.errors import ImportFailed, ValidationError
 from mentorkit.imports import ImportReport, import_file
 from mentorkit.store import Store

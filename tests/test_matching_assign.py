@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from mentorkit.errors import MatchingError
 from mentorkit.matching import blocking_pairs, score, solve, violations
-from mentorkit.matching.pool import random_instance, synthetic_pool
+from mentorkit.synth.pool import random_instance, synthetic_pool
 from mentorkit.matching.quotas import Quota
 from mentorkit.matching.scoring import to_int
 

@@ -13,7 +13,7 @@ import pytest
 from mentorkit import network, vocab
 from mentorkit.errors import ValidationError
 from mentorkit.network.builders import BLOCKED
-from mentorkit.store.frames import conform
+from mentorkit.model.frames import conform
 from mentorkit.synth import generate
 
 

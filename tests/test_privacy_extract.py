@@ -15,7 +15,7 @@ from mentorkit.privacy.extract import REGIONS, research_extract
 from mentorkit.privacy.pseudonyms import load_key, pseudonym, pseudonymise
 from mentorkit.privacy.subject_rights import give_consent, withdraw_consent
 from mentorkit.store import Store
-from mentorkit.store.schema import PRIVACY_CLASSES, metadata
+from mentorkit.model.schema import PRIVACY_CLASSES, TABLES, sorted_tables
 
 KEY = "test-key-0123456789-abcdef"
 OTHER_KEY = "another-test-key-9876543210"
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # --- classes: one place, complete, and the Art. 30 record generated from it -------------
 
 def test_every_column_has_a_class_a_rule_and_every_table_a_retention() -> None:
-    for table in metadata.sorted_tables:
+    for table in sorted_tables():
         assert table.name in classes.RETENTION, f"{table.name} has no retention rule"
         for column in table.c:
             assert classes.privacy_class(table.name, column.name) in PRIVACY_CLASSES
@@ -37,18 +37,18 @@ def test_every_column_has_a_class_a_rule_and_every_table_a_retention() -> None:
 
 def test_extract_rules_drop_identifiers_and_free_text_and_pseudonymise_every_id() -> None:
     for name in classes.EXTRACT_TABLES:
-        for column in metadata.tables[name].c:
+        for column in TABLES[name].c:
             rule = classes.extract_rule(name, column.name)
             if column.info["privacy"] in ("direct", "free_text"):
                 assert rule == "drop", (name, column.name)
-            if column.primary_key or column.foreign_keys:
+            if column.primary_key or column.references:
                 assert rule.startswith("pseudonym:"), (name, column.name)
     assert classes.extract_rule("match", "mentor_id") == "pseudonym:person"
     assert classes.extract_rule("person", "referred_by") == "pseudonym:partner"
 
 
 def test_erasure_blanks_every_personal_column_but_the_reasoned_exceptions() -> None:
-    for table in metadata.sorted_tables:
+    for table in sorted_tables():
         erased = set(classes.erase_columns(table.name))
         for column in table.c:
             personal = column.info["privacy"] in classes.PERSONAL_CLASSES

@@ -14,7 +14,7 @@ from mentorkit.cli import app
 from mentorkit.errors import ConfigError
 from mentorkit.privacy.roles import AccessDenied, current_role, require, view
 from mentorkit.store import Store
-from mentorkit.store.schema import ENTITY_TABLES
+from mentorkit.model.schema import ENTITY_TABLES
 from test_privacy_suppression import attack
 
 KEY = "test-key-0123456789-abcdef"
@@ -185,7 +185,7 @@ def test_a_funder_may_run_the_funder_report_and_nothing_else(
 
 def test_a_researcher_runs_research_notebooks_from_an_extract_only(
         small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mentorkit.cli import _report_capability
+    from mentorkit.cli.reporting import _report_capability
 
     notebooks = Path(__file__).resolve().parents[1] / "notebooks"
     extract = ["extract=/secure/ku-2027"]

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from mentorkit.dataset import Dataset
+from mentorkit.model.dataset import Dataset
 from mentorkit.privacy.suppression import suppress, suppression
 from mentorkit.synth import generate
 

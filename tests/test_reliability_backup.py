@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from mentorkit.cli import app
-from mentorkit.dataset import Dataset
+from mentorkit.model.dataset import Dataset
 from mentorkit.errors import StoreError
 from mentorkit.privacy.erasure import erase
 from mentorkit.privacy.ledger import read_ledger_file

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mentorkit.dataset import Dataset
+from mentorkit.model.dataset import Dataset
 from mentorkit.imports import import_file
 from mentorkit.store import Store
 

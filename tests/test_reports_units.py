@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from mentorkit import funder, vocab
+from mentorkit import vocab
+from mentorkit.monitoring import funder
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.outcomes import analysis_table
 from mentorkit.reports import plan, report_name, to_html

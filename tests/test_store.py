@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from mentorkit.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from mentorkit.store import Store, migrate
 from mentorkit.store.engine import make_engine
-from mentorkit.store.frames import conform, kind
+from mentorkit.model.frames import conform, kind
 from mentorkit.store.schema import ENTITY_TABLES, metadata, privacy_class
 
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from mentorkit import vocab
-from mentorkit.dataset import Dataset
-from mentorkit.store.dictionary import END, START, markdown
+from mentorkit.model.dataset import Dataset
+from mentorkit.model.dictionary import END, START, data_dictionary
 from mentorkit.synth import PROGRAMMES, generate
-from mentorkit.validation import validate_frame
+from mentorkit.model.validation import validate_frame
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -41,7 +41,7 @@ def test_shipped_csv_files_equal_generate_seed_0(demo: Dataset) -> None:
 def test_data_dictionary_is_up_to_date() -> None:
     text = (DATA / "README.md").read_text(encoding="utf-8")
     block = text[text.index(START):text.index(END) + len(END)]
-    assert block == markdown(), "run `make data` to regenerate the dictionary"
+    assert block == data_dictionary(), "run `make data` to regenerate the dictionary"
 
 
 def test_every_table_passes_the_import_rules(demo: Dataset) -> None:

@@ -41,9 +41,9 @@ def test_get_names_unknown_vocabulary() -> None:
 
 
 def test_schema_vocab_references_exist() -> None:
-    from mentorkit.store.schema import metadata
+    from mentorkit.model.schema import TABLES, sorted_tables
 
-    for table in metadata.tables.values():
+    for table in TABLES.values():
         for column in table.c:
             if column.info.get("vocab"):
                 vocab.get(column.info["vocab"])

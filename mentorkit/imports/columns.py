@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mentorkit.store.schema import user_columns
+from mentorkit.model.schema import user_columns
 
 __all__ = ["IGNORED", "KINDS", "SPECS", "KindSpec", "Ref", "column_letter", "normalise_header"]
 

@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from mentorkit.store.frames import kind
+from mentorkit.model.frames import kind
 from mentorkit.store.schema import metadata
-from mentorkit.validation import Problem
+from mentorkit.model.validation import Problem
 
 if TYPE_CHECKING:
     from mentorkit.store import Store

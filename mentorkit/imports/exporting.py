@@ -39,9 +39,9 @@ import pandas as pd
 
 from mentorkit.errors import ValidationError
 from mentorkit.imports.columns import IGNORED, SPECS
-from mentorkit.store.frames import kind
-from mentorkit.store.schema import metadata, user_columns
-from mentorkit.validation import FORMULA_START
+from mentorkit.model.frames import kind
+from mentorkit.model.schema import TABLES, user_columns
+from mentorkit.model.validation import FORMULA_START
 
 if TYPE_CHECKING:
     from mentorkit.store import Store
@@ -103,12 +103,12 @@ def _table_name(table: str | None) -> str | None:
     kind_name = _VIEW_KINDS.get(table)
     if kind_name:
         return SPECS[kind_name].table
-    return table if table in metadata.tables else None
+    return table if table in TABLES else None
 
 
 def _kind_of(table: str | None, name: str, series: pd.Series) -> str:
-    if table and name in metadata.tables[table].c:
-        k = kind(metadata.tables[table].c[name])
+    if table and name in TABLES[table].c:
+        k = kind(TABLES[table].c[name])
         numeric = pd.api.types.is_numeric_dtype(series)
         if (k in ("int", "float") and numeric) or (
                 k in ("date", "datetime") and pd.api.types.is_datetime64_any_dtype(series)) or (
@@ -134,7 +134,7 @@ def _kind_of(table: str | None, name: str, series: pd.Series) -> str:
 def neutralised(series: pd.Series) -> pd.Series:
     """Text with a ``'`` before every cell a spreadsheet would run as a formula.
 
-    As :func:`mentorkit.validation.neutralise_formula`, over a whole column; a cell that
+    As :func:`mentorkit.model.validation.neutralise_formula`, over a whole column; a cell that
     already starts with ``'`` and then such a character (or another ``'``) gets one more, so
     that an import, which removes exactly one, gives back the text as it was.
 

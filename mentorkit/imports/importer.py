@@ -42,7 +42,7 @@ from mentorkit.imports.reading import RawTable, read_path
 from mentorkit.imports.references import (Lookups, match_ids, partner_ids, person_ids,
                                           programme_ids)
 from mentorkit.imports.report import ImportReport
-from mentorkit.validation import Problem, validate_frame
+from mentorkit.model.validation import Problem, validate_frame
 
 if TYPE_CHECKING:
     from mentorkit.store import Store

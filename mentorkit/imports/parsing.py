@@ -34,9 +34,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from mentorkit import vocab
-from mentorkit.store.frames import LIST_SEPARATOR, kind
-from mentorkit.store.schema import metadata
-from mentorkit.validation import Problem
+from mentorkit.model.frames import LIST_SEPARATOR, kind
+from mentorkit.model.schema import TABLES, sorted_tables
+from mentorkit.model.validation import Problem
 
 __all__ = ["DATE_FORMATS", "parse_column", "parse_dates", "parse_frame", "vocab_lookup"]
 
@@ -211,7 +211,7 @@ def parse_json(raw: pd.Series) -> tuple[pd.Series, Bad]:
 
 def parse_column(table: str, name: str, raw: pd.Series) -> tuple[pd.Series, Bad]:
     """One file column as the typed database column ``table.name``."""
-    column: sa.Column = metadata.tables[table].c[name]
+    column = TABLES[table].c[name]
     k = kind(column)
     voc = column.info.get("vocab")
     if k == "int":

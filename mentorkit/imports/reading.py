@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.imports.columns import ALL_KNOWN, column_letter, normalise_header
-from mentorkit.validation import Problem
+from mentorkit.model.validation import Problem
 
 __all__ = ["RawTable", "read_bytes", "read_path"]
 

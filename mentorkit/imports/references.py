@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from mentorkit.imports.columns import Ref
 from mentorkit.imports.parsing import flag, parse_ints
 from mentorkit.store.schema import metadata
-from mentorkit.validation import Problem
+from mentorkit.model.validation import Problem
 
 if TYPE_CHECKING:
     from mentorkit.store import Store

@@ -8,7 +8,7 @@ value.
 
 Example
 -------
->>> from mentorkit.validation import Problem
+>>> from mentorkit.model.validation import Problem
 >>> r = ImportReport("people.csv", "mentees", rows=2,
 ...                  problems=[Problem(3, "birth_year", "not a whole number",
 ...                                    "a year like 1984", "nineteen")])
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mentorkit.validation import Problem
+from mentorkit.model.validation import Problem
 
 __all__ = ["ImportReport", "Problem"]
 

@@ -17,7 +17,7 @@ The public API (see ``docs/matching.md``):
 Example
 -------
 >>> from mentorkit.matching import assign
->>> from mentorkit.matching.pool import synthetic_pool
+>>> from mentorkit.synth.pool import synthetic_pool
 >>> proposal = assign(*synthetic_pool(30, seed=1), objective="coverage")
 >>> proposal.attrs["method"], proposal["mentee_id"].is_unique
 ('optimal', True)

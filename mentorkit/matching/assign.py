@@ -14,7 +14,7 @@ result is the exact optimum of the full problem, with that proof recorded in ``s
 
 Example
 -------
->>> from mentorkit.matching.pool import synthetic_pool
+>>> from mentorkit.synth.pool import synthetic_pool
 >>> mentees, mentors = synthetic_pool(40, seed=2)
 >>> df = assign(mentees, mentors)
 >>> bool((df.groupby("mentor_id").size() <= 2).all())
@@ -197,7 +197,7 @@ def violations(result: Assignment) -> list[str]:
 
     Example
     -------
-    >>> from mentorkit.matching.pool import synthetic_pool
+    >>> from mentorkit.synth.pool import synthetic_pool
     >>> a, b = synthetic_pool(20, seed=3)
     >>> violations(solve(score(a, b)))
     []

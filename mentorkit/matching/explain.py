@@ -6,7 +6,7 @@ other mentees keep it out of a proposal, and what forcing it would cost.
 
 Example
 -------
->>> from mentorkit.matching.pool import synthetic_pool
+>>> from mentorkit.synth.pool import synthetic_pool
 >>> from mentorkit.matching.scoring import score
 >>> s = score(*synthetic_pool(20, seed=6))
 >>> table = explain(s, int(s.mentee_ids[0]), int(s.mentor_ids[0]), lang="da")
@@ -257,7 +257,7 @@ def why_not(scores: Scores, mentee_id: int, mentor_id: int, proposal: Any = None
 
     Example
     -------
-    >>> from mentorkit.matching.pool import synthetic_pool
+    >>> from mentorkit.synth.pool import synthetic_pool
     >>> from mentorkit.matching.scoring import score
     >>> from mentorkit.matching.assign import solve
     >>> s = score(*synthetic_pool(20, seed=6))

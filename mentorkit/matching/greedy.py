@@ -7,7 +7,7 @@ coordinator then fills the gaps anyway (the pairs it is pushed into break rules)
 
 Example
 -------
->>> from mentorkit.matching.pool import synthetic_pool
+>>> from mentorkit.synth.pool import synthetic_pool
 >>> from mentorkit.matching.scoring import score
 >>> s = score(*synthetic_pool(30, seed=4))
 >>> rows, cols = sequential(s)

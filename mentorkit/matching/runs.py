@@ -9,7 +9,7 @@ whether the input and the result are the same.
 
 Example
 -------
->>> from mentorkit.matching.pool import synthetic_pool
+>>> from mentorkit.synth.pool import synthetic_pool
 >>> mentees, mentors = synthetic_pool(30, seed=8)
 >>> record, _ = run(mentees, mentors, made_by="doctest")
 >>> check = rerun(record, mentees, mentors)
@@ -216,7 +216,7 @@ def proposals(result: Assignment | pd.DataFrame, programme_id: int, made_by: str
 
     Example
     -------
-    >>> from mentorkit.matching.pool import synthetic_pool
+    >>> from mentorkit.synth.pool import synthetic_pool
     >>> from mentorkit.matching import assign
     >>> df = proposals(assign(*synthetic_pool(10, seed=9)), programme_id=1, made_by="run 1")
     >>> sorted(set(df["status"]))

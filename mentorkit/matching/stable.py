@@ -8,7 +8,7 @@ which :func:`blocking_pairs` checks. It is the fairness baseline next to the opt
 
 Example
 -------
->>> from mentorkit.matching.pool import synthetic_pool
+>>> from mentorkit.synth.pool import synthetic_pool
 >>> from mentorkit.matching.scoring import score
 >>> s = score(*synthetic_pool(40, seed=5))
 >>> rows, cols = deferred_acceptance(s)

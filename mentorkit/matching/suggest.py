@@ -6,7 +6,7 @@ the result instead of the DataFrame to save the encoding on every call.
 
 Example
 -------
->>> from mentorkit.matching.pool import synthetic_pool
+>>> from mentorkit.synth.pool import synthetic_pool
 >>> mentees, mentors = synthetic_pool(30, seed=7)
 >>> top = suggest(mentees.iloc[0], prepare(mentors), k=3, lang="nl")
 >>> len(top), list(top.columns[:3])

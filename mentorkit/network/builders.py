@@ -31,7 +31,7 @@ import pandas as pd
 
 from mentorkit.errors import ValidationError
 from mentorkit.network._backend import Backend, Graph, _igraph, use_igraph
-from mentorkit.store.schema import metadata
+from mentorkit.model.schema import TABLES, sorted_tables
 
 __all__ = ["PERSON_KEYS", "EVENT_KEYS", "PARTNER_KEYS", "STARTED", "bipartite",
            "relationship_graph", "event_graph", "node_labels", "assemble"]
@@ -45,7 +45,7 @@ STARTED: tuple[str, ...] = ("active", "completed", "ended_early")
 """Match statuses of relationships that actually began (the default of the builders)."""
 
 BLOCKED: frozenset[str] = frozenset(
-    {c.name for t in metadata.tables.values() for c in t.c
+    {c.name for t in TABLES.values() for c in t.c
      if c.info.get("privacy") in ("direct", "free_text")}
     | {"name", "first_name", "last_name", "email", "phone", "address", "notes"})
 """Columns never copied into a graph: direct identifiers and free text."""

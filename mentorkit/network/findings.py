@@ -64,7 +64,7 @@ class Tables:
 
     @classmethod
     def of(cls, dataset: Any) -> Tables:
-        """The tables of a :class:`~mentorkit.dataset.Dataset` (or any object with them), or
+        """The tables of a :class:`~mentorkit.model.dataset.Dataset` (or any object with them), or
         of a mapping of table name to DataFrame such as a research extract
         (:func:`mentorkit.privacy.extract_files.research_tables`).
 

@@ -3,7 +3,7 @@
 No names, contact details or free text travel into it: people are identified by their
 database id only, or, from a research extract, by its pseudonym.
 
-It reads the case store, a synthetic :class:`~mentorkit.dataset.Dataset`, or the tables of a
+It reads the case store, a synthetic :class:`~mentorkit.model.dataset.Dataset`, or the tables of a
 research extract (:func:`mentorkit.privacy.extract_files.research_tables`), where ids are
 16-hex-digit pseudonyms and birth and arrival years are five-year bands (``"1980-1984"``).
 From a band, ``age`` and ``years_in_country`` are counted from the band's middle year (1982):
@@ -139,7 +139,7 @@ def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
     Parameters
     ----------
     store_or_dataset : a :class:`mentorkit.store.Store` (read with ``store.table``), a
-        :class:`mentorkit.dataset.Dataset`, or the tables of a research extract
+        :class:`mentorkit.model.dataset.Dataset`, or the tables of a research extract
         (:func:`mentorkit.privacy.extract_files.research_tables`: pseudonyms for ids, ages
         and years in the country from the middle of five-year bands).
     programme : programme id (or pseudonym) or name (case-insensitive); None or "" for all.

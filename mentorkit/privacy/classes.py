@@ -22,9 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import sqlalchemy as sa
 
-from mentorkit.store.schema import PRIVACY_CLASSES, metadata
+from mentorkit.model.schema import PRIVACY_CLASSES, TABLES, Column, sorted_tables
 
 __all__ = [
     "EXTRACT_TABLES", "KEEP_ON_ERASE", "PERSONAL_CLASSES", "RETENTION", "RETENTION_YEARS",
@@ -120,18 +119,18 @@ def privacy_class(table: str, column: str) -> str:
     >>> privacy_class("outcome", "employment_status")
     'special'
     """
-    value = metadata.tables[table].c[column].info.get("privacy", "none")
+    value = TABLES[table].c[column].info.get("privacy", "none")
     if value not in PRIVACY_CLASSES:  # pragma: no cover - the schema is checked by a test
         raise ValueError(f"{table}.{column}: unknown privacy class {value!r}")
     return str(value)
 
 
-def _reference(column: sa.Column) -> str | None:
+def _reference(column: Column) -> str | None:
     """The table an id column points at (its own table for a primary key)."""
     if column.primary_key and column.name == "id":
-        return str(column.table.name)
-    for fk in column.foreign_keys:
-        return str(fk.column.table.name)
+        return column.table
+    if column.references:
+        return column.references.split(".")[0]
     return None
 
 
@@ -147,7 +146,7 @@ def extract_rule(table: str, column: str) -> str:
     >>> extract_rule("person", "notes"), extract_rule("outcome", "employment_status")
     ('drop', 'keep')
     """
-    c = metadata.tables[table].c[column]
+    c = TABLES[table].c[column]
     ref = _reference(c)
     if ref is not None:
         return f"pseudonym:{ref}"
@@ -160,7 +159,7 @@ def extract_rule(table: str, column: str) -> str:
 
 def extract_rules(table: str) -> dict[str, str]:
     """The extract rule of every column of ``table``."""
-    return {c.name: extract_rule(table, c.name) for c in metadata.tables[table].c}
+    return {c.name: extract_rule(table, c.name) for c in TABLES[table].c}
 
 
 def erase_columns(table: str) -> list[str]:
@@ -171,7 +170,7 @@ def erase_columns(table: str) -> list[str]:
     >>> erase_columns("followup")
     ['notes']
     """
-    t = metadata.tables[table]
+    t = TABLES[table]
     personal = [c.name for c in t.c if privacy_class(table, c.name) in PERSONAL_CLASSES
                 and (table, c.name) not in KEEP_ON_ERASE]
     return personal + [c for c in CLEAR_ON_ERASE.get(table, ()) if c in t.c]
@@ -187,7 +186,7 @@ def processing_table() -> pd.DataFrame:
     'drop'
     """
     rows = []
-    for table in metadata.sorted_tables:
+    for table in sorted_tables():
         for c in table.c:
             erase = ("blank" if c.name in erase_columns(table.name) else
                      "kept: " + KEEP_ON_ERASE[(table.name, c.name)].split(";")[0]

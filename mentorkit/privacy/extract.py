@@ -91,7 +91,7 @@ def _tables(source: Any) -> dict[str, pd.DataFrame]:
     if hasattr(source, "tables"):  # a Dataset
         source = source.tables()
     if isinstance(source, Mapping):
-        from mentorkit.store.frames import conform
+        from mentorkit.model.frames import conform
 
         return {name: conform(name, source[name]) for name in EXTRACT_TABLES}
     raise TypeError("research_extract takes a Store, a Dataset or a mapping of DataFrames")
@@ -127,7 +127,7 @@ def research_extract(source: Any, key: str | bytes | None = None, *,
     ----------
     source:
         A :class:`~mentorkit.store.Store` (its programme scope applies), a
-        :class:`~mentorkit.dataset.Dataset` or a mapping of table name to DataFrame.
+        :class:`~mentorkit.model.dataset.Dataset` or a mapping of table name to DataFrame.
     key:
         The pseudonym key; default from the configuration (see
         :func:`~mentorkit.privacy.pseudonyms.load_key`). Without one this refuses to run.

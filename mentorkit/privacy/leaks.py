@@ -69,10 +69,10 @@ def columns_of_class(privacy: str) -> dict[str, tuple[str, ...]]:
     >>> columns_of_class("free_text")
     {'person': ('notes',), 'match': ('notes',), 'followup': ('notes',)}
     """
-    from mentorkit.store.schema import metadata
+    from mentorkit.model.schema import TABLES, sorted_tables
 
     out = {}
-    for table in metadata.sorted_tables:
+    for table in sorted_tables():
         names = tuple(c.name for c in table.columns if c.info.get("privacy") == privacy)
         if names:
             out[table.name] = names

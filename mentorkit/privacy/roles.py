@@ -123,6 +123,6 @@ def view(source: Any, role: str | None = None, *, key: str | bytes | None = None
     if role == "researcher":
         return research_extract(source, key=key)
     require("personal_data", role)
-    from mentorkit.store.schema import ENTITY_TABLES
+    from mentorkit.model.schema import ENTITY_TABLES
 
     return _frames(source, ENTITY_TABLES)

@@ -39,7 +39,7 @@ from mentorkit import vocab
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.privacy.classes import RETENTION, RETENTION_YEARS
 from mentorkit.privacy.erasure import REDACTED, erase, erase_in, purge
-from mentorkit.store.frames import jsonable
+from mentorkit.model.frames import jsonable
 from mentorkit.store.schema import metadata
 
 if TYPE_CHECKING:

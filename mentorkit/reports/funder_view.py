@@ -1,6 +1,6 @@
 """The funder report as a reader sees it: labelled, suppressed tables and plain sentences.
 
-:class:`FunderReport` computes everything once (:mod:`mentorkit.funder`, and
+:class:`FunderReport` computes everything once (:mod:`mentorkit.monitoring.funder`, and
 :mod:`mentorkit.outcomes` for the effect estimate), passes every table of counts through
 :func:`mentorkit.privacy.suppress` and hands each section to the notebook as an object that
 Jupyter shows as HTML, so that ``notebooks/funder_report.ipynb`` stays a list of calls.
@@ -26,7 +26,8 @@ from typing import Any
 
 import pandas as pd
 
-from mentorkit import funder, vocab
+from mentorkit import vocab
+from mentorkit.monitoring import funder
 from mentorkit.periods import parse_period
 from mentorkit.reports.funder_text import REGION_LABELS, TEXT, t
 from mentorkit.reports.tables import (MARK, TOTAL, Html, cell, count_text, html_table,

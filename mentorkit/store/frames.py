@@ -1,104 +1,35 @@
-"""One shape for a table as a DataFrame, wherever it comes from (store, synth, CSV).
-
-Columns in schema order; ids and integers as nullable ``Int64``; dates and times as
-``datetime64``; codes and text as strings; multi-valued fields as lists of codes; JSON
-objects (a score breakdown) as dicts.
+"""Reading a whole table from the database, column by column, into :func:`conform`'s shape.
 
 Example
 -------
->>> import pandas as pd
->>> df = conform("target", pd.DataFrame({"id": [1], "grant_id": [1], "metric": ["matches"],
-...                                      "value": [12]}))
->>> str(df["value"].dtype)
-'Int64'
+>>> from sqlalchemy.dialects import postgresql
+>>> str(read_columns("person", postgresql.dialect())[14])
+'CAST(person.languages AS TEXT)'
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from mentorkit.model.frames import (  # noqa: F401  (conform and the rest: their names here)
+    LIST_SEPARATOR,
+    _as_json,
+    _as_list,
+    _conform_column,
+    conform,
+    jsonable,
+    kind,
+    to_python,
+    to_records,
+)
 from mentorkit.store.schema import metadata
-
-LIST_SEPARATOR = "|"
-
-
-def kind(column: sa.Column) -> str:
-    """The pandas-side kind of a column: int, float, date, datetime, list, json or str."""
-    if column.info.get("multi"):
-        return "list"
-    t = column.type
-    if isinstance(t, sa.JSON):
-        return "json"
-    if isinstance(t, sa.DateTime):
-        return "datetime"
-    if isinstance(t, sa.Date):
-        return "date"
-    if isinstance(t, sa.Integer):
-        return "int"
-    if isinstance(t, (sa.Float, sa.Numeric)):
-        return "float"
-    return "str"
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [str(v) for v in value]
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return []
-    text = str(value).strip()
-    if not text:
-        return []
-    if text.startswith("["):
-        return [str(v) for v in json.loads(text)]
-    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
-
-
-def _as_json(value: Any) -> Any:
-    if isinstance(value, str):
-        return json.loads(value) if value.strip() else None
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
-
-
-def _conform_column(column: sa.Column, values: pd.Series) -> Any:
-    """One column of :func:`conform`: ``values`` in the dtype of its kind."""
-    k = kind(column)
-    if k == "int":
-        return pd.array(pd.to_numeric(values, errors="raise"), dtype="Int64")
-    if k == "float":
-        return pd.to_numeric(values, errors="raise").astype("float64")
-    if k in ("date", "datetime"):
-        return pd.to_datetime(values, errors="raise").astype("datetime64[us]")
-    if k == "list":
-        return pd.Series([_as_list(v) for v in values], index=values.index, dtype=object)
-    if k == "json":
-        return pd.Series([_as_json(v) for v in values], index=values.index, dtype=object)
-    return values.astype("str")
-
-
-def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with the columns and dtypes of ``table`` (missing columns become empty)."""
-    out = {}
-    n = len(df)
-    for column in metadata.tables[table].c:
-        name = column.name
-        values = df[name] if name in df.columns else pd.Series([None] * n, index=df.index)
-        out[name] = _conform_column(column, values)
-    return pd.DataFrame(out, index=df.index).reset_index(drop=True)
-
-
-# --- Reading: a whole table from the database, column by column ---
 
 #: How SQLAlchemy writes dates and times into SQLite: always this layout, this many characters.
 SQLITE_LAYOUT: dict[str, tuple[str, int]] = {"date": ("%Y-%m-%d", 10),
@@ -233,59 +164,3 @@ def from_database(table: str, values: Sequence[Sequence[Any]], dialect: sa.Diale
     return pd.DataFrame(data, index=pd.RangeIndex(len(values[0]) if values else 0))
 
 
-def _is_missing(value: Any) -> bool:
-    return (value is None or value is pd.NA or value is pd.NaT
-            or (isinstance(value, float) and math.isnan(value)))
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    return pd.Timestamp(value).date()
-
-
-_CONVERT: dict[str, Any] = {
-    "int": int, "float": float, "date": _date, "str": str,
-    "datetime": lambda v: pd.Timestamp(v).to_pydatetime(),
-}
-
-
-def to_python(column: sa.Column, value: Any) -> Any:
-    """A DataFrame cell as the Python value the database driver takes."""
-    k = kind(column)
-    if k == "list":
-        return _as_list(value)
-    if k == "json":
-        return _as_json(value)
-    return None if _is_missing(value) else _CONVERT[k](value)
-
-
-def _column_values(column: sa.Column, values: pd.Series) -> list[Any]:
-    """A whole column as driver values, converted with one function chosen once."""
-    k = kind(column)
-    if k == "list":
-        return [_as_list(v) for v in values]
-    if k == "json":
-        return [_as_json(v) for v in values]
-    convert = _CONVERT[k]
-    return [None if _is_missing(v) else convert(v) for v in values.astype(object)]
-
-
-def to_records(table: str, df: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict]:
-    """Rows of ``df`` as dicts of driver values, for the given (default: present) columns."""
-    cols = metadata.tables[table].c
-    names = [c for c in (columns or df.columns) if c in cols]
-    converted = [_column_values(cols[name], df[name]) for name in names]
-    return [dict(zip(names, row)) for row in zip(*converted)] if names else [{} for _ in
-                                                                              range(len(df))]
-
-
-def jsonable(value: Any) -> Any:
-    """A value as something json.dumps takes (dates as ISO text)."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    return value

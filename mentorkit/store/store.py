@@ -36,9 +36,9 @@ AUDIT_CHUNK = 5_000
 
 
 def require_valid(table: str, df: pd.DataFrame, partial: bool = False) -> None:
-    """:func:`mentorkit.validation.require_valid`, imported late (validation reads the
+    """:func:`mentorkit.model.validation.require_valid`, imported late (validation reads the
     store's schema and frames, so a top-level import would be circular)."""
-    from mentorkit.validation import require_valid as check
+    from mentorkit.model.validation import require_valid as check
 
     check(table, df, partial)
 

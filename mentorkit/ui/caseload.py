@@ -1,7 +1,7 @@
 """Caseload: active matches and the follow-up each needs, mentees waiting, proposals open.
 
 Three tabs. *Active matches*: last contact and the next follow-up due from the programme's
-plan (:mod:`mentorkit.caseload`), overdue ones first and in red; for a chosen match, log a
+plan (:mod:`mentorkit.casework.caseload`), overdue ones first and in red; for a chosen match, log a
 follow-up (date, kind, notes, next due) or end it with a structured reason, the outcome at the
 end and both participants' feedback, and, when a new mentor is wanted, a link that opens the
 match finder on that mentee. *Waiting*: mentees without a match, the longest waits in red.
@@ -24,13 +24,13 @@ import ipywidgets as w
 import pandas as pd
 
 from mentorkit import vocab
-from mentorkit.caseload import (COORDINATOR_KINDS, caseload_table, next_due_after_contact,
+from mentorkit.casework.caseload import (COORDINATOR_KINDS, caseload_table, next_due_after_contact,
                                 plan_for, unconfirmed_proposals, waiting_mentees)
-from mentorkit.store.frames import conform
+from mentorkit.model.frames import conform
 from mentorkit.ui.common import Field, badge, esc, fmt_date, grid, html_table, section
 from mentorkit.ui.forms import FieldError, Input, problems_to_errors
 from mentorkit.ui.shell import App, guarded, launch
-from mentorkit.validation import validate_frame
+from mentorkit.model.validation import validate_frame
 
 __all__ = ["CaseloadApp", "app", "COMPLETED_REASONS"]
 

@@ -1,12 +1,12 @@
 """Form plumbing shared by the apps: inputs for each kind of field and the checks behind them.
 
 An :class:`Input` wraps one widget with ``get()``/``set()`` in the store's terms (codes,
-dates, lists). :func:`problems_to_errors` turns :mod:`mentorkit.validation`'s problems into
+dates, lists). :func:`problems_to_errors` turns :mod:`mentorkit.model.validation`'s problems into
 one message per field in the coordinator's language.
 
 Example
 -------
->>> from mentorkit.validation import Problem
+>>> from mentorkit.model.validation import Problem
 >>> problems_to_errors([Problem(0, "birth_year", "out of range", "between 1920 and 2012")], "en")
 {'birth_year': 'Must be between 1920 and 2012'}
 """
@@ -20,11 +20,11 @@ from typing import Any, Iterable, Sequence
 import ipywidgets as w
 import pandas as pd
 
-import mentorkit.store  # noqa: F401  (before mentorkit.validation, which cannot be imported first)
+import mentorkit.store  # noqa: F401  (before mentorkit.model.validation, which cannot be imported first)
 from mentorkit.ui import labels
 from mentorkit.ui.common import (FieldError, fmt_date, parse_date, parse_number, parse_year,
                                  vocab_options)
-from mentorkit.validation import Problem
+from mentorkit.model.validation import Problem
 from mentorkit.vocab import Vocabulary
 
 __all__ = ["Input", "Checks", "problems_to_errors", "RULE_KEYS", "FieldError"]

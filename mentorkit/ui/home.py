@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from mentorkit.caseload import caseload_table, plan_for, unconfirmed_proposals, waiting_mentees
-from mentorkit.screening import check_table
+from mentorkit.casework.caseload import caseload_table, plan_for, unconfirmed_proposals, waiting_mentees
+from mentorkit.casework.screening import check_table
 from mentorkit.ui.common import Field, esc
 from mentorkit.ui.shell import App, allowed_apps, guarded, launch
 

@@ -2,9 +2,9 @@
 
 Every field of the person record is here, coded ones as dropdowns or checkboxes from the
 vocabularies. On save the form is read, each field checked (dates, years) and then the whole
-row by :mod:`mentorkit.validation` (the same rules as imports); any problem is shown under its
+row by :mod:`mentorkit.model.validation` (the same rules as imports); any problem is shown under its
 field and nothing is written. A new person is compared with the programme's people first
-(:func:`mentorkit.duplicates.score_duplicates`); likely or possible duplicates are shown and
+(:func:`mentorkit.casework.duplicates.score_duplicates`); likely or possible duplicates are shown and
 the coordinator opens the existing record or saves anyway. Mentors' background check
 (børneattest / VOG, as the programme requires) shows whether it is still valid.
 
@@ -34,17 +34,17 @@ import ipywidgets as w
 import pandas as pd
 
 from mentorkit import vocab
-from mentorkit.duplicates import score_duplicates
+from mentorkit.casework.duplicates import score_duplicates
 from mentorkit.errors import ConflictError
 from mentorkit.privacy.subject_rights import give_consent
-from mentorkit.screening import check_status, check_table
-from mentorkit.store.frames import conform
+from mentorkit.casework.screening import check_status, check_table
+from mentorkit.model.frames import conform
 from mentorkit.ui.common import (Field, badge, esc, fmt_date, grid, html_table, section,
                                  vlabel)
 from mentorkit.ui.forms import FieldError, Input, problems_to_errors
 from mentorkit.ui.intake_consent import ConsentWithdrawal, record_changes
 from mentorkit.ui.shell import App, guarded, launch
-from mentorkit.validation import validate_frame
+from mentorkit.model.validation import validate_frame
 
 __all__ = ["IntakeApp", "app", "FIELDS"]
 

@@ -25,9 +25,9 @@ import ipywidgets as w
 import pandas as pd
 
 from mentorkit import vocab
-from mentorkit.caseload import plan_for, waiting_mentees
+from mentorkit.casework.caseload import plan_for, waiting_mentees
 from mentorkit.matching import CRITERIA, Weights, prepare, slider_spec, suggest
-from mentorkit.screening import check_status
+from mentorkit.casework.screening import check_status
 from mentorkit.ui.common import Field, badge, esc, fmt_date, html_table, section, vlabel
 from mentorkit.ui.forms import FieldError, Input
 from mentorkit.ui.match_batch import BatchPanel

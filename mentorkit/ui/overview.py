@@ -34,7 +34,7 @@ from mentorkit.config import Settings
 from mentorkit.plots.overview import (funnel_chart, matches_chart, png, referrals_chart,
                                       target_chart)
 from mentorkit.privacy.classes import privacy_class
-from mentorkit.progress import target_progress
+from mentorkit.monitoring.progress import target_progress
 from mentorkit.ui.common import (Field, esc, fmt_date, html_table, report_error, section,
                                  vlabel)
 from mentorkit.ui.forms import FieldError, Input

@@ -48,7 +48,7 @@ import pandas as pd
 
 from mentorkit.plots.overview import HIDDEN  # how a hidden count is shown, charts and tables
 from mentorkit.privacy.suppression import TOTAL, suppress
-from mentorkit.progress import (FUNNEL_STAGES, funnel, matches_over_time, readable_freq,
+from mentorkit.monitoring.progress import (FUNNEL_STAGES, funnel, matches_over_time, readable_freq,
                                 referrals, target_progress)
 
 __all__ = ["Figures", "figures", "shown_total", "HIDDEN", "FUNNEL_PARTS", "UNKNOWN", "NONE"]
@@ -65,7 +65,7 @@ NONE = "(not referred)"
 class Figures:
     """What the overview shows, each count as published (``pd.NA`` when hidden).
 
-    ``targets`` is :func:`mentorkit.progress.target_progress` with a ``shown`` column;
+    ``targets`` is :func:`mentorkit.monitoring.progress.target_progress` with a ``shown`` column;
     ``funnel`` has stage and shown; ``over_time`` period and shown; ``referrals`` partner_id,
     name and shown (published counts first, most first; hidden ones after, by name, so the
     order gives nothing away). ``tables`` holds every suppressed table as published after the

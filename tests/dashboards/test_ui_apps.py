@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from conftest import ACTOR, ROOT
-from mentorkit.caseload import next_due_after_contact
+from mentorkit.casework.caseload import next_due_after_contact
 from mentorkit.store import Store
 from mentorkit.ui import context as context_module
 from mentorkit.ui.caseload import CaseloadApp

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import pytest
 
 from conftest import ACTOR, ROOT, TODAY, AppPage, VoilaServer, copy_db, start_voila
-from mentorkit.caseload import caseload_table, waiting_mentees
+from mentorkit.casework.caseload import caseload_table, waiting_mentees
 from mentorkit.matching import prepare, suggest
 from mentorkit.store import Store
 

@@ -9,15 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mentorkit.caseload import (DEFAULT_PLAN, FollowupPlan, caseload_table, load_plans,
+from mentorkit.casework.caseload import (DEFAULT_PLAN, FollowupPlan, caseload_table, load_plans,
                                 next_due_after_contact, plan_for, unconfirmed_proposals,
                                 waiting_mentees)
-from mentorkit.duplicates import normalise_name, normalise_phone, score_duplicates
+from mentorkit.casework.duplicates import normalise_name, normalise_phone, score_duplicates
 from mentorkit.errors import ConfigError
-from mentorkit.progress import (funnel, matches_over_time, readable_freq, referrals,
+from mentorkit.monitoring.progress import (funnel, matches_over_time, readable_freq, referrals,
                                 target_progress)
-from mentorkit.screening import check_status, check_table
-from mentorkit.dataset import Dataset
+from mentorkit.casework.screening import check_status, check_table
+from mentorkit.model.dataset import Dataset
 from mentorkit.synth import generate
 
 D = pd.Timestamp

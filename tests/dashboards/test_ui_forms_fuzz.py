@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from conftest import TODAY, copy_db
 from mentorkit.errors import MentorkitError, ValidationError
-from mentorkit.store.frames import conform
+from mentorkit.model.frames import conform
 from mentorkit.ui import shell
 from mentorkit.ui.caseload import CaseloadApp
 from mentorkit.ui.common import FieldError, fmt_date, parse_date, parse_number, parse_year
@@ -32,7 +32,7 @@ from mentorkit.ui.context import Context
 from mentorkit.ui.events import EventsApp
 from mentorkit.ui.forms import Input
 from mentorkit.ui.intake import FIELDS, IntakeApp
-from mentorkit.validation import validate_frame
+from mentorkit.model.validation import validate_frame
 
 FAST = settings(max_examples=200, deadline=None)
 FORMS = settings(max_examples=80, deadline=None,

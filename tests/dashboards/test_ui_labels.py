@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from mentorkit import vocab
-from mentorkit.caseload import FollowupPlan
-from mentorkit.duplicates import WEIGHTS
+from mentorkit.casework.caseload import FollowupPlan
+from mentorkit.casework.duplicates import WEIGHTS
 from mentorkit.privacy.roles import ROLES
-from mentorkit.progress import FUNNEL_STAGES
-from mentorkit.screening import STATUSES
+from mentorkit.monitoring.progress import FUNNEL_STAGES
+from mentorkit.casework.screening import STATUSES
 from mentorkit.ui import labels
 from mentorkit.ui.common import APPS
 from mentorkit.ui.forms import RULE_KEYS

@@ -22,7 +22,7 @@ import pytest
 from scipy.optimize import linprog
 
 from mentorkit.privacy.suppression import TOTAL
-from mentorkit.progress import matches_over_time, readable_freq, target_progress
+from mentorkit.monitoring.progress import matches_over_time, readable_freq, target_progress
 from mentorkit.ui import overview as overview_module
 from mentorkit.ui.context import Context
 from mentorkit.ui.overview import OverviewApp

@@ -9,7 +9,7 @@ for the report shown to whoever entered the data and is never put in an exceptio
 Example
 -------
 >>> import pandas as pd
->>> from mentorkit.store.frames import conform
+>>> from mentorkit.model.frames import conform
 >>> df = conform("person", pd.DataFrame({"programme_id": [1], "role": ["pilot"]}))
 >>> [(p.column, p.rule) for p in validate_frame("person", df)]
 [('role', 'allowed values')]
@@ -24,12 +24,11 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
 
 from mentorkit import vocab
 from mentorkit.errors import ValidationError
-from mentorkit.store.frames import kind
-from mentorkit.store.schema import metadata
+from mentorkit.model.frames import kind
+from mentorkit.model.schema import TABLES, Column
 
 # Danish CPR: ddmmyy-xxxx (or without the dash); the date part must be a real day and month.
 CPR_DASHED = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[-‐–]\d{4}(?!\d)")
@@ -160,7 +159,7 @@ def _check_codes(codes: frozenset[str]):  # type: ignore[no-untyped-def]
     return check
 
 
-def _column_checks(table: str, column: sa.Column) -> list:  # type: ignore[type-arg]
+def _column_checks(table: str, column: Column) -> list:  # type: ignore[type-arg]
     import pandera.pandas as pa
 
     checks = []
@@ -183,7 +182,7 @@ def _column_checks(table: str, column: sa.Column) -> list:  # type: ignore[type-
                                      "save the file as UTF-8 and import again"))
         checks.append(pa.Check(_check_no_control, name="control characters",
                                error="remove control characters"))
-        length = getattr(column.type, "length", None)
+        length = column.length
         if length:
             checks.append(pa.Check.str_length(max_value=length, name="too long",
                                               error=f"at most {length} characters"))
@@ -206,7 +205,7 @@ def schema_for(table: str):  # type: ignore[no-untyped-def]
     import pandera.pandas as pa
 
     columns = {}
-    for column in metadata.tables[table].c:
+    for column in TABLES[table].c:
         if column.name in ("id", "created_at", "updated_at", "version"):
             continue
         required = not column.nullable and not column.primary_key
@@ -249,7 +248,7 @@ def validate_frame(table: str, df: pd.DataFrame, partial: bool = False) -> list[
     import pandera.pandas as pa
 
     problems: list[Problem] = []
-    for column in ([] if partial else metadata.tables[table].c):
+    for column in ([] if partial else TABLES[table].c):
         if (not column.nullable and not column.primary_key and column.server_default is None
                 and column.name not in df.columns):
             problems.append(Problem(None, column.name, "missing column",

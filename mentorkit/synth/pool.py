@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mentorkit.store.frames import conform
+from mentorkit.model.frames import conform
 
 MATCH_COLUMNS = ["id", "programme_id", "gender", "preferred_mentor_gender", "birth_year",
                  "country_of_origin", "languages", "language_level", "education", "sector",
@@ -25,7 +25,7 @@ def synthetic_pool(n_mentees: int, n_mentors: int | None = None, capacity: int |
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``n_mentees`` mentees and ``n_mentors`` (default n/2) mentors with the demo attributes.
 
-    People are drawn by the demo data's own model (:func:`mentorkit.synth_people.draw_people`,
+    People are drawn by the demo data's own model (:func:`mentorkit.synth.people.draw_people`,
     all five programmes, seed ``seed``) at the scale that gives enough of both, and a random
     ``n_mentees`` and ``n_mentors`` of them are kept with new ids (mentees 1..n, mentors
     after them). With ``one_programme`` everybody is put in programme 1, as when one large
@@ -33,7 +33,7 @@ def synthetic_pool(n_mentees: int, n_mentors: int | None = None, capacity: int |
     capacities (mostly 1).
     """
     from mentorkit.synth import AS_OF, PROGRAMMES
-    from mentorkit.synth_people import draw_people
+    from mentorkit.synth.people import draw_people
 
     rng = np.random.default_rng(seed)
     n_mentors = max(1, n_mentees // 2) if n_mentors is None else n_mentors

@@ -1,6 +1,6 @@
 """Write the shipped demo data (``data/*.csv``) and its dictionary (``data/README.md``).
 
-Run with ``python -m mentorkit.demo_data [folder]`` (``make data``). A test checks that
+Run with ``python -m mentorkit.synth.demo_data [folder]`` (``make data``). A test checks that
 the files equal ``synth.generate(seed=0)`` and that the dictionary matches the schema.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mentorkit.store.dictionary import replace_in
+from mentorkit.model.dictionary import replace_in
 from mentorkit.synth import generate
 
 

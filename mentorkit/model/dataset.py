@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from mentorkit.store.frames import LIST_SEPARATOR, conform, kind
-from mentorkit.store.schema import ENTITY_TABLES, metadata
+from mentorkit.model.frames import LIST_SEPARATOR, conform, kind
+from mentorkit.model.schema import ENTITY_TABLES, TABLES
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Dataset:
 def to_csv_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with lists joined by ``|``, dicts as JSON and dates as ISO text."""
     out = df.copy()
-    for column in metadata.tables[table].c:
+    for column in TABLES[table].c:
         name = column.name
         if name not in out.columns:
             continue
@@ -115,7 +115,7 @@ def to_csv_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
 def from_csv_frame(table: str, raw: pd.DataFrame) -> pd.DataFrame:
     """The inverse of :func:`to_csv_frame` for text read from a CSV file."""
     df = raw.copy()
-    for column in metadata.tables[table].c:
+    for column in TABLES[table].c:
         if column.name in df.columns and kind(column) in ("date", "datetime"):
             df[column.name] = pd.to_datetime(df[column.name], format="ISO8601")
     return conform(table, df)

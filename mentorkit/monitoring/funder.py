@@ -11,7 +11,7 @@ What is counted for a period (the bounds are inclusive days, read by
 of the functions below are its two days, None for an open end):
 
 - recruitment: people registered in the period;
-- targets: :func:`mentorkit.progress.target_progress` for each grant target (so that the
+- targets: :func:`mentorkit.monitoring.progress.target_progress` for each grant target (so that the
   dashboards and the report agree);
 - matches: matches that started in the period and how they stood at its end (completed,
   ended early, with the reason, or still running);
@@ -173,9 +173,9 @@ def grant_targets(data: FunderData, start: pd.Timestamp | None = None,
     """Actual against target for each target of the grants overlapping the period.
 
     The counting window of a target is its grant's period cut to the report's period;
-    see :func:`mentorkit.progress.target_progress` for what each metric counts.
+    see :func:`mentorkit.monitoring.progress.target_progress` for what each metric counts.
     """
-    from mentorkit.progress import target_progress
+    from mentorkit.monitoring.progress import target_progress
 
     grants = data.grant_rows(grant)
     return target_progress(data.target[data.target["grant_id"].isin(grants["id"])], grants,

@@ -1,0 +1,69 @@
+"""Old import paths, kept working: each module that moved is found under its old name too.
+
+``import mentorkit.funder`` gives :mod:`mentorkit.monitoring.funder` itself (the same module
+object, so state and monkeypatching are shared) with a :class:`DeprecationWarning` that names
+the new path. The package installs the finder when it is imported; nothing else happens.
+
+Example
+-------
+>>> import warnings
+>>> with warnings.catch_warnings(record=True) as seen:
+...     warnings.simplefilter("always")
+...     import mentorkit.screening as old
+>>> import mentorkit.casework.screening as new
+>>> old is new, "mentorkit.casework.screening" in str(seen[0].message)
+(True, True)
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import warnings
+from types import ModuleType
+
+#: Where each module that moved lives now (old dotted path -> new dotted path).
+MOVED: dict[str, str] = {
+    "mentorkit.dataset": "mentorkit.model.dataset",
+    "mentorkit.validation": "mentorkit.model.validation",
+    "mentorkit.store.dictionary": "mentorkit.model.dictionary",
+    "mentorkit.caseload": "mentorkit.casework.caseload",
+    "mentorkit.duplicates": "mentorkit.casework.duplicates",
+    "mentorkit.screening": "mentorkit.casework.screening",
+    "mentorkit.progress": "mentorkit.monitoring.progress",
+    "mentorkit.funder": "mentorkit.monitoring.funder",
+    "mentorkit.summary": "mentorkit.monitoring.summary",
+    "mentorkit.synth_people": "mentorkit.synth.people",
+    "mentorkit.demo_data": "mentorkit.synth.demo_data",
+    "mentorkit.matching.pool": "mentorkit.synth.pool",
+}
+
+
+class MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds a moved module under its old name and hands out the module at the new one."""
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None
+                  ) -> importlib.machinery.ModuleSpec | None:
+        """A spec for an old name; None for every other module."""
+        if fullname not in MOVED:
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        """The module at its new path, imported, with a warning naming that path."""
+        new = MOVED[spec.name]
+        warnings.warn(f"{spec.name} has moved to {new}; import {new} instead",
+                      DeprecationWarning, stacklevel=2)
+        return importlib.import_module(new)
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Nothing to run: the module was executed under its new name."""
+
+
+def install() -> None:
+    """Put the finder on ``sys.meta_path`` once."""
+    if not any(isinstance(f, MovedFinder) for f in sys.meta_path):
+        sys.meta_path.append(MovedFinder())

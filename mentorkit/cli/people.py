@@ -1,0 +1,116 @@
+"""``mentorkit import``, ``export`` and ``people …``: files in and out, people listed and shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from mentorkit.cli.base import (
+    ActorOption,
+    DbOption,
+    _open,
+    _require,
+    app,
+    friendly,
+    people_app,
+)
+from mentorkit.errors import MentorkitError
+
+
+@app.command("import")
+@friendly
+def import_(
+    kind: str = typer.Argument(..., help="mentors, mentees, people, matches, followups or outcomes"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .csv or .xlsx file."),
+    programme: Optional[str] = typer.Option(None, help="Programme name, if the file has none."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the file, write nothing."),
+    db: Optional[str] = DbOption,
+    actor: str = ActorOption,
+) -> None:
+    """Import a file: every row is checked first; a file with any error writes nothing."""
+    from mentorkit.imports import import_file
+
+    _require("personal_data")
+    with _open(db, actor=actor) as store:
+        report = import_file(store, file, kind, programme=programme, actor=actor,
+                             dry_run=dry_run)
+    typer.echo(report.to_text(show_values=True))
+
+
+@app.command("export")
+@friendly
+def export(
+    table: str = typer.Argument(..., help="mentors, mentees, people, matches, followups or "
+                                          "outcomes (the import format: names and e-mails), "
+                                          "or any table as stored (person, match, audit …)."),
+    file: Path = typer.Argument(..., help="Output .csv or .xlsx file."),
+    programme: Optional[str] = typer.Option(None, help="Only rows of this programme."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Export to CSV or Excel (formulas neutralised); exports of a kind import back."""
+    from mentorkit.imports import export_table, importable_view
+
+    _require("personal_data")
+    with _open(db) as store:
+        df = importable_view(store, table)
+        if programme is not None:
+            pid = _programme_id(store, programme)
+            if "programme_id" in df.columns:
+                df = df[df["programme_id"] == pid]
+            elif "programme" in df.columns:
+                df = df[df["programme"].str.lower() == programme.lower()]
+            else:
+                raise MentorkitError(f"{table!r} has no programme column to filter on")
+    export_table(df, file, table=table)
+    typer.echo(f"wrote {len(df)} rows to {file}")
+
+
+def _programme_id(store: Any, name: str) -> int:
+    from mentorkit.programmes import programme_id
+
+    return int(programme_id(store.table("programme"), name))
+
+
+
+@people_app.command("list")
+@friendly
+def people_list(
+    programme: Optional[str] = typer.Option(None, help="Programme name."),
+    role: Optional[str] = typer.Option(None, help="mentor, mentee or resource_person."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """List people (id, role, programme, name, gender, registered)."""
+    from mentorkit import vocab
+
+    _require("personal_data")
+    if role is not None and role not in vocab.ROLES:
+        raise MentorkitError(f"--role must be one of {', '.join(vocab.ROLES.codes)}")
+    with _open(db) as store:
+        filters: dict[str, Any] = {} if role is None else {"role": role}
+        if programme is not None:
+            filters["programme_id"] = _programme_id(store, programme)
+        people = store.table("person", **filters)
+        names = store.table("programme").set_index("id")["name"]
+    shown = people.assign(
+        programme=people["programme_id"].map(names),
+        name=(people["first_name"].fillna("") + " " + people["last_name"].fillna("")).str.strip(),
+        registered=people["registered_on"].dt.strftime("%Y-%m-%d"),
+    )[["id", "role", "programme", "name", "gender", "registered"]]
+    typer.echo(shown.to_string(index=False) if len(shown) else "no people found")
+
+
+@people_app.command("show")
+@friendly
+def people_show(person_id: int = typer.Argument(..., help="Person id."),
+                db: Optional[str] = DbOption) -> None:
+    """Show everything stored on one person."""
+    _require("personal_data")
+    with _open(db) as store:
+        row = store.people.get(person_id)
+    width = max(len(k) for k in row)
+    for key, value in row.items():
+        if isinstance(value, list):
+            value = ", ".join(value)
+        typer.echo(f"{key:<{width}}  {'' if value is None else value}")

@@ -1,0 +1,90 @@
+"""``mentorkit summary`` and ``mentorkit report``: counts and notebooks, within the role."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+import typer
+
+from mentorkit.cli.base import (
+    DbOption,
+    _min_cell,
+    _open,
+    _require,
+    app,
+    friendly,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@app.command()
+@friendly
+def summary(db: Optional[str] = DbOption) -> None:
+    """Counts per programme: mentors, mentees, active and completed matches.
+
+    Under the researcher and funder roles the counts are the suppressed aggregates
+    (small cells hidden, primary and secondary).
+    """
+    from mentorkit.privacy.roles import aggregates, current_role
+
+    role = _require("aggregates")
+    with _open(db) as store:
+        if role == "coordinator":
+            _print_summary(store)
+            return
+        for name, table in aggregates(store).items():
+            typer.echo(f"{name.replace('_', ' ')}:")
+            typer.echo(table.astype("string").fillna("·").to_string() + "\n")
+        typer.echo(f"· = fewer than {_min_cell()} or hidden so it cannot be worked out "
+                   f"(role {current_role()})")
+
+
+def _print_summary(store: Any) -> None:
+    from mentorkit.monitoring.summary import programme_summary
+
+    table = programme_summary(store.table("programme"), store.table("person"),
+                              store.table("match"))
+    typer.echo(table.to_string(index=False))
+
+
+
+def _report_capability(notebook: Path, params: list[str]) -> str:
+    """What running ``notebook`` needs: the funder report only aggregates; a notebook that
+    declares an ``extract`` parameter and is given one (``-p extract=FOLDER``) only
+    ``extract``; anything else reads the case store, which is ``personal_data``."""
+    from mentorkit.reports.params import declared_parameters
+
+    if notebook.stem == "funder_report":
+        return "aggregates"
+    given = any(key.strip() == "extract" and value.strip()
+                for key, _, value in (str(p).partition("=") for p in params))
+    if given and notebook.is_file() and "extract" in declared_parameters(notebook):
+        return "extract"
+    return "personal_data"
+
+
+def _with_report_role(func: F) -> F:
+    """Check the role against every notebook the report command would run."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from mentorkit.reports.batch import notebooks_in
+
+        params = list(kwargs.get("param") or [])
+        notebook = kwargs.get("notebook")
+        if notebook is not None:
+            paths = [Path(notebook)]
+        else:
+            folder = Path(kwargs.get("notebooks") or "notebooks")
+            paths = notebooks_in(folder) if folder.is_dir() else []
+        for path in paths:
+            _require(_report_capability(path, params))
+        return func(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+from mentorkit.reports.command import report_command  # noqa: E402  (the `report` command)
+
+app.command("report")(friendly(_with_report_role(report_command)))

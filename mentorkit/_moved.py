@@ -41,6 +41,20 @@ MOVED: dict[str, str] = {
     "mentorkit.matching.pool": "mentorkit.synth.pool",
 }
 
+#: Modules renamed because a function of the package had their name and hid them
+#: (``import mentorkit.matching.assign as m`` gave the function): the old name cannot be an
+#: alias without hiding the function in turn, so importing it fails naming the new module.
+RENAMED: dict[str, str] = {
+    "mentorkit.matching.assign": "mentorkit.matching.assignment",
+    "mentorkit.matching.explain": "mentorkit.matching.explanation",
+    "mentorkit.matching.suggest": "mentorkit.matching.suggestions",
+    "mentorkit.network.communities": "mentorkit.network.community",
+    "mentorkit.network.growth": "mentorkit.network.timeline",
+    "mentorkit.network.findings": "mentorkit.network.interpret",
+    "mentorkit.outcomes.survival": "mentorkit.outcomes.survival_analysis",
+    "mentorkit.outcomes.subgroups": "mentorkit.outcomes.subgroup_effects",
+}
+
 
 class MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds a moved module under its old name and hands out the module at the new one."""
@@ -48,6 +62,10 @@ class MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname: str, path: object = None, target: object = None
                   ) -> importlib.machinery.ModuleSpec | None:
         """A spec for an old name; None for every other module."""
+        if fullname in RENAMED:
+            new = RENAMED[fullname]
+            raise ModuleNotFoundError(f"{fullname} is now {new}: import {new} instead (the "
+                                      f"function of that name is unchanged)", name=fullname)
         if fullname not in MOVED:
             return None
         return importlib.util.spec_from_loader(fullname, self)

@@ -144,6 +144,17 @@ def test_old_import_paths_still_work_and_name_the_new_one() -> None:
                    for w in seen), old
 
 
+def test_renamed_modules_fail_naming_the_new_one_and_keep_the_function() -> None:
+    from mentorkit._moved import RENAMED
+
+    for old, new in RENAMED.items():
+        with pytest.raises(ModuleNotFoundError, match=new.replace(".", r"\.")):
+            importlib.import_module(old)
+        package, _, name = old.rpartition(".")
+        assert callable(getattr(importlib.import_module(package), name)), old
+        importlib.import_module(new)
+
+
 def test_the_drawing_in_the_docs_is_the_code_s() -> None:
     text = layering.DOC.read_text(encoding="utf-8")
     assert layering.drawing() in text, "run `python tests/layering.py --write`"

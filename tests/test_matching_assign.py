@@ -18,7 +18,7 @@ from mentorkit.synth.pool import random_instance, synthetic_pool
 from mentorkit.matching.quotas import Quota
 from mentorkit.matching.scoring import to_int
 
-assign_module = importlib.import_module("mentorkit.matching.assign")
+assign_module = importlib.import_module("mentorkit.matching.assignment")
 
 FAST = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -13,7 +13,7 @@ from mentorkit.matching import (
     why_not,
 )
 from mentorkit.matching import settings as st
-from mentorkit.matching.explain import pair_points
+from mentorkit.matching.explanation import pair_points
 from mentorkit.synth.pool import random_instance, synthetic_pool
 from mentorkit.matching.scoring import combine, criterion_values
 from mentorkit.synth import generate

@@ -9,9 +9,9 @@ import matplotlib
 import pytest
 
 MODULES = ["mentorkit.network", "mentorkit.network._backend", "mentorkit.network.builders",
-           "mentorkit.network.metrics", "mentorkit.network.communities",
-           "mentorkit.network.growth", "mentorkit.network.referral",
-           "mentorkit.network.generate", "mentorkit.network.findings",
+           "mentorkit.network.metrics", "mentorkit.network.community",
+           "mentorkit.network.timeline", "mentorkit.network.referral",
+           "mentorkit.network.generate", "mentorkit.network.interpret",
            "mentorkit.network.published", "mentorkit.plots.network"]
 
 

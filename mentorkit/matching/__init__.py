@@ -28,8 +28,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from mentorkit.matching.assign import METHODS, OBJECTIVES, Assignment, assign, solve, violations
-from mentorkit.matching.explain import WhyNot, explain, why_not
+from mentorkit.matching.assignment import METHODS, OBJECTIVES, Assignment, assign, solve, violations
+from mentorkit.matching.explanation import WhyNot, explain, why_not
 from mentorkit.matching.features import Encoded, History, encode
 from mentorkit.matching.quotas import Quota
 from mentorkit.matching.scoring import Scores, score
@@ -37,7 +37,7 @@ from mentorkit.matching.settings import (
     CRITERIA, CRITERION_LABELS, MatchSettings, Rules, Weights, slider_spec,
 )
 from mentorkit.matching.stable import blocking_pairs
-from mentorkit.matching.suggest import prepare, suggest
+from mentorkit.matching.suggestions import prepare, suggest
 
 if TYPE_CHECKING:
     from mentorkit.matching.runs import MatchRun, load_run, proposals, rerun, run, save_run

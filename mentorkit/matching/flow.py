@@ -11,7 +11,7 @@ the quotas cannot be met.
 :func:`potentials` turns an optimal flow into node potentials (LP duals) by shortest paths
 in the residual network: every residual arc then has a non-negative reduced cost. A pair
 left out of the network can improve the solution only if its reduced cost is negative,
-which is what candidate pruning checks (see :mod:`mentorkit.matching.assign`).
+which is what candidate pruning checks (see :mod:`mentorkit.matching.assignment`).
 
 Example
 -------

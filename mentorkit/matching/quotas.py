@@ -3,7 +3,7 @@
 A quota names a mentee column and a value (``gender == "female"``) and bounds how many of
 those mentees are matched. Quotas on one column are disjoint groups, which a min-cost flow
 solves exactly (:mod:`mentorkit.matching.flow`); quotas on several columns overlap and go to
-the MILP fallback in :mod:`mentorkit.matching.assign`.
+the MILP fallback in :mod:`mentorkit.matching.assignment`.
 
 Example
 -------

@@ -30,7 +30,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from mentorkit.errors import MatchingError, NotFoundError
-from mentorkit.matching.assign import Assignment, solve
+from mentorkit.matching.assignment import Assignment, solve
 from mentorkit.matching.features import History, encode
 from mentorkit.matching.quotas import quotas_of
 from mentorkit.matching.scoring import score

@@ -30,7 +30,7 @@ import pandas as pd
 
 from mentorkit.errors import MatchingError
 from mentorkit.matching import settings as st
-from mentorkit.matching.assign import Assignment, solve
+from mentorkit.matching.assignment import Assignment, solve
 from mentorkit.matching.greedy import stretched
 from mentorkit.matching.scoring import Scores, score
 from mentorkit.privacy.suppression import threshold

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 from mentorkit.network._backend import FAST_EDGES, Backend, have_igraph, to_igraph, to_networkx
 from mentorkit.network.builders import STARTED, assemble, bipartite, event_graph, relationship_graph
-from mentorkit.network.communities import Communities, communities
-from mentorkit.network.findings import (Tables, build, findings, parse_period, published_flow,
+from mentorkit.network.community import Communities, communities
+from mentorkit.network.interpret import (Tables, build, findings, parse_period, published_flow,
                                         restrict)
-from mentorkit.network.growth import edge_frame, growth
+from mentorkit.network.timeline import edge_frame, growth
 from mentorkit.network.metrics import (
                                         Summary,
                                         centrality,

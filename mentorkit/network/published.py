@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.network._backend import Graph, node_table
-from mentorkit.network.communities import Communities
+from mentorkit.network.community import Communities
 from mentorkit.network.metrics import degrees, summary
 from mentorkit.privacy.suppression import threshold
 

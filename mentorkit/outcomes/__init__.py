@@ -21,9 +21,9 @@ from __future__ import annotations
 from mentorkit.outcomes._data import EstimationError, as_columns
 from mentorkit.outcomes.balance import balance_table, overlap_table, smd
 from mentorkit.outcomes.effects import METHODS, Effect, effect
-from mentorkit.outcomes.subgroups import subgroups
+from mentorkit.outcomes.subgroup_effects import subgroups
 from mentorkit.outcomes.suppress import suppress_small
-from mentorkit.outcomes.survival import Cox, Survival, cox, survival
+from mentorkit.outcomes.survival_analysis import Cox, Survival, cox, survival
 from mentorkit.outcomes.table import MEASURES, analysis_table
 
 __all__ = ["METHODS", "MEASURES", "Cox", "Effect", "EstimationError", "Survival",

@@ -30,8 +30,8 @@ from mentorkit import vocab
 from mentorkit.errors import UnknownProgramme, ValidationError
 from mentorkit.network._backend import Backend, Graph, node_table
 from mentorkit.network.builders import event_graph, relationship_graph
-from mentorkit.network.communities import communities
-from mentorkit.network.growth import growth
+from mentorkit.network.community import communities
+from mentorkit.network.timeline import growth
 from mentorkit.network.metrics import degrees, projection, summary
 from mentorkit.network.published import (LOAD_CLASSES, _ratio, _sum, mentor_load,
                                          published_growth, threshold, top_mentors)

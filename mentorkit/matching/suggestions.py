@@ -24,7 +24,7 @@ import pandas as pd
 
 from mentorkit.errors import MatchingError
 from mentorkit.matching import settings as st
-from mentorkit.matching.explain import reason_texts
+from mentorkit.matching.explanation import reason_texts
 from mentorkit.matching.features import Encoded, History, encode
 from mentorkit.matching.scoring import coefficients, combine, criterion_values
 from mentorkit.matching.settings import CRITERIA, MatchSettings

@@ -83,7 +83,7 @@ class Assignment:
 
     def frame(self, lang: str = "en", reasons: bool = True) -> pd.DataFrame:
         """One row per match: mentee_id, mentor_id, score, pinned, reasons, breakdown."""
-        from mentorkit.matching.explain import pair_points, pair_reasons
+        from mentorkit.matching.explanation import pair_points, pair_reasons
 
         order = np.argsort(self.scores.demand.order[self.rows], kind="stable")
         rows, cols = self.rows[order], self.cols[order]

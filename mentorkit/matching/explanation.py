@@ -250,7 +250,7 @@ def why_not(scores: Scores, mentee_id: int, mentor_id: int, proposal: Any = None
     Parameters
     ----------
     scores : the scores the proposal was made from.
-    proposal : an :class:`~mentorkit.matching.assign.Assignment` (or None: then the pair is
+    proposal : an :class:`~mentorkit.matching.assignment.Assignment` (or None: then the pair is
         compared with the mentee's best allowed mentor).
     cost : with an optimal proposal, solve again with the pair pinned and report how much
         the total drops (skipped for problems over two million pairs).
@@ -259,7 +259,7 @@ def why_not(scores: Scores, mentee_id: int, mentor_id: int, proposal: Any = None
     -------
     >>> from mentorkit.synth.pool import synthetic_pool
     >>> from mentorkit.matching.scoring import score
-    >>> from mentorkit.matching.assign import solve
+    >>> from mentorkit.matching.assignment import solve
     >>> s = score(*synthetic_pool(20, seed=6))
     >>> result = solve(s)
     >>> w = why_not(s, int(s.mentee_ids[0]), int(s.mentor_ids[3]), result)
@@ -322,7 +322,7 @@ def why_not(scores: Scores, mentee_id: int, mentor_id: int, proposal: Any = None
 
 
 def _forcing_cost(scores: Scores, proposal: Any, mentee_id: int, mentor_id: int) -> float:
-    from mentorkit.matching.assign import solve
+    from mentorkit.matching.assignment import solve
 
     pinned = [(int(scores.mentee_ids[r]), int(scores.mentor_ids[c]))
               for r, c, p in zip(proposal.rows, proposal.cols, proposal.pinned) if p]

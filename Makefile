@@ -7,13 +7,14 @@ DB     ?= data/mentorkit.db
 PORT   ?= 8866
 BUILD  := build
 TEST_DB := $(BUILD)/test/demo.db
-EXTRAS := dashboards,reports,postgres,fast,test,bench
+EXTRAS := dashboards,reports,postgres,fast,test,bench,lint
 
-.PHONY: help env demo db serve summary test browser postgres lab data reports clean
+.PHONY: help env demo db serve summary test lint browser postgres lab data reports clean
 
 help:
 	@echo "make demo    create the environment, load the demo data into $(DB), serve the dashboards"
 	@echo "make test    create the environment and run the whole test suite"
+	@echo "make lint    ruff and mypy (also part of make test)"
 	@echo "make lab     open JupyterLab on the research notebooks"
 	@echo "make data    regenerate data/*.csv and the data dictionary from mentorkit.synth"
 	@echo "make reports run every notebook for every programme into reports/ (HTML)"
@@ -70,6 +71,11 @@ $(TEST_DB): $(STAMP) $(wildcard mentorkit/*.py mentorkit/*/*.py)
 	rm -f $@ $@-wal $@-shm
 	$(BIN)/mentorkit demo --db $@ > /dev/null
 
+# Lint and types: zero findings, with the project's configuration in pyproject.toml.
+lint: env
+	$(BIN)/ruff check mentorkit tests benchmarks conftest.py voila.py
+	$(BIN)/mypy
+
 test: env browser postgres $(TEST_DB)
 	MENTORKIT_DB=$(abspath $(TEST_DB)) $(BIN)/python -m pytest -q tests mentorkit \
 		--doctest-modules -p no:cacheprovider
@@ -79,6 +85,7 @@ test: env browser postgres $(TEST_DB)
 	$(BIN)/mentorkit report --all --db $(TEST_DB) --out $(BUILD)/reports \
 		2> $(BUILD)/test/logs/reports.log || { tail -n 40 $(BUILD)/test/logs/reports.log; exit 1; }
 	$(BIN)/mentorkit scan $(BUILD)/reports $(BUILD)/test/logs --db $(TEST_DB)
+	$(MAKE) --no-print-directory lint
 
 clean:
 	rm -rf $(BUILD) reports .pytest_cache

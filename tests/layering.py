@@ -158,14 +158,13 @@ END = "<!-- layers:end -->"
 
 
 def drawing() -> str:
-    """The layer drawing (Mermaid), one arrow per pair of layers that import each other."""
+    """The layer drawing (Mermaid): an arrow from each layer to each layer it imports."""
     lines = [START, "", "```mermaid", "flowchart TD"]
     for name in ALLOWED:
         lines.append(f'    {name}["<b>{name}</b><br/>{WHAT[name]}"]')
-    for (a, b), n in sorted(layer_edges().items(),
-                            key=lambda e: (list(ALLOWED).index(e[0][0]),
-                                           list(ALLOWED).index(e[0][1]))):
-        lines.append(f"    {a} -->|{n}| {b}")
+    order = list(ALLOWED)
+    for a, b in sorted(layer_edges(), key=lambda e: (order.index(e[0]), order.index(e[1]))):
+        lines.append(f"    {a} --> {b}")
     lines += ["```", "", END]
     return "\n".join(lines)
 

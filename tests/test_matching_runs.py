@@ -54,21 +54,32 @@ def test_a_run_record_holds_no_names(store: Store) -> None:
         assert name not in text
 
 
-def test_proposals_can_be_written_to_the_match_table(store: Store) -> None:
+def test_written_proposals_take_their_places_in_the_next_run(store: Store) -> None:
     people, matches = store.table("person"), store.table("match")
     mentees, mentors, history = pool(people, matches, programme=4, waiting="waiting")
     record, result = run(mentees, mentors, history, programme_id=4)
-    assert result.n_matched > 0
     rows = proposals(result, programme_id=4, made_by="run")
-    ids = store.matches.add_many(rows, actor="test")
-    assert len(ids) == result.n_matched
+    assert len(rows) == result.n_matched >= 2
+    written = rows.iloc[: len(rows) // 2]  # the coordinator keeps half of the proposal
+    ids = store.matches.add_many(written, actor="test")
+    assert len(ids) == len(written)
     saved = store.table("match", id=ids)
     assert (saved["status"] == "proposed").all()
+    assert saved[["mentee_id", "mentor_id"]].values.tolist() == written[
+        ["mentee_id", "mentor_id"]].values.tolist()
     assert saved["score_breakdown"].iloc[0].keys() == rows["score_breakdown"].iloc[0].keys()
-    # the new proposals take the mentors' places: a second run cannot exceed capacity
-    second, result2 = run(mentees, mentors, store.table("match"), programme_id=4)
-    assert second.n_matched == 0 or not set(result2.frame()["mentee_id"]) & set(
-        rows["mentee_id"])
+    # the next run sees them: their mentees are not proposed again, their mentors' places
+    # are taken, and the mentees not written still find mentors
+    now = store.table("match")
+    again, _ = run(mentees, mentors, now, programme_id=4)
+    pairs = pd.DataFrame(again.result)
+    assert again.n_matched > 0
+    assert not set(pairs["mentee_id"]) & set(written["mentee_id"])
+    taking = now.loc[now["status"].isin(["active", "proposed"]), "mentor_id"]
+    load = pd.concat([taking, pairs["mentor_id"]]).value_counts()
+    places = mentors.set_index("id")["capacity"]
+    over = load.reindex(places.index, fill_value=0) - places
+    assert not (over > 0).any(), f"mentors over capacity: {over[over > 0].to_dict()}"
 
 
 def test_loading_an_unknown_run_fails_clearly(store: Store) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Mapping
 
 from mentorkit.errors import ConfigError
+from mentorkit.i18n import check_lang
 
 DEFAULT_DB = Path("data") / "mentorkit.db"
 
@@ -56,11 +57,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        """Read settings from ``env`` (default: ``os.environ``)."""
+        """Read settings from ``env`` (default: ``os.environ``).
+
+        A ``MENTORKIT_LANG`` other than da, en or nl raises
+        :class:`~mentorkit.errors.UnknownLanguage`.
+        """
         env = os.environ if env is None else env
-        lang = env.get("MENTORKIT_LANG", "en")
-        if lang not in ("da", "en", "nl"):
-            raise ConfigError(f"MENTORKIT_LANG must be da, en or nl (got {lang!r})")
+        lang = check_lang(env.get("MENTORKIT_LANG", "en"), name="MENTORKIT_LANG")
         try:
             min_cell = int(env.get("MENTORKIT_MIN_CELL", "5"))
         except ValueError:

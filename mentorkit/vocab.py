@@ -17,8 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
+from mentorkit.errors import UnknownLanguage
+
 Lang = Literal["da", "en", "nl"]
 LANGS: tuple[Lang, ...] = ("da", "en", "nl")
+"""The languages of the package: every text it shows exists in each (see :mod:`mentorkit.i18n`)."""
+
+
+def _column(lang: object) -> int:
+    """Where ``lang``'s label sits in an entry (:class:`UnknownLanguage` for any other)."""
+    if isinstance(lang, str) and lang in LANGS:
+        return LANGS.index(lang)
+    raise UnknownLanguage(lang, LANGS)
 
 
 @dataclass(frozen=True)
@@ -56,11 +66,11 @@ class Vocabulary:
 
     def label(self, code: str, lang: Lang = "en") -> str:
         """The label of ``code`` in ``lang`` (da, en or nl)."""
-        return self.entries[code][LANGS.index(lang)]
+        return self.entries[code][_column(lang)]
 
     def labels(self, lang: Lang = "en") -> dict[str, str]:
         """A code -> label mapping in ``lang``, in order (for dropdowns)."""
-        i = LANGS.index(lang)
+        i = _column(lang)
         return {c: v[i] for c, v in self.entries.items()}
 
     def rank(self, code: str) -> int:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit import vocab
+from mentorkit.i18n import Catalogue
 from mentorkit.network import Communities, Summary, summary, to_networkx
 from mentorkit.network._backend import is_igraph
 from mentorkit.plots import PALETTE, SEQUENCE, figure
@@ -40,35 +41,37 @@ ROLE_COLOURS: dict[str, str] = {
     "stage": PALETTE["highlight"], "outcome": PALETTE["treated"],
 }
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {"network": "Network: {kind}", "degree": "Number of ties per node",
-           "degree_x": "ties (degree)", "nodes": "nodes", "growth": "Growth of the mentor corps",
-           "active_pairs": "active pairs", "active_mentors": "active mentors",
-           "new_mentors": "new mentors", "returning_mentors": "returning mentors",
-           "flow": "From referral to outcome", "referred": "referred", "matched": "matched",
-           "employed": "employed", "people": "people", "event": "Event", "partner": "Partner",
-           "stage": "Stage", "outcome": "Outcome", "shown": "largest components, {n} of {t} nodes",
-           "suppressed": "blank: fewer than {k}", "community": "community"},
-    "da": {"network": "Netværk: {kind}", "degree": "Antal forbindelser pr. knude",
-           "degree_x": "forbindelser (grad)", "nodes": "knuder", "growth": "Mentorkorpsets vækst",
-           "active_pairs": "aktive par", "active_mentors": "aktive mentorer",
-           "new_mentors": "nye mentorer", "returning_mentors": "mentorer der kom igen",
-           "flow": "Fra henvisning til resultat", "referred": "henvist", "matched": "fik mentor",
-           "employed": "i job", "people": "personer", "event": "Arrangement",
-           "partner": "Samarbejdspartner", "stage": "Trin", "outcome": "Resultat",
-           "shown": "største komponenter, {n} af {t} knuder",
-           "suppressed": "tom: færre end {k}", "community": "fællesskab"},
-    "nl": {"network": "Netwerk: {kind}", "degree": "Aantal verbindingen per knoop",
-           "degree_x": "verbindingen (graad)", "nodes": "knopen",
-           "growth": "Groei van het mentorenbestand", "active_pairs": "actieve koppels",
-           "active_mentors": "actieve mentoren", "new_mentors": "nieuwe mentoren",
-           "returning_mentors": "terugkerende mentoren", "flow": "Van verwijzing tot resultaat",
-           "referred": "verwezen", "matched": "gekoppeld", "employed": "met werk",
-           "people": "personen", "event": "Bijeenkomst", "partner": "Partner",
-           "stage": "Fase", "outcome": "Resultaat",
-           "shown": "grootste componenten, {n} van {t} knopen",
-           "suppressed": "leeg: minder dan {k}", "community": "gemeenschap"},
-}
+WORDS = Catalogue("plots.network", {
+    "network": {"da": "Netværk: {kind}", "en": "Network: {kind}", "nl": "Netwerk: {kind}"},
+    "degree": {"da": "Antal forbindelser pr. knude", "en": "Number of ties per node",
+               "nl": "Aantal verbindingen per knoop"},
+    "degree_x": {"da": "forbindelser (grad)", "en": "ties (degree)", "nl": "verbindingen (graad)"},
+    "nodes": {"da": "knuder", "en": "nodes", "nl": "knopen"},
+    "growth": {"da": "Mentorkorpsets vækst", "en": "Growth of the mentor corps",
+               "nl": "Groei van het mentorenbestand"},
+    "active_pairs": {"da": "aktive par", "en": "active pairs", "nl": "actieve koppels"},
+    "active_mentors": {"da": "aktive mentorer", "en": "active mentors", "nl": "actieve mentoren"},
+    "new_mentors": {"da": "nye mentorer", "en": "new mentors", "nl": "nieuwe mentoren"},
+    "returning_mentors": {"da": "mentorer der kom igen", "en": "returning mentors",
+                          "nl": "terugkerende mentoren"},
+    "flow": {"da": "Fra henvisning til resultat", "en": "From referral to outcome",
+             "nl": "Van verwijzing tot resultaat"},
+    "referred": {"da": "henvist", "en": "referred", "nl": "verwezen"},
+    "matched": {"da": "fik mentor", "en": "matched", "nl": "gekoppeld"},
+    "employed": {"da": "i job", "en": "employed", "nl": "met werk"},
+    "people": {"da": "personer", "en": "people", "nl": "personen"},
+    "event": {"da": "Arrangement", "en": "Event", "nl": "Bijeenkomst"},
+    "partner": {"da": "Samarbejdspartner", "en": "Partner", "nl": "Partner"},
+    "stage": {"da": "Trin", "en": "Stage", "nl": "Fase"},
+    "outcome": {"da": "Resultat", "en": "Outcome", "nl": "Resultaat"},
+    "shown": {"da": "største komponenter, {n} af {t} knuder",
+              "en": "largest components, {n} of {t} nodes",
+              "nl": "grootste componenten, {n} van {t} knopen"},
+    "suppressed": {"da": "tom: færre end {k}", "en": "blank: fewer than {k}",
+                   "nl": "leeg: minder dan {k}"},
+    "community": {"da": "fællesskab", "en": "community", "nl": "gemeenschap"},
+})
+"""The words of the figures, by key."""
 
 _CACHE: OrderedDict[tuple[Any, ...], dict[Any, np.ndarray]] = OrderedDict()
 _CACHE_SIZE = 32
@@ -77,7 +80,7 @@ _CACHE_SIZE = 32
 def _role_label(role: str, lang: str) -> str:
     if role in vocab.ROLES:
         return vocab.ROLES.label(role, lang)  # type: ignore[arg-type]
-    return WORDS[lang].get(role, role)
+    return WORDS.text(role, lang) if role in WORDS else role
 
 
 def layout(G: nx.Graph, seed: int = 0) -> dict[Any, np.ndarray]:
@@ -138,7 +141,7 @@ def draw_network(G: Any, ax: Any = None, *, communities: Communities | None = No
     either. A drawing is not a count table: it shows one dot per node (ids only on the
     few labelled ones) and is meant for the analysis, not for tables of counts.
     """
-    words = WORDS[lang]
+    words = WORDS.in_lang(lang)
     G = to_networkx(G) if is_igraph(G) else G
     total = G.number_of_nodes()
     H = G.subgraph([v for v, d in G.degree() if d > 0]) if drop_isolates else G
@@ -210,7 +213,7 @@ def degree_distribution(G: Any, ax: Any = None, *, lang: str = "en") -> tuple[An
     else:
         S = G if isinstance(G, Summary) else summary(G)
         dists = S.degree_distribution
-    words = WORDS[lang]
+    words = WORDS.in_lang(lang)
     if ax is None:
         fig, ax = figure(6, 3.8)
     else:
@@ -236,7 +239,7 @@ def growth_lines(growth: pd.DataFrame, *, lang: str = "en") -> tuple[Any, Any]:
     ``growth`` is :func:`mentorkit.network.growth` or, to show, its published form
     :func:`mentorkit.network.published.published_growth`: blank counts are gaps.
     """
-    words = WORDS[lang]
+    words = WORDS.in_lang(lang)
     fig, (a, b) = figure(10, 3.8, ncols=2)
     x = growth.index.to_timestamp() if isinstance(growth.index, pd.PeriodIndex) else growth.index
     growth = growth[["active_pairs", "active_mentors", "new_mentors", "returning_mentors"]]
@@ -261,7 +264,7 @@ def partner_flow(flow: pd.DataFrame, *, lang: str = "en", min_cell: int | None =
     ``flow`` is :func:`mentorkit.network.partner_flow`'s table; blanked (suppressed) cells
     are left out and, when ``min_cell`` is given, the caption says so.
     """
-    words = WORDS[lang]
+    words = WORDS.in_lang(lang)
     fig, ax = figure(7, 0.45 * max(len(flow), 3) + 1.2)
     y = np.arange(len(flow))
     kinds = [vocab.PARTNER_KINDS.label(k, lang) if k in vocab.PARTNER_KINDS else str(k)  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """Figures for outcome studies: balance, propensity overlap, time to job, subgroups, phases.
 
 Every function returns a matplotlib Figure built with :func:`mentorkit.plots.figure`, shows
-only aggregates (no row is a person), and takes a ``language`` for its labels.
+only aggregates (no row is a person), and takes a ``lang`` (da, en or nl;
+once called ``language``) for its labels.
 
 Example
 -------
@@ -21,74 +22,92 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mentorkit.i18n import Catalogue, check_lang, renamed_language
 from mentorkit.plots import PALETTE, figure
 
 __all__ = ["forest_plot", "km_plot", "love_plot", "overlap_plot", "phase_plot"]
 
-_WORDS: dict[str, tuple[str, str, str]] = {      # da, en, nl
-    "smd": ("Standardiseret forskel i gennemsnit", "Standardised mean difference",
-            "Gestandaardiseerd verschil in gemiddelden"),
-    "before": ("Før justering", "Before adjustment", "Voor correctie"),
-    "after": ("Efter justering", "After adjustment", "Na correctie"),
-    "balance": ("Balance i baggrundsvariable", "Covariate balance", "Balans in achtergrond"),
-    "propensity": ("Sandsynlighed for at få en mentor (propensity score)",
-                   "Probability of getting a mentor (propensity score)",
-                   "Kans op een mentor (propensityscore)"),
-    "density": ("Tæthed", "Density", "Dichtheid"),
-    "overlap": ("Overlap mellem grupperne", "Overlap between the groups",
-                "Overlap tussen de groepen"),
-    "matched": ("Med mentor", "Matched", "Met mentor"),
-    "not_matched": ("Uden mentor", "Not matched", "Zonder mentor"),
-    "days": ("Dage siden indskrivning", "Days since registration",
-             "Dagen sinds inschrijving"),
-    "no_job": ("Andel endnu uden job", "Share without a job yet", "Aandeel nog zonder werk"),
-    "time_to_job": ("Tid til første job", "Time to first job", "Tijd tot eerste baan"),
-    "effect": ("Effekt (95% KI)", "Effect (95% CI)", "Effect (95% BI)"),
-    "subgroups": ("Effekt i undergrupper", "Effect in subgroups", "Effect in subgroepen"),
-    "phase": ("Tidspunkt", "Phase", "Moment"),
-    "share": ("Andel", "Share", "Aandeel"),
-    "by_phase": ("Resultat over tid", "Outcome over time", "Uitkomst door de tijd"),
-}
-_LANGS = ("da", "en", "nl")
+WORDS = Catalogue("plots.outcomes", {
+    "smd": {"da": "Standardiseret forskel i gennemsnit",
+            "en": "Standardised mean difference",
+            "nl": "Gestandaardiseerd verschil in gemiddelden"},
+    "before": {"da": "Før justering", "en": "Before adjustment", "nl": "Voor correctie"},
+    "after": {"da": "Efter justering", "en": "After adjustment", "nl": "Na correctie"},
+    "balance": {"da": "Balance i baggrundsvariable",
+                "en": "Covariate balance",
+                "nl": "Balans in achtergrond"},
+    "propensity": {"da": "Sandsynlighed for at få en mentor (propensity score)",
+                   "en": "Probability of getting a mentor (propensity score)",
+                   "nl": "Kans op een mentor (propensityscore)"},
+    "density": {"da": "Tæthed", "en": "Density", "nl": "Dichtheid"},
+    "overlap": {"da": "Overlap mellem grupperne",
+                "en": "Overlap between the groups",
+                "nl": "Overlap tussen de groepen"},
+    "matched": {"da": "Med mentor", "en": "Matched", "nl": "Met mentor"},
+    "not_matched": {"da": "Uden mentor", "en": "Not matched", "nl": "Zonder mentor"},
+    "days": {"da": "Dage siden indskrivning",
+             "en": "Days since registration",
+             "nl": "Dagen sinds inschrijving"},
+    "no_job": {"da": "Andel endnu uden job",
+               "en": "Share without a job yet",
+               "nl": "Aandeel nog zonder werk"},
+    "time_to_job": {"da": "Tid til første job",
+                    "en": "Time to first job",
+                    "nl": "Tijd tot eerste baan"},
+    "effect": {"da": "Effekt (95% KI)", "en": "Effect (95% CI)", "nl": "Effect (95% BI)"},
+    "subgroups": {"da": "Effekt i undergrupper",
+                  "en": "Effect in subgroups",
+                  "nl": "Effect in subgroepen"},
+    "phase": {"da": "Tidspunkt", "en": "Phase", "nl": "Moment"},
+    "share": {"da": "Andel", "en": "Share", "nl": "Aandeel"},
+    "by_phase": {"da": "Resultat over tid",
+                 "en": "Outcome over time",
+                 "nl": "Uitkomst door de tijd"},
+})
+"""The words of the figures, by key."""
 
 
-def _w(key: str, language: str) -> str:
-    return _WORDS[key][_LANGS.index(language)] if language in _LANGS else _WORDS[key][1]
+def _w(key: str, lang: str) -> str:
+    return WORDS.text(key, lang)
 
 
-def _group_label(value: Any, language: str) -> str:
+def _group_label(value: Any, lang: str) -> str:
     truthy = str(value).lower() in ("true", "1", "1.0")
-    return _w("matched" if truthy else "not_matched", language)
+    return _w("matched" if truthy else "not_matched", lang)
 
 
-def love_plot(effect_or_balance: Any, language: str = "en", threshold: float = 0.1) -> Any:
+@renamed_language
+def love_plot(effect_or_balance: Any, lang: str = "en", threshold: float = 0.1) -> Any:
     """Absolute SMD per covariate before and after adjustment, with the 0.1 line."""
+    lang = check_lang(lang)
     b = getattr(effect_or_balance, "balance", effect_or_balance)
     if b is None:
         raise ValueError("no balance table to plot")
     b = b.iloc[::-1]
     fig, ax = figure(6.5, 0.45 * len(b) + 1.6)
     y = np.arange(len(b))
-    ax.scatter(b["smd_before"].abs(), y, color=PALETTE["control"], label=_w("before", language),
+    ax.scatter(b["smd_before"].abs(), y, color=PALETTE["control"], label=_w("before", lang),
                zorder=3)
     if "smd_after" in b.columns:
         ax.scatter(b["smd_after"].abs(), y, color=PALETTE["treated"], marker="D",
-                   label=_w("after", language), zorder=3)
+                   label=_w("after", lang), zorder=3)
     ax.axvline(threshold, color=PALETTE["neutral"], linestyle="--", linewidth=1)
     ax.set_yticks(y, b["covariate"])
-    ax.set_xlabel(_w("smd", language))
-    ax.set_title(_w("balance", language))
+    ax.set_xlabel(_w("smd", lang))
+    ax.set_title(_w("balance", lang))
     ax.legend(loc="lower right")
     return fig
 
 
-def overlap_plot(effect: Any, language: str = "en", bins: int = 20,
+@renamed_language
+def overlap_plot(effect: Any, lang: str = "en", bins: int = 20,
                  min_count: int | None = None) -> Any:
     """Histograms of the propensity score in the two groups (density scale).
 
     Bins holding fewer than ``min_count`` people of a group (default: the disclosure
     threshold) are not drawn, so no bar stands for one or two people.
     """
+    lang = check_lang(lang)
     from mentorkit.outcomes.suppress import min_cell
 
     if effect.propensity is None:
@@ -105,16 +124,18 @@ def overlap_plot(effect: Any, language: str = "en", bins: int = 20,
         shown = np.where(counts >= k, counts, 0)
         density = shown / max(mask.sum(), 1) / width
         ax.bar(edges[:-1], density, width=width, align="edge", alpha=0.55, color=colour,
-               label=_w(key, language))
-    ax.set_xlabel(_w("propensity", language))
-    ax.set_ylabel(_w("density", language))
-    ax.set_title(_w("overlap", language))
+               label=_w(key, lang))
+    ax.set_xlabel(_w("propensity", lang))
+    ax.set_ylabel(_w("density", lang))
+    ax.set_title(_w("overlap", lang))
     ax.legend()
     return fig
 
 
-def km_plot(surv: Any, language: str = "en") -> Any:
+@renamed_language
+def km_plot(surv: Any, lang: str = "en") -> Any:
     """Kaplan–Meier curves (share without a job yet) with pointwise intervals."""
+    lang = check_lang(lang)
     fig, ax = figure(6.5, 4.0)
     colours = [PALETTE["control"], PALETTE["treated"], PALETTE["mentor"], PALETTE["partner"]]
     for i, (name, c) in enumerate(surv.curves.groupby("group", sort=True)):
@@ -123,19 +144,21 @@ def km_plot(surv: Any, language: str = "en") -> Any:
         s = np.concatenate([[1.0], c["survival"].to_numpy()])
         lo = np.concatenate([[1.0], c["ci_low"].to_numpy()])
         hi = np.concatenate([[1.0], c["ci_high"].to_numpy()])
-        text = _group_label(name, language) if surv.group == "matched" else str(name)
+        text = _group_label(name, lang) if surv.group == "matched" else str(name)
         ax.step(t, s, where="post", color=colour, label=text)
         ax.fill_between(t, lo, hi, step="post", color=colour, alpha=0.15, linewidth=0)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(_w("days", language))
-    ax.set_ylabel(_w("no_job", language))
-    ax.set_title(_w("time_to_job", language))
+    ax.set_xlabel(_w("days", lang))
+    ax.set_ylabel(_w("no_job", lang))
+    ax.set_title(_w("time_to_job", lang))
     ax.legend()
     return fig
 
 
-def forest_plot(table: pd.DataFrame, language: str = "en", reference: float = 0.0) -> Any:
+@renamed_language
+def forest_plot(table: pd.DataFrame, lang: str = "en", reference: float = 0.0) -> Any:
     """Estimates with intervals per subgroup (rows without an estimate are listed, empty)."""
+    lang = check_lang(lang)
     t = table.iloc[::-1].reset_index(drop=True)
     fig, ax = figure(6.5, 0.4 * len(t) + 1.4)
     y = np.arange(len(t))
@@ -151,13 +174,15 @@ def forest_plot(table: pd.DataFrame, language: str = "en", reference: float = 0.
     ax.axvline(reference, color=PALETTE["neutral"], linewidth=1)
     names = [lvl if by == "all" else f"{by}: {lvl}" for by, lvl in zip(t["by"], t["level"])]
     ax.set_yticks(y, names)
-    ax.set_xlabel(_w("effect", language))
-    ax.set_title(_w("subgroups", language))
+    ax.set_xlabel(_w("effect", lang))
+    ax.set_title(_w("subgroups", lang))
     return fig
 
 
-def phase_plot(by_phase: pd.DataFrame, language: str = "en") -> Any:
+@renamed_language
+def phase_plot(by_phase: pd.DataFrame, lang: str = "en") -> Any:
     """Outcome share (or mean) at each phase for the two groups, with intervals."""
+    lang = check_lang(lang)
     from mentorkit import vocab
 
     fig, ax = figure(6.5, 3.8)
@@ -171,11 +196,10 @@ def phase_plot(by_phase: pd.DataFrame, language: str = "en") -> Any:
         v = g["value"].to_numpy()
         ax.errorbar(xs + (0.06 if grp else -0.06), v,
                     yerr=[v - g["ci_low"].to_numpy(), g["ci_high"].to_numpy() - v],
-                    fmt="o-", color=colour, capsize=3, label=_group_label(grp, language))
-    ax.set_xticks(range(len(phases)), [vocab.OUTCOME_PHASES.label(p, language) if language
-                                       in vocab.LANGS else p for p in phases])
-    ax.set_xlabel(_w("phase", language))
-    ax.set_ylabel(_w("share", language))
-    ax.set_title(_w("by_phase", language))
+                    fmt="o-", color=colour, capsize=3, label=_group_label(grp, lang))
+    ax.set_xticks(range(len(phases)), [vocab.OUTCOME_PHASES.label(p, lang) for p in phases])
+    ax.set_xlabel(_w("phase", lang))
+    ax.set_ylabel(_w("share", lang))
+    ax.set_title(_w("by_phase", lang))
     ax.legend()
     return fig

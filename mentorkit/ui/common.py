@@ -32,7 +32,7 @@ import ipywidgets as w
 import pandas as pd
 
 from mentorkit.errors import MentorkitError, ValidationError
-from mentorkit.vocab import Lang, Vocabulary
+from mentorkit.vocab import LANGS, LANGUAGES, Lang, Vocabulary
 
 __all__ = ["Field", "FieldError", "Message", "esc", "fmt_date", "parse_date", "parse_year",
            "parse_number", "html_table",
@@ -40,7 +40,8 @@ __all__ = ["Field", "FieldError", "Message", "esc", "fmt_date", "parse_date", "p
            "tree_ids", "APPS", "LANG_NAMES", "STYLE", "log"]
 
 APPS: tuple[str, ...] = ("home", "intake", "match_finder", "caseload", "events", "overview")
-LANG_NAMES = {"da": "Dansk", "en": "English", "nl": "Nederlands"}
+LANG_NAMES: dict[str, str] = {lang: LANGUAGES.label(lang, lang) for lang in LANGS}
+"""Each language by its own name (Dansk, English, Nederlands), for the language switch."""
 _DATE = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{4})\s*$", re.ASCII)
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", re.ASCII)
 _YEAR = re.compile(r"^\s*(\d{4})\s*$", re.ASCII)

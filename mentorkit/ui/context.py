@@ -10,6 +10,10 @@ An app's choices come, first found wins, from:
    made in the header or given in the address is remembered);
 4. the programme's own language, then ``MENTORKIT_LANG``.
 
+A ``lang`` parameter that is not da, en or nl raises
+:class:`~mentorkit.errors.UnknownLanguage`; one in the address is passed over, as an unknown
+programme there is.
+
 The database is never taken from the address (a link must not open another file): it is the
 ``db`` parameter or ``MENTORKIT_DB``. ``MENTORKIT_PROGRAMMES`` (names, comma separated) limits
 the programmes a coordinator sees and writes to (the store enforces it); ``MENTORKIT_TODAY``
@@ -44,15 +48,15 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.config import Settings
+from mentorkit.i18n import check_lang, is_lang
 from mentorkit.privacy.roles import CAPABILITIES, current_role
 from mentorkit.store import Store
 from mentorkit.ui import labels
-from mentorkit.vocab import Lang
+from mentorkit.vocab import LANGS, Lang
 
 __all__ = ["Context", "running_in_voila", "query_params", "prefs_path", "load_prefs",
            "save_prefs", "LANGS"]
 
-LANGS: tuple[str, ...] = ("da", "en", "nl")
 QUERY_KEYS = frozenset({"programme", "lang", "mentee", "match", "person", "event"})
 
 
@@ -174,6 +178,8 @@ class Context:
         """Resolve the choices (see the module's docstring) and open the store."""
         settings = Settings.from_env()
         role = current_role()  # a malformed MENTORKIT_ROLE stops here: nothing is opened
+        if lang:
+            check_lang(lang)  # so does a wrong lang parameter (a wrong address is passed over)
         query = query_params()
         prefs = load_prefs()
         extra = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
@@ -185,17 +191,17 @@ class Context:
         pid = (_find(programmes, query.get("programme")) or _find(programmes, programme)
                or _find(programmes, prefs.get("programme"))
                or _default_programme(programmes, today))
-        chosen = next((x for x in (query.get("lang"), lang, prefs.get("lang")) if x in LANGS),
+        chosen = next((x for x in (query.get("lang"), lang, prefs.get("lang")) if is_lang(x)),
                       None)
         if chosen is None and pid is not None:
             own = programmes.loc[programmes["id"] == pid, "language"].iloc[0]
-            chosen = own if own in LANGS else None
+            chosen = own if is_lang(own) else None
         personal = (running_in_voila() or os.environ.get("MENTORKIT_SHOW_PERSONAL") == "1") \
             and "personal_data" in CAPABILITIES[role]
         remember = {}
         if pid is not None and (query.get("programme") or programme):
             remember["programme"] = str(programmes.loc[programmes["id"] == pid, "name"].iloc[0])
-        if chosen and (query.get("lang") in LANGS or lang in LANGS):
+        if chosen and (is_lang(query.get("lang")) or is_lang(lang)):
             remember["lang"] = chosen
         if running_in_voila() and remember and any(prefs.get(k) != v for k, v in remember.items()):
             save_prefs(**remember)
@@ -232,10 +238,10 @@ class Context:
         return labels.t(key, self.lang, **values)
 
     def set_lang(self, lang: str) -> None:
-        """Switch language and remember it."""
-        if lang in LANGS:
-            self.lang = lang
-            save_prefs(lang=lang)
+        """Switch language and remember it (:class:`~mentorkit.errors.UnknownLanguage` for
+        one that is not da, en or nl)."""
+        self.lang = check_lang(lang)
+        save_prefs(lang=lang)
 
     def set_programme(self, programme_id: int) -> None:
         """Switch programme and remember it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from mentorkit.casework.duplicates import WEIGHTS
 from mentorkit.privacy.roles import ROLES
 from mentorkit.monitoring.progress import FUNNEL_STAGES
 from mentorkit.casework.screening import STATUSES
+from mentorkit.errors import MissingTranslation, UnknownLanguage
 from mentorkit.ui import labels
 from mentorkit.ui.common import APPS
 from mentorkit.ui.forms import RULE_KEYS
@@ -102,9 +104,24 @@ def test_the_catalogue_holds_no_key_nobody_uses() -> None:
     assert unused == []
 
 
-def test_t_fills_placeholders_and_falls_back_without_breaking() -> None:
+def test_t_fills_placeholders_and_names_a_missing_key_or_language() -> None:
     assert labels.t("caseload.tab.waiting", "da", n=4) == "Venter på match (4)"
-    assert labels.t("no.such.key", "nl") == "no.such.key"
+    with pytest.raises(MissingTranslation, match="ui.labels texts have no key 'no.such.key'"):
+        labels.t("no.such.key", "nl")
+    with pytest.raises(UnknownLanguage, match=r"lang must be da, en or nl \(got 'de'\)"):
+        labels.t("caseload.tab.waiting", "de", n=4)
+
+
+def test_the_catalogue_is_the_data_file_shipped_with_the_package() -> None:
+    import tomllib
+
+    path = UI / labels.FILE
+    assert tomllib.loads(path.read_text(encoding="utf-8")) == labels.LABELS
+    assert labels.CATALOGUE.texts is labels.LABELS
+    assert not hasattr(labels, "nothing_else")
+    pyproject = tomllib.loads((UI.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = pyproject["tool"]["setuptools"]["package-data"]["mentorkit"]
+    assert any(fnmatch.fnmatch(f"ui/{labels.FILE}", pattern) for pattern in shipped)
 
 
 def test_vocabularies_label_every_code_in_every_language() -> None:

@@ -115,7 +115,7 @@ def ours(mentees: Any, mentors: Any, **kw: Any) -> dict[str, Any]:
     t1, c1 = time.perf_counter(), time.process_time()
     r = solve(s, mentees=mentees, **kw)
     t2, c2 = time.perf_counter(), time.process_time()
-    r.frame(reasons=True)
+    r.to_frame(reasons=True)
     t3, c3 = time.perf_counter(), time.process_time()
     return {"seconds": t3 - t0, "objective": r.value, "matched": r.n_matched,
             "breakdown": {"score": round(t1 - t0, 3), "solve": round(t2 - t1, 3),

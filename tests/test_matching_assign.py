@@ -19,6 +19,7 @@ from mentorkit.matching.quotas import Quota
 from mentorkit.matching.scoring import to_int
 
 assign_module = importlib.import_module("mentorkit.matching.assignment")
+pricing_module = importlib.import_module("mentorkit.matching.pricing")
 
 FAST = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -95,7 +96,7 @@ def test_priced_flow_equals_flow_on_every_pair_and_lsa(monkeypatch):
     full = solve(s, solver="flow")
     lsa = solve(s, solver="lsa")
     monkeypatch.setattr(assign_module, "FULL_ARCS", 0)      # force candidate pricing
-    monkeypatch.setattr(assign_module, "ROW_CANDIDATES", 3)  # … with a poor first guess
+    monkeypatch.setattr(pricing_module, "ROW_CANDIDATES", 3)  # … with a poor first guess
     priced = solve(s)
     assert priced.stats["rounds"] > 1 and "certificate" in priced.stats
     assert priced.value == full.value == lsa.value
@@ -329,3 +330,89 @@ def test_unknown_options_are_refused():
         solve(s, objective="fastest")
     with pytest.raises(MatchingError, match="quotas need method"):
         solve(s, "greedy", quotas={"gender=female": 1}, mentees=pd.DataFrame({"id": [1]}))
+
+
+def _greedy_by_hand(s, pinned_rows=(), pinned_cols=()):
+    """The coordinator's list, written out pair by pair: mentees in waiting order, each
+    takes the highest-scoring allowed mentor with a place left (the first one on a tie)."""
+    free = s.remaining.astype(int) - np.bincount(np.asarray(pinned_cols, dtype=int),
+                                                 minlength=s.shape[1])
+    out = []
+    for i in sorted(set(range(s.shape[0])) - set(pinned_rows), key=lambda i: s.demand.order[i]):
+        best = None
+        for j in range(s.shape[1]):
+            if s.blocked[i, j] == 0 and free[j] > 0 and s.total[i, j] >= 0 and (
+                    best is None or s.total[i, j] > s.total[i, best]):
+                best = j
+        if best is not None:
+            free[best] -= 1
+            out.append((i, best))
+    return out
+
+
+@FAST
+@given(seed=st.integers(0, 10**6), n=st.integers(0, 14), m=st.integers(0, 7))
+def test_greedy_is_the_coordinators_list_by_hand(seed, n, m):
+    mentees, mentors, matches = random_instance(seed, n, m, max_capacity=2)
+    s = score(mentees, mentors, matches=matches)
+    result = solve(s, "greedy")
+    assert list(zip(result.rows.tolist(), result.cols.tolist())) == _greedy_by_hand(s)
+    if n and m:  # a pinned pair first, then the same pass over everybody else
+        feasible = np.argwhere(s.blocked == 0)
+        if len(feasible):
+            i, j = (int(x) for x in feasible[0])
+            pinned = solve(s, "greedy", pinned=[(int(s.mentee_ids[i]), int(s.mentor_ids[j]))])
+            made = list(zip(pinned.rows.tolist(), pinned.cols.tolist()))
+            assert made == [(i, j)] + _greedy_by_hand(s, [i], [j])
+
+
+def test_the_priced_flow_starts_from_the_greedy_pass(monkeypatch):
+    # one greedy pass serves the method "greedy" and the pricing's first candidates
+    seen = []
+    real = pricing_module.sequential
+
+    def spy(*args, **kwargs):
+        seen.append(real(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(assign_module, "FULL_ARCS", 0)
+    monkeypatch.setattr(pricing_module, "sequential", spy)
+    s = score(*synthetic_pool(80, seed=21))
+    solve(s)
+    assert len(seen) == 1
+    greedy = solve(s, "greedy")
+    assert np.array_equal(seen[0][0], greedy.rows) and np.array_equal(seen[0][1], greedy.cols)
+
+
+def test_old_table_methods_warn_naming_to_frame_and_give_the_same_table():
+    s = score(*synthetic_pool(12, seed=3))
+    result = solve(s)
+    with pytest.warns(DeprecationWarning, match=r"Assignment\.to_frame\(\)"):
+        old = result.frame(lang="da")
+    pd.testing.assert_frame_equal(old, result.to_frame(lang="da"))
+    with pytest.warns(DeprecationWarning, match=r"Scores\.to_frame\(\)"):
+        old = s.frame()
+    pd.testing.assert_frame_equal(old, s.to_frame())
+    from mentorkit.matching.runs import run
+
+    record, _ = run(*synthetic_pool(12, seed=3))
+    with pytest.warns(DeprecationWarning, match=r"MatchRun\.to_frame\(\)"):
+        old = record.pairs()
+    pd.testing.assert_frame_equal(old, record.to_frame())
+    assert record.to_frame()["mentee_id"].tolist() == record.result["mentee_id"]
+
+
+def test_old_assignment_names_still_import():
+    from mentorkit.matching.assignment import (  # noqa: F401
+        METHODS, OBJECTIVES, Assignment, assign, solve, violations, with_forbidden,
+    )
+    from mentorkit.matching.explanation import (  # noqa: F401
+        WhyNot, explain, pair_points, pair_reasons, reason_texts, why_not,
+    )
+    from mentorkit.matching.result import Assignment as Result
+
+    assert Assignment is Result
+    with pytest.warns(DeprecationWarning, match="mentorkit.matching.pricing.ROW_CANDIDATES"):
+        assert assign_module.ROW_CANDIDATES == pricing_module.ROW_CANDIDATES
+    with pytest.raises(AttributeError):
+        assign_module.NO_SUCH_NAME  # noqa: B018

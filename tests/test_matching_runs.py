@@ -94,4 +94,4 @@ def test_rerun_detects_a_different_history() -> None:
     fewer = ds.match[ds.match["status"] != "active"]
     assert not rerun(record, mentees, mentors, fewer).same_input
     assert rerun(record, mentees, mentors, ds.match).same_result
-    assert isinstance(record.pairs(), pd.DataFrame)
+    assert isinstance(record.to_frame(), pd.DataFrame)

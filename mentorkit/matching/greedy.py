@@ -23,27 +23,42 @@ import pandas as pd
 from mentorkit.matching import settings as st
 from mentorkit.matching.scoring import Scores
 
-__all__ = ["sequential", "stretched"]
+__all__ = ["sequential", "stretched", "take_in_turn"]
 
 
 def sequential(scores: Scores, active: np.ndarray | None = None, cap: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
     """Greedy in waiting order (registration date, then id); ties go to the earlier mentor.
 
-    Returns the row and column positions of the pairs made.
+    ``active`` marks the mentees still to be matched (default: all), ``cap`` the places each
+    mentor has (default: ``scores.remaining``). Returns the row and column positions of the
+    pairs made. The method ``greedy`` of :func:`~mentorkit.matching.assign` and the first
+    candidates of :mod:`mentorkit.matching.pricing` are this pass.
     """
-    n, m = scores.shape
+    n, _ = scores.shape
     active = np.ones(n, dtype=bool) if active is None else active
     free = (scores.remaining if cap is None else cap).astype(np.int64).copy()
     rows = np.flatnonzero(active)
     order = rows[np.argsort(scores.demand.order[rows], kind="stable")]
+    return take_in_turn(scores, order, free)
+
+
+def take_in_turn(scores: Scores, order: np.ndarray, free: np.ndarray, rules: int | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The greedy pass: each mentee row in ``order`` takes the best-scoring mentor that still
+    has a place in ``free`` (counted down in place) and that no rule blocks.
+
+    ``rules`` limits which rules block (a bit mask of :mod:`~mentorkit.matching.settings`
+    rules; None: all of them). A mentee with no such mentor is left out.
+    """
     out_r: list[int] = []
     out_c: list[int] = []
-    if m == 0:
+    if scores.shape[1] == 0:
         order = order[:0]
     for i in order:
-        options = np.where((scores.blocked[i] == 0) & (free > 0), scores.total[i],
-                           np.float32(-1))
+        allowed = (scores.blocked[i] == 0 if rules is None
+                   else (scores.blocked[i] & rules) == 0)
+        options = np.where(allowed & (free > 0), scores.total[i], np.float32(-1))
         j = int(options.argmax())
         if options[j] >= 0:
             free[j] -= 1
@@ -60,24 +75,12 @@ def stretched(scores: Scores, lang: str | None = None) -> pd.DataFrame:
     (which), so a study can count the pairs a hand-made greedy list is pushed into.
     """
     rows, cols = sequential(scores)
-    free = scores.remaining - np.bincount(cols, minlength=scores.shape[1])
+    free = (scores.remaining - np.bincount(cols, minlength=scores.shape[1])).astype(np.int64)
     waiting = np.setdiff1d(np.arange(scores.shape[0]), rows)
     waiting = waiting[np.argsort(scores.demand.order[waiting], kind="stable")]
-    extra_r: list[int] = []
-    extra_c: list[int] = []
-    hard = st.CAPACITY | st.SAME_PERSON
-    if scores.shape[1] == 0:
-        waiting = waiting[:0]
-    for i in waiting:
-        options = np.where(((scores.blocked[i] & hard) == 0) & (free > 0), scores.total[i],
-                           np.float32(-1))
-        j = int(options.argmax())
-        if options[j] >= 0:
-            free[j] -= 1
-            extra_r.append(int(i))
-            extra_c.append(j)
-    r = np.concatenate([rows, np.array(extra_r, dtype=np.int64)])
-    c = np.concatenate([cols, np.array(extra_c, dtype=np.int64)])
+    extra_r, extra_c = take_in_turn(scores, waiting, free, rules=st.CAPACITY | st.SAME_PERSON)
+    r = np.concatenate([rows, extra_r])
+    c = np.concatenate([cols, extra_c])
     flags = scores.blocked[r, c].astype(int)
     return pd.DataFrame({
         "mentee_id": scores.mentee_ids[r], "mentor_id": scores.mentor_ids[c],

@@ -66,9 +66,17 @@ class MatchRun:
     def n_matched(self) -> int:
         return len(self.result.get("mentee_id", []))
 
-    def pairs(self) -> pd.DataFrame:
+    def to_frame(self) -> pd.DataFrame:
         """The result as a table (mentee_id, mentor_id, score, pinned)."""
         return pd.DataFrame(self.result)
+
+    def pairs(self) -> pd.DataFrame:
+        """Deprecated: use :meth:`to_frame`."""
+        import warnings
+
+        warnings.warn("MatchRun.pairs() is deprecated; use MatchRun.to_frame()",
+                      DeprecationWarning, stacklevel=2)
+        return self.to_frame()
 
 
 def _sorted_pairs(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
@@ -96,7 +104,7 @@ def run(mentees: pd.DataFrame, mentors: pd.DataFrame, matches: pd.DataFrame | No
     result = solve(scores, method, objective=objective, quotas=quotas, mentees=mentees,
                    pinned=[tuple(p) for p in pinned], forbidden=[tuple(p) for p in forbidden],
                    solver=solver)
-    frame = result.frame(reasons=False)
+    frame = result.to_frame(reasons=False)
     from mentorkit import __version__
 
     record = MatchRun(
@@ -222,7 +230,7 @@ def proposals(result: Assignment | pd.DataFrame, programme_id: int, made_by: str
     >>> sorted(set(df["status"]))
     ['proposed']
     """
-    frame = result.frame() if isinstance(result, Assignment) else result
+    frame = result.to_frame() if isinstance(result, Assignment) else result
     day = proposed_on or dt.date.today()
     return pd.DataFrame({
         "programme_id": programme_id,

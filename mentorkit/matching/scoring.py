@@ -242,8 +242,8 @@ class Scores:
                       self.total[np.ix_(r, c)], self.blocked[np.ix_(r, c)],
                       self.remaining[c], self.history)
 
-    def frame(self, lang: str | None = None) -> pd.DataFrame:
-        """Long table (mentee_id, mentor_id, score, blocked rules): for small problems."""
+    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """Long table (mentee_id, mentor_id, score, feasible, rules): for small problems."""
         i, j = np.indices(self.shape)
         df = pd.DataFrame({"mentee_id": self.mentee_ids[i.ravel()],
                            "mentor_id": self.mentor_ids[j.ravel()],
@@ -251,6 +251,14 @@ class Scores:
                            "feasible": self.blocked.ravel() == 0})
         df["rules"] = [", ".join(st.rule_names(int(b), lang)) for b in self.blocked.ravel()]
         return df
+
+    def frame(self, lang: str | None = None) -> pd.DataFrame:
+        """Deprecated: use :meth:`to_frame`."""
+        import warnings
+
+        warnings.warn("Scores.frame() is deprecated; use Scores.to_frame()",
+                      DeprecationWarning, stacklevel=2)
+        return self.to_frame(lang)
 
 
 def to_int(x: np.ndarray) -> np.ndarray:

@@ -17,15 +17,16 @@ True
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mentorkit.errors import MatchingError
 from mentorkit.matching import settings as st
-from mentorkit.matching.explanation import reason_texts
 from mentorkit.matching.features import Encoded, History, encode
+from mentorkit.matching.reasons import reason_texts
 from mentorkit.matching.scoring import coefficients, combine, criterion_values
 from mentorkit.matching.settings import CRITERIA, MatchSettings
 

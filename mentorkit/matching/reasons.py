@@ -1,0 +1,184 @@
+"""The reason behind each criterion's points for a pair, in Danish, English and Dutch.
+
+What a proposal's table (:meth:`~mentorkit.matching.result.Assignment.to_frame`), the match
+finder (:func:`~mentorkit.matching.suggest`) and the explanations
+(:func:`~mentorkit.matching.explain`, :func:`~mentorkit.matching.why_not`) all show: the
+points per criterion, recomputed bit for bit as in the total, and a sentence per criterion.
+
+Example
+-------
+>>> import numpy as np
+>>> from mentorkit.synth.pool import synthetic_pool
+>>> from mentorkit.matching.scoring import score
+>>> s = score(*synthetic_pool(20, seed=6))
+>>> points = pair_points(s, np.array([0]), np.array([0]))
+>>> bool(abs(sum(float(p[0]) for p in points.values()) - float(s.total[0, 0])) < 1e-5)
+True
+>>> pair_reasons(s, np.array([0]), np.array([0]), lang="nl")[0].count("(+") <= 3
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mentorkit import vocab
+from mentorkit.errors import MatchingError
+from mentorkit.matching.features import (
+    AVAILABILITY_BITS,
+    GOAL_BITS,
+    LANGUAGE_BITS,
+    N_EDUCATION,
+    N_SECTORS,
+    Encoded,
+)
+from mentorkit.matching.scoring import Scores, coefficients, criterion_values
+from mentorkit.matching.settings import CRITERIA
+
+__all__ = ["LANG_INDEX", "TEXT", "pair_points", "pair_reasons", "reason_texts"]
+
+LANG_INDEX = {"da": 0, "en": 1, "nl": 2}
+
+TEXT: dict[str, tuple[str, str, str]] = {
+    "sector.same": ("Samme branche: {m}", "Same sector: {m}", "Zelfde sector: {m}"),
+    "sector.related": ("Beslægtet branche: {m} (mentee: {e})",
+                       "Related sector: {m} (mentee aims for {e})",
+                       "Verwante sector: {m} (mentee: {e})"),
+    "sector.other": ("Anden branche: {m} (mentee: {e})", "Other sector: {m} (mentee aims for {e})",
+                     "Andere sector: {m} (mentee: {e})"),
+    "sector.unknown": ("Branche ukendt", "Sector unknown", "Sector onbekend"),
+    "goals.some": ("Kan hjælpe med {k} af {n} mål: {g}", "Can help with {k} of {n} goals: {g}",
+                   "Kan helpen met {k} van {n} doelen: {g}"),
+    "goals.none": ("Kan ikke hjælpe med mentees mål", "Cannot help with the mentee's goals",
+                   "Kan niet helpen met de doelen van de mentee"),
+    "goals.unknown": ("Mentees mål er ukendte", "The mentee's goals are unknown",
+                      "Doelen van de mentee onbekend"),
+    "language.shared": ("Fælles sprog: {l}", "Shared language: {l}", "Gedeelde taal: {l}"),
+    "language.english": ("Kun engelsk til fælles", "Only English in common",
+                         "Alleen Engels gemeenschappelijk"),
+    "language.none": ("Intet fælles sprog ud over dansk/nederlandsk",
+                      "No shared language besides Danish/Dutch",
+                      "Geen gedeelde taal naast Deens/Nederlands"),
+    "availability.some": ("Fælles tidspunkter: {a}", "Common times: {a}",
+                          "Gemeenschappelijke tijden: {a}"),
+    "availability.none": ("Ingen fælles tidspunkter", "No common times",
+                          "Geen gemeenschappelijke tijden"),
+    "geography.neighbourhood": ("Samme boligområde", "Same neighbourhood", "Zelfde wijk"),
+    "geography.postcode": ("Samme postnummer", "Same postcode", "Zelfde postcode"),
+    "geography.area": ("Samme egn", "Same area", "Zelfde regio"),
+    "geography.far": ("Bor ikke i samme område", "Not in the same area",
+                      "Niet in hetzelfde gebied"),
+    "education.same": ("Samme uddannelsesniveau: {e}", "Same education level: {e}",
+                       "Zelfde opleidingsniveau: {e}"),
+    "education.diff": ("Uddannelse: mentor {m}, mentee {e}", "Education: mentor {m}, mentee {e}",
+                       "Opleiding: mentor {m}, mentee {e}"),
+    "education.unknown": ("Uddannelse ukendt", "Education unknown", "Opleiding onbekend"),
+    "age.gap": ("{k} års aldersforskel", "{k} years apart in age", "{k} jaar leeftijdsverschil"),
+    "age.unknown": ("Alder ukendt", "Age unknown", "Leeftijd onbekend"),
+}
+
+
+def _t(key: str, lang: str, **kw: Any) -> str:
+    if lang not in LANG_INDEX:
+        raise MatchingError(f"language must be da, en or nl (got {lang!r})")
+    return TEXT[key][LANG_INDEX[lang]].format(**kw)
+
+
+def _bits(mask: int, table: dict[str, int]) -> list[str]:
+    return [code for code, bit in table.items() if mask & bit]
+
+
+def _join(labels: list[str]) -> str:
+    return ", ".join(labels)
+
+
+def reason_texts(d: Encoded, s: Encoded, i: int, j: int, values: dict[str, float],
+                 lang: str = "en", local: tuple[str, ...] = ("da", "nl")) -> dict[str, str]:
+    """A readable reason per criterion for mentee row ``i`` of ``d`` and mentor row ``j``."""
+    out: dict[str, str] = {}
+    ms, es = int(s.sector[j]), int(d.sector[i])
+    if ms == N_SECTORS or es == N_SECTORS:
+        out["sector"] = _t("sector.unknown", lang)
+    else:
+        m_label = vocab.SECTORS.label(vocab.SECTORS.codes[ms], lang)  # type: ignore[arg-type]
+        e_label = vocab.SECTORS.label(vocab.SECTORS.codes[es], lang)  # type: ignore[arg-type]
+        key = ("sector.same" if ms == es else
+               "sector.related" if values["sector"] > 0 else "sector.other")
+        out["sector"] = _t(key, lang, m=m_label, e=e_label)
+    wanted = _bits(int(d.goals[i]), GOAL_BITS)
+    shared = [g for g in _bits(int(s.goals[j]), GOAL_BITS) if g in wanted]
+    if not wanted:
+        out["goals"] = _t("goals.unknown", lang)
+    elif shared:
+        out["goals"] = _t("goals.some", lang, k=len(shared), n=len(wanted),
+                          g=_join([vocab.GOALS.label(g, lang) for g in shared]))  # type: ignore[arg-type]
+    else:
+        out["goals"] = _t("goals.none", lang)
+    common = [c for c in _bits(int(d.languages[i]) & int(s.languages[j]), LANGUAGE_BITS)
+              if c not in local]
+    others = [c for c in common if c != "en"]
+    if others:
+        out["language"] = _t("language.shared", lang, l=_join(
+            [vocab.LANGUAGES.label(c, lang) for c in others]))  # type: ignore[arg-type]
+    elif common:
+        out["language"] = _t("language.english", lang)
+    else:
+        out["language"] = _t("language.none", lang)
+    slots = _bits(int(d.availability[i]) & int(s.availability[j]), AVAILABILITY_BITS)
+    out["availability"] = (_t("availability.some", lang, a=_join(
+        [vocab.AVAILABILITY.label(a, lang) for a in slots]))  # type: ignore[arg-type]
+        if slots else _t("availability.none", lang))
+    if d.neighbourhood[i] == s.neighbourhood[j]:
+        out["geography"] = _t("geography.neighbourhood", lang)
+    elif d.postcode[i] == s.postcode[j]:
+        out["geography"] = _t("geography.postcode", lang)
+    elif d.area[i] == s.area[j]:
+        out["geography"] = _t("geography.area", lang)
+    else:
+        out["geography"] = _t("geography.far", lang)
+    me, ee = int(s.education[j]), int(d.education[i])
+    if me == N_EDUCATION or ee == N_EDUCATION:
+        out["education"] = _t("education.unknown", lang)
+    else:
+        ml = vocab.EDUCATION_LEVELS.label(vocab.EDUCATION_LEVELS.codes[me], lang)  # type: ignore[arg-type]
+        el = vocab.EDUCATION_LEVELS.label(vocab.EDUCATION_LEVELS.codes[ee], lang)  # type: ignore[arg-type]
+        out["education"] = (_t("education.same", lang, e=el) if me == ee
+                            else _t("education.diff", lang, m=ml, e=el))
+    gap = abs(float(d.birth_year[i]) - float(s.birth_year[j]))
+    out["age"] = _t("age.unknown", lang) if np.isnan(gap) else _t("age.gap", lang, k=int(gap))
+    return out
+
+
+def pair_points(scores: Scores, rows: np.ndarray, cols: np.ndarray,
+                block: int = 256) -> dict[str, np.ndarray]:
+    """Points per criterion of the pairs ``(rows[k], cols[k])`` (positions), float32.
+
+    They are the same numbers that were added up into ``scores.total``.
+    """
+    coef = coefficients(scores.settings)
+    out = {c: np.empty(len(rows), dtype=np.float32) for c in CRITERIA}
+    for lo in range(0, len(rows), block):
+        r, c = rows[lo:lo + block], cols[lo:lo + block]
+        values = criterion_values(scores.demand.take(r), scores.supply.take(c), scores.settings)
+        k = np.arange(len(r))
+        for name in CRITERIA:
+            out[name][lo:lo + block] = coef[name] * values[name][k, k]
+    return out
+
+
+def pair_reasons(scores: Scores, rows: np.ndarray, cols: np.ndarray, lang: str = "en",
+                 top: int = 3) -> list[str]:
+    """For each pair, its ``top`` criteria by points with their reasons, as one line."""
+    points = pair_points(scores, rows, cols)
+    coef = coefficients(scores.settings)
+    local = scores.settings.rules.local_languages
+    out = []
+    for k, (i, j) in enumerate(zip(rows, cols)):
+        pts = {c: float(points[c][k]) for c in CRITERIA}
+        values = {c: pts[c] / float(coef[c]) if coef[c] > 0 else 0.0 for c in CRITERIA}
+        texts = reason_texts(scores.demand, scores.supply, int(i), int(j), values, lang, local)
+        best = sorted((c for c in CRITERIA if pts[c] > 0), key=lambda c: -pts[c])[:top]
+        out.append("; ".join(f"{texts[c]} (+{pts[c]:.2f})" for c in best))
+    return out

@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Mapping
 
 from mentorkit.errors import MatchingError
+from mentorkit.i18n import Catalogue, check_lang
 
 #: The soft criteria, in the order they are shown.
 CRITERIA: tuple[str, ...] = (
@@ -42,15 +43,15 @@ CRITERIA: tuple[str, ...] = (
 )
 
 #: Labels of the criteria in da, en, nl.
-CRITERION_LABELS: dict[str, tuple[str, str, str]] = {
-    "sector": ("Branche", "Sector", "Sector"),
-    "goals": ("Mål", "Goals", "Doelen"),
-    "language": ("Fælles sprog", "Shared language", "Gedeelde taal"),
-    "availability": ("Tidspunkter", "Availability", "Beschikbaarheid"),
-    "geography": ("Afstand", "Location", "Locatie"),
-    "education": ("Uddannelse", "Education", "Opleiding"),
-    "age": ("Alder", "Age", "Leeftijd"),
-}
+CRITERION_LABELS = Catalogue("matching.criteria", {
+    "sector": {"da": "Branche", "en": "Sector", "nl": "Sector"},
+    "goals": {"da": "Mål", "en": "Goals", "nl": "Doelen"},
+    "language": {"da": "Fælles sprog", "en": "Shared language", "nl": "Gedeelde taal"},
+    "availability": {"da": "Tidspunkter", "en": "Availability", "nl": "Beschikbaarheid"},
+    "geography": {"da": "Afstand", "en": "Location", "nl": "Locatie"},
+    "education": {"da": "Uddannelse", "en": "Education", "nl": "Opleiding"},
+    "age": {"da": "Alder", "en": "Age", "nl": "Leeftijd"},
+})
 
 # Hard rules as bit flags: ``Scores.blocked`` holds, per pair, the rules that block it.
 PROGRAMME = 1
@@ -63,26 +64,32 @@ FORBIDDEN = 64
 ALREADY_MATCHED = 128
 LOW_SCORE = 256
 
-#: Rule flag -> (name, labels in da, en, nl).
-RULE_LABELS: dict[int, tuple[str, tuple[str, str, str]]] = {
-    PROGRAMME: ("programme", ("Andet program", "Other programme", "Ander programma")),
-    GENDER: ("gender", ("Mentees ønske om mentorens køn", "Mentee's preferred mentor gender",
-                        "Voorkeur van de mentee voor het geslacht van de mentor")),
-    CAPACITY: ("capacity", ("Mentoren har ikke plads til flere", "Mentor is at capacity",
-                            "Mentor heeft geen plek meer")),
-    AVAILABILITY: ("availability", ("Ingen fælles tidspunkter", "No shared availability",
-                                    "Geen gemeenschappelijke tijden")),
-    DECLINED: ("declined", ("Parret er afvist før", "Pair was declined before",
-                            "Koppel is eerder afgewezen")),
-    SAME_PERSON: ("same_person", ("Samme person", "Same person", "Dezelfde persoon")),
-    FORBIDDEN: ("forbidden", ("Udelukket af koordinator", "Forbidden by the coordinator",
-                              "Uitgesloten door de coördinator")),
-    ALREADY_MATCHED: ("already_matched", ("Mentee har allerede et match",
-                                          "Mentee already has a match",
-                                          "Mentee heeft al een match")),
-    LOW_SCORE: ("low_score", ("Under mindste score", "Below the minimum score",
-                              "Onder de minimale score")),
+#: Rule flag -> the rule's name.
+RULE_NAMES: dict[int, str] = {
+    PROGRAMME: "programme", GENDER: "gender", CAPACITY: "capacity",
+    AVAILABILITY: "availability", DECLINED: "declined", SAME_PERSON: "same_person",
+    FORBIDDEN: "forbidden", ALREADY_MATCHED: "already_matched", LOW_SCORE: "low_score",
 }
+
+#: Labels of the rules, by name, in da, en, nl.
+RULE_LABELS = Catalogue("matching.rules", {
+    "programme": {"da": "Andet program", "en": "Other programme", "nl": "Ander programma"},
+    "gender": {"da": "Mentees ønske om mentorens køn", "en": "Mentee's preferred mentor gender",
+               "nl": "Voorkeur van de mentee voor het geslacht van de mentor"},
+    "capacity": {"da": "Mentoren har ikke plads til flere", "en": "Mentor is at capacity",
+                 "nl": "Mentor heeft geen plek meer"},
+    "availability": {"da": "Ingen fælles tidspunkter", "en": "No shared availability",
+                     "nl": "Geen gemeenschappelijke tijden"},
+    "declined": {"da": "Parret er afvist før", "en": "Pair was declined before",
+                 "nl": "Koppel is eerder afgewezen"},
+    "same_person": {"da": "Samme person", "en": "Same person", "nl": "Dezelfde persoon"},
+    "forbidden": {"da": "Udelukket af koordinator", "en": "Forbidden by the coordinator",
+                  "nl": "Uitgesloten door de coördinator"},
+    "already_matched": {"da": "Mentee har allerede et match", "en": "Mentee already has a match",
+                        "nl": "Mentee heeft al een match"},
+    "low_score": {"da": "Under mindste score", "en": "Below the minimum score",
+                  "nl": "Onder de minimale score"},
+})
 
 
 @dataclass(frozen=True)
@@ -218,10 +225,10 @@ def slider_spec(lang: str = "en") -> list[dict[str, Any]]:
     >>> slider_spec("da")[0]["label"]
     'Branche'
     """
-    i = ("da", "en", "nl").index(lang)
+    lang = check_lang(lang)
     defaults = Weights().as_dict()
-    return [{"name": c, "label": CRITERION_LABELS[c][i], "min": 0.0, "max": 5.0, "step": 0.5,
-             "default": defaults[c]} for c in CRITERIA]
+    return [{"name": c, "label": CRITERION_LABELS.text(c, lang), "min": 0.0, "max": 5.0,
+             "step": 0.5, "default": defaults[c]} for c in CRITERIA]
 
 
 def rule_names(flags: int, lang: str | None = None) -> list[str]:
@@ -232,8 +239,6 @@ def rule_names(flags: int, lang: str | None = None) -> list[str]:
     >>> rule_names(GENDER | CAPACITY)
     ['gender', 'capacity']
     """
-    out = []
-    for flag, (name, labels) in RULE_LABELS.items():
-        if flags & flag:
-            out.append(name if lang is None else labels[("da", "en", "nl").index(lang)])
-    return out
+    code = None if lang is None else check_lang(lang)
+    return [name if code is None else RULE_LABELS.text(name, code)
+            for flag, name in RULE_NAMES.items() if flags & flag]

@@ -220,7 +220,7 @@ def blocked_shares(scores: Scores, lang: str | None = None, min_cell: int | None
     total = scores.blocked.size
     rows = [{"rule": st.rule_names(flag, lang)[0] if lang else name,
              "pairs": int(((scores.blocked & flag) != 0).sum())}
-            for flag, (name, _) in st.RULE_LABELS.items()]
+            for flag, name in st.RULE_NAMES.items()]
     rows.append({"rule": "any", "pairs": int((scores.blocked != 0).sum())})
     df = pd.DataFrame(rows)
     df = df[df["pairs"] > 0].reset_index(drop=True)

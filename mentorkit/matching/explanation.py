@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.errors import MatchingError
+from mentorkit.i18n import Catalogue
 from mentorkit.matching import settings as st
 from mentorkit.matching.assignment import solve
-from mentorkit.matching.reasons import LANG_INDEX, pair_points, pair_reasons, reason_texts
+from mentorkit.matching.reasons import pair_points, pair_reasons, reason_texts
 from mentorkit.matching.result import Assignment
 from mentorkit.matching.scoring import Scores, coefficients
 from mentorkit.matching.settings import CRITERIA, CRITERION_LABELS
@@ -36,33 +37,35 @@ __all__ = ["WhyNot", "explain", "pair_points", "pair_reasons", "reason_texts", "
 
 #: The texts of :func:`why_not` (the reasons per criterion are in
 #: :data:`mentorkit.matching.reasons.TEXT`).
-TEXT: dict[str, tuple[str, str, str]] = {
-    "why.blocked": ("Ikke tilladt: {r}", "Not allowed: {r}", "Niet toegestaan: {r}"),
-    "why.in": ("Parret er med i forslaget", "The pair is in the proposal",
-               "Het koppel zit in het voorstel"),
-    "why.other_mentor": ("Mentee får i stedet mentor {j} (score {s} mod {t}); bedre på: {c}",
-                         "The mentee gets mentor {j} instead (score {s} against {t}); "
-                         "better on: {c}",
-                         "De mentee krijgt mentor {j} (score {s} tegen {t}); beter op: {c}"),
-    "why.unmatched": ("Mentee står uden match i forslaget", "The mentee is left unmatched",
-                      "De mentee blijft zonder match"),
-    "why.full": ("Mentorens pladser går til mentee {i}", "The mentor's places go to mentee(s) {i}",
-                 "De plekken van de mentor gaan naar mentee(s) {i}"),
-    "why.loss": ("At tvinge parret sænker totalen med {d}",
-                 "Forcing this pair lowers the total by {d}",
-                 "Dit koppel afdwingen verlaagt het totaal met {d}"),
-    "why.gain": ("At tvinge parret ændrer ikke totalen", "Forcing this pair costs nothing",
-                 "Dit koppel afdwingen kost niets"),
-    "why.best": ("Mentorens score {t} mod mentees bedste {s} (mentor {j})",
-                 "This mentor scores {t} against the mentee's best {s} (mentor {j})",
-                 "Deze mentor scoort {t} tegen de beste {s} (mentor {j})"),
-}
+TEXT = Catalogue("matching.why_not", {
+    "why.blocked": {"da": "Ikke tilladt: {r}", "en": "Not allowed: {r}",
+                    "nl": "Niet toegestaan: {r}"},
+    "why.in": {"da": "Parret er med i forslaget", "en": "The pair is in the proposal",
+               "nl": "Het koppel zit in het voorstel"},
+    "why.other_mentor": {"da": "Mentee får i stedet mentor {j} (score {s} mod {t}); bedre på: {c}",
+                         "en": "The mentee gets mentor {j} instead (score {s} against {t}); "
+                               "better on: {c}",
+                         "nl": "De mentee krijgt mentor {j} (score {s} tegen {t}); beter op: {c}"},
+    "why.unmatched": {"da": "Mentee står uden match i forslaget",
+                      "en": "The mentee is left unmatched",
+                      "nl": "De mentee blijft zonder match"},
+    "why.full": {"da": "Mentorens pladser går til mentee {i}",
+                 "en": "The mentor's places go to mentee(s) {i}",
+                 "nl": "De plekken van de mentor gaan naar mentee(s) {i}"},
+    "why.loss": {"da": "At tvinge parret sænker totalen med {d}",
+                 "en": "Forcing this pair lowers the total by {d}",
+                 "nl": "Dit koppel afdwingen verlaagt het totaal met {d}"},
+    "why.gain": {"da": "At tvinge parret ændrer ikke totalen",
+                 "en": "Forcing this pair costs nothing",
+                 "nl": "Dit koppel afdwingen kost niets"},
+    "why.best": {"da": "Mentorens score {t} mod mentees bedste {s} (mentor {j})",
+                 "en": "This mentor scores {t} against the mentee's best {s} (mentor {j})",
+                 "nl": "Deze mentor scoort {t} tegen de beste {s} (mentor {j})"},
+})
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    if lang not in LANG_INDEX:
-        raise MatchingError(f"language must be da, en or nl (got {lang!r})")
-    return TEXT[key][LANG_INDEX[lang]].format(**kw)
+    return TEXT.text(key, lang, **kw)
 
 
 def explain(scores: Scores, mentee_id: int, mentor_id: int, lang: str = "en") -> pd.DataFrame:
@@ -84,7 +87,7 @@ def _explain_positions(scores: Scores, i: int, j: int, lang: str) -> pd.DataFram
                          scores.settings.rules.local_languages)
     return pd.DataFrame({
         "criterion": list(CRITERIA),
-        "label": [CRITERION_LABELS[c][LANG_INDEX[lang]] for c in CRITERIA],
+        "label": [CRITERION_LABELS.text(c, lang) for c in CRITERIA],
         "weight": [weights[c] for c in CRITERIA],
         "value": [v[c] for c in CRITERIA],
         "points": [float(coef[c] * values[c][0, 0]) for c in CRITERIA],

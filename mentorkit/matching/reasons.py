@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from mentorkit import vocab
-from mentorkit.errors import MatchingError
+from mentorkit.i18n import Catalogue
 from mentorkit.matching.features import (
     AVAILABILITY_BITS,
     GOAL_BITS,
@@ -37,53 +37,60 @@ from mentorkit.matching.features import (
 from mentorkit.matching.scoring import Scores, coefficients, criterion_values
 from mentorkit.matching.settings import CRITERIA
 
-__all__ = ["LANG_INDEX", "TEXT", "pair_points", "pair_reasons", "reason_texts"]
+__all__ = ["TEXT", "pair_points", "pair_reasons", "reason_texts"]
 
-LANG_INDEX = {"da": 0, "en": 1, "nl": 2}
-
-TEXT: dict[str, tuple[str, str, str]] = {
-    "sector.same": ("Samme branche: {m}", "Same sector: {m}", "Zelfde sector: {m}"),
-    "sector.related": ("Beslægtet branche: {m} (mentee: {e})",
-                       "Related sector: {m} (mentee aims for {e})",
-                       "Verwante sector: {m} (mentee: {e})"),
-    "sector.other": ("Anden branche: {m} (mentee: {e})", "Other sector: {m} (mentee aims for {e})",
-                     "Andere sector: {m} (mentee: {e})"),
-    "sector.unknown": ("Branche ukendt", "Sector unknown", "Sector onbekend"),
-    "goals.some": ("Kan hjælpe med {k} af {n} mål: {g}", "Can help with {k} of {n} goals: {g}",
-                   "Kan helpen met {k} van {n} doelen: {g}"),
-    "goals.none": ("Kan ikke hjælpe med mentees mål", "Cannot help with the mentee's goals",
-                   "Kan niet helpen met de doelen van de mentee"),
-    "goals.unknown": ("Mentees mål er ukendte", "The mentee's goals are unknown",
-                      "Doelen van de mentee onbekend"),
-    "language.shared": ("Fælles sprog: {l}", "Shared language: {l}", "Gedeelde taal: {l}"),
-    "language.english": ("Kun engelsk til fælles", "Only English in common",
-                         "Alleen Engels gemeenschappelijk"),
-    "language.none": ("Intet fælles sprog ud over dansk/nederlandsk",
-                      "No shared language besides Danish/Dutch",
-                      "Geen gedeelde taal naast Deens/Nederlands"),
-    "availability.some": ("Fælles tidspunkter: {a}", "Common times: {a}",
-                          "Gemeenschappelijke tijden: {a}"),
-    "availability.none": ("Ingen fælles tidspunkter", "No common times",
-                          "Geen gemeenschappelijke tijden"),
-    "geography.neighbourhood": ("Samme boligområde", "Same neighbourhood", "Zelfde wijk"),
-    "geography.postcode": ("Samme postnummer", "Same postcode", "Zelfde postcode"),
-    "geography.area": ("Samme egn", "Same area", "Zelfde regio"),
-    "geography.far": ("Bor ikke i samme område", "Not in the same area",
-                      "Niet in hetzelfde gebied"),
-    "education.same": ("Samme uddannelsesniveau: {e}", "Same education level: {e}",
-                       "Zelfde opleidingsniveau: {e}"),
-    "education.diff": ("Uddannelse: mentor {m}, mentee {e}", "Education: mentor {m}, mentee {e}",
-                       "Opleiding: mentor {m}, mentee {e}"),
-    "education.unknown": ("Uddannelse ukendt", "Education unknown", "Opleiding onbekend"),
-    "age.gap": ("{k} års aldersforskel", "{k} years apart in age", "{k} jaar leeftijdsverschil"),
-    "age.unknown": ("Alder ukendt", "Age unknown", "Leeftijd onbekend"),
-}
+TEXT = Catalogue("matching.reasons", {
+    "sector.same": {"da": "Samme branche: {m}", "en": "Same sector: {m}",
+                    "nl": "Zelfde sector: {m}"},
+    "sector.related": {"da": "Beslægtet branche: {m} (mentee: {e})",
+                       "en": "Related sector: {m} (mentee aims for {e})",
+                       "nl": "Verwante sector: {m} (mentee: {e})"},
+    "sector.other": {"da": "Anden branche: {m} (mentee: {e})",
+                     "en": "Other sector: {m} (mentee aims for {e})",
+                     "nl": "Andere sector: {m} (mentee: {e})"},
+    "sector.unknown": {"da": "Branche ukendt", "en": "Sector unknown", "nl": "Sector onbekend"},
+    "goals.some": {"da": "Kan hjælpe med {k} af {n} mål: {g}",
+                   "en": "Can help with {k} of {n} goals: {g}",
+                   "nl": "Kan helpen met {k} van {n} doelen: {g}"},
+    "goals.none": {"da": "Kan ikke hjælpe med mentees mål",
+                   "en": "Cannot help with the mentee's goals",
+                   "nl": "Kan niet helpen met de doelen van de mentee"},
+    "goals.unknown": {"da": "Mentees mål er ukendte", "en": "The mentee's goals are unknown",
+                      "nl": "Doelen van de mentee onbekend"},
+    "language.shared": {"da": "Fælles sprog: {l}", "en": "Shared language: {l}",
+                        "nl": "Gedeelde taal: {l}"},
+    "language.english": {"da": "Kun engelsk til fælles", "en": "Only English in common",
+                         "nl": "Alleen Engels gemeenschappelijk"},
+    "language.none": {"da": "Intet fælles sprog ud over dansk/nederlandsk",
+                      "en": "No shared language besides Danish/Dutch",
+                      "nl": "Geen gedeelde taal naast Deens/Nederlands"},
+    "availability.some": {"da": "Fælles tidspunkter: {a}", "en": "Common times: {a}",
+                          "nl": "Gemeenschappelijke tijden: {a}"},
+    "availability.none": {"da": "Ingen fælles tidspunkter", "en": "No common times",
+                          "nl": "Geen gemeenschappelijke tijden"},
+    "geography.neighbourhood": {"da": "Samme boligområde", "en": "Same neighbourhood",
+                                "nl": "Zelfde wijk"},
+    "geography.postcode": {"da": "Samme postnummer", "en": "Same postcode",
+                           "nl": "Zelfde postcode"},
+    "geography.area": {"da": "Samme egn", "en": "Same area", "nl": "Zelfde regio"},
+    "geography.far": {"da": "Bor ikke i samme område", "en": "Not in the same area",
+                      "nl": "Niet in hetzelfde gebied"},
+    "education.same": {"da": "Samme uddannelsesniveau: {e}", "en": "Same education level: {e}",
+                       "nl": "Zelfde opleidingsniveau: {e}"},
+    "education.diff": {"da": "Uddannelse: mentor {m}, mentee {e}",
+                       "en": "Education: mentor {m}, mentee {e}",
+                       "nl": "Opleiding: mentor {m}, mentee {e}"},
+    "education.unknown": {"da": "Uddannelse ukendt", "en": "Education unknown",
+                          "nl": "Opleiding onbekend"},
+    "age.gap": {"da": "{k} års aldersforskel", "en": "{k} years apart in age",
+                "nl": "{k} jaar leeftijdsverschil"},
+    "age.unknown": {"da": "Alder ukendt", "en": "Age unknown", "nl": "Leeftijd onbekend"},
+})
+"""The reason texts per criterion, by key."""
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    if lang not in LANG_INDEX:
-        raise MatchingError(f"language must be da, en or nl (got {lang!r})")
-    return TEXT[key][LANG_INDEX[lang]].format(**kw)
+    return TEXT.text(key, lang, **kw)
 
 
 def _bits(mask: int, table: dict[str, int]) -> list[str]:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.errors import UnknownProgramme, ValidationError
+from mentorkit.i18n import Catalogue
 from mentorkit.network._backend import Backend, Graph, node_table
 from mentorkit.network.builders import event_graph, relationship_graph
 from mentorkit.network.community import communities
@@ -183,86 +184,81 @@ def published_flow(t: Tables, phase: str = "followup_12m", min_cell: int | None 
     return out
 
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "mentors": "**Who mentors most.** {busy} mentors had at least one mentee; the busiest "
-                   "({top}) mentored {counts} mentees. The median mentor had {median:g}.",
-        "repeat": "**Repeat mentors.** {repeat} of {busy} mentors ({share}) mentored two "
-                  "or more mentees; {idle} registered mentors never had one. Mentors came "
-                  "back for another mentee {returning} times, {cross} of them in another "
-                  "programme.",
-        "flow": "**From referral to outcome.** {partners} partners referred {referred} "
-                "participants; {matched:.0%} began a mentorship. Of those with an outcome "
-                "recorded ({phase}), {employed:.0%} were employed: {emp_m:.0%} of the matched "
-                "and {emp_u:.0%} of the others (a raw difference, not a programme effect). "
-                "{best}",
-        "best": "The highest employment share came through {partner} ({kind}): {share:.0%}.",
-        "events": "**Event network.** {events} events brought together {people} people "
-                  "({roles}). Through events the median person met {met:g} others, and "
-                  "{giant} belong to one connected network. Louvain finds {k} communities "
-                  "(modularity {q:.2f}); {align} of people sit in a community led by "
-                  "their own programme.",
-        "growth": "**Growth of the mentor corps.** Active mentors per year went from {first} "
-                  "in {y0} to a peak of {peak} in {ypeak} ({last} in {y1}); {new} mentors "
-                  "took a first mentee. On average {retention} of the mentors active in "
-                  "one year were active the next.",
-        "none": "**{what}.** Nothing to report in this selection.",
-        "what": "Mentors|Repeat mentors|From referral to outcome|Event network|Growth",
-    },
-    "da": {
-        "mentors": "**Hvem er mentor mest.** {busy} mentorer havde mindst én mentee; de "
-                   "travleste ({top}) havde {counts} mentees. Den typiske (median) mentor "
-                   "havde {median:g}.",
-        "repeat": "**Gengangere.** {repeat} af {busy} mentorer ({share}) havde to eller "
-                  "flere mentees; {idle} registrerede mentorer fik aldrig en. Mentorer kom "
-                  "igen til en ny mentee {returning} gange, heraf {cross} i et andet program.",
-        "flow": "**Fra henvisning til resultat.** {partners} samarbejdspartnere henviste "
-                "{referred} deltagere; {matched:.0%} fik et mentorforløb. Blandt dem med et "
-                "registreret resultat ({phase}) var {employed:.0%} i job: {emp_m:.0%} af dem "
-                "med mentor og {emp_u:.0%} af de andre (en rå forskel, ikke en effekt af "
-                "programmet). {best}",
-        "best": "Den højeste andel i job kom via {partner} ({kind}): {share:.0%}.",
-        "events": "**Netværk gennem arrangementer.** {events} arrangementer samlede {people} "
-                  "personer ({roles}). Gennem arrangementerne mødte medianpersonen {met:g} "
-                  "andre, og {giant} hænger sammen i ét netværk. Louvain finder {k} "
-                  "fællesskaber (modularitet {q:.2f}); {align} er i et fællesskab domineret "
-                  "af deres eget program.",
-        "growth": "**Mentorkorpsets vækst.** Aktive mentorer pr. år gik fra {first} i {y0} "
-                  "til højst {peak} i {ypeak} ({last} i {y1}); {new} mentorer fik deres første "
-                  "mentee. I gennemsnit var {retention} af et års aktive mentorer også "
-                  "aktive året efter.",
-        "none": "**{what}.** Intet at vise i dette udvalg.",
-        "what": "Mentorer|Gengangere|Fra henvisning til resultat|Netværk gennem "
-                "arrangementer|Vækst",
-    },
-    "nl": {
-        "mentors": "**Wie is het vaakst mentor.** {busy} mentoren hadden minstens één mentee; "
-                   "de drukste ({top}) begeleidden {counts} mentees. De mediane mentor had "
-                   "er {median:g}.",
-        "repeat": "**Terugkerende mentoren.** {repeat} van de {busy} mentoren ({share}) "
-                  "begeleidden twee of meer mentees; {idle} ingeschreven mentoren kregen er "
-                  "nooit een. Mentoren kwamen {returning} keer terug voor een nieuwe mentee, "
-                  "{cross} keer in een ander programma.",
-        "flow": "**Van verwijzing tot resultaat.** {partners} partners verwezen {referred} "
-                "deelnemers; {matched:.0%} begon een mentortraject. Van wie een resultaat is "
-                "vastgelegd ({phase}) had {employed:.0%} werk: {emp_m:.0%} van wie een mentor "
-                "had en {emp_u:.0%} van de anderen (een ruw verschil, geen effect van het "
-                "programma). {best}",
-        "best": "Het hoogste aandeel met werk kwam via {partner} ({kind}): {share:.0%}.",
-        "events": "**Netwerk via bijeenkomsten.** {events} bijeenkomsten brachten {people} "
-                  "mensen samen ({roles}). Via bijeenkomsten ontmoette de mediane persoon "
-                  "{met:g} anderen, en {giant} hoort bij één samenhangend netwerk. Louvain "
-                  "vindt {k} gemeenschappen (modulariteit {q:.2f}); {align} zit in een "
-                  "gemeenschap die door het eigen programma wordt gedomineerd.",
-        "growth": "**Groei van het mentorenbestand.** Actieve mentoren per jaar gingen van "
-                  "{first} in {y0} naar een piek van {peak} in {ypeak} ({last} in {y1}); "
-                  "{new} mentoren kregen hun eerste mentee. Gemiddeld was {retention} van "
-                  "de actieve mentoren van een jaar het jaar erna nog actief.",
-        "none": "**{what}.** Niets te melden in deze selectie.",
-        "what": "Mentoren|Terugkerende mentoren|Van verwijzing tot resultaat|Netwerk via "
-                "bijeenkomsten|Groei",
-    },
-}
+TEXT = Catalogue("network.findings", {
+    "mentors": {"da": "**Hvem er mentor mest.** {busy} mentorer havde mindst én mentee; de "
+                      "travleste ({top}) havde {counts} mentees. Den typiske (median) mentor "
+                      "havde {median:g}.",
+                "en": "**Who mentors most.** {busy} mentors had at least one mentee; the busiest "
+                      "({top}) mentored {counts} mentees. The median mentor had {median:g}.",
+                "nl": "**Wie is het vaakst mentor.** {busy} mentoren hadden minstens één "
+                      "mentee; de drukste ({top}) begeleidden {counts} mentees. De mediane "
+                      "mentor had er {median:g}."},
+    "repeat": {"da": "**Gengangere.** {repeat} af {busy} mentorer ({share}) havde to eller flere "
+                     "mentees; {idle} registrerede mentorer fik aldrig en. Mentorer kom igen til "
+                     "en ny mentee {returning} gange, heraf {cross} i et andet program.",
+               "en": "**Repeat mentors.** {repeat} of {busy} mentors ({share}) mentored two or "
+                     "more mentees; {idle} registered mentors never had one. Mentors came back "
+                     "for another mentee {returning} times, {cross} of them in another "
+                     "programme.",
+               "nl": "**Terugkerende mentoren.** {repeat} van de {busy} mentoren ({share}) "
+                     "begeleidden twee of meer mentees; {idle} ingeschreven mentoren kregen er "
+                     "nooit een. Mentoren kwamen {returning} keer terug voor een nieuwe mentee, "
+                     "{cross} keer in een ander programma."},
+    "flow": {"da": "**Fra henvisning til resultat.** {partners} samarbejdspartnere henviste "
+                   "{referred} deltagere; {matched:.0%} fik et mentorforløb. Blandt dem med et "
+                   "registreret resultat ({phase}) var {employed:.0%} i job: {emp_m:.0%} af dem "
+                   "med mentor og {emp_u:.0%} af de andre (en rå forskel, ikke en effekt af "
+                   "programmet). {best}",
+             "en": "**From referral to outcome.** {partners} partners referred {referred} "
+                   "participants; {matched:.0%} began a mentorship. Of those with an outcome "
+                   "recorded ({phase}), {employed:.0%} were employed: {emp_m:.0%} of the matched "
+                   "and {emp_u:.0%} of the others (a raw difference, not a programme effect). "
+                   "{best}",
+             "nl": "**Van verwijzing tot resultaat.** {partners} partners verwezen {referred} "
+                   "deelnemers; {matched:.0%} begon een mentortraject. Van wie een resultaat is "
+                   "vastgelegd ({phase}) had {employed:.0%} werk: {emp_m:.0%} van wie een "
+                   "mentor had en {emp_u:.0%} van de anderen (een ruw verschil, geen effect van "
+                   "het programma). {best}"},
+    "best": {"da": "Den højeste andel i job kom via {partner} ({kind}): {share:.0%}.",
+             "en": "The highest employment share came through {partner} ({kind}): {share:.0%}.",
+             "nl": "Het hoogste aandeel met werk kwam via {partner} ({kind}): {share:.0%}."},
+    "events": {"da": "**Netværk gennem arrangementer.** {events} arrangementer samlede {people} "
+                     "personer ({roles}). Gennem arrangementerne mødte medianpersonen {met:g} "
+                     "andre, og {giant} hænger sammen i ét netværk. Louvain finder {k} "
+                     "fællesskaber (modularitet {q:.2f}); {align} er i et fællesskab domineret "
+                     "af deres eget program.",
+               "en": "**Event network.** {events} events brought together {people} people "
+                     "({roles}). Through events the median person met {met:g} others, and "
+                     "{giant} belong to one connected network. Louvain finds {k} communities "
+                     "(modularity {q:.2f}); {align} of people sit in a community led by their "
+                     "own programme.",
+               "nl": "**Netwerk via bijeenkomsten.** {events} bijeenkomsten brachten {people} "
+                     "mensen samen ({roles}). Via bijeenkomsten ontmoette de mediane persoon "
+                     "{met:g} anderen, en {giant} hoort bij één samenhangend netwerk. Louvain "
+                     "vindt {k} gemeenschappen (modulariteit {q:.2f}); {align} zit in een "
+                     "gemeenschap die door het eigen programma wordt gedomineerd."},
+    "growth": {"da": "**Mentorkorpsets vækst.** Aktive mentorer pr. år gik fra {first} i {y0} "
+                     "til højst {peak} i {ypeak} ({last} i {y1}); {new} mentorer fik deres "
+                     "første mentee. I gennemsnit var {retention} af et års aktive mentorer også "
+                     "aktive året efter.",
+               "en": "**Growth of the mentor corps.** Active mentors per year went from {first} "
+                     "in {y0} to a peak of {peak} in {ypeak} ({last} in {y1}); {new} mentors "
+                     "took a first mentee. On average {retention} of the mentors active in one "
+                     "year were active the next.",
+               "nl": "**Groei van het mentorenbestand.** Actieve mentoren per jaar gingen van "
+                     "{first} in {y0} naar een piek van {peak} in {ypeak} ({last} in {y1}); "
+                     "{new} mentoren kregen hun eerste mentee. Gemiddeld was {retention} van de "
+                     "actieve mentoren van een jaar het jaar erna nog actief."},
+    "none": {"da": "**{what}.** Intet at vise i dette udvalg.",
+             "en": "**{what}.** Nothing to report in this selection.",
+             "nl": "**{what}.** Niets te melden in deze selectie."},
+    "what": {"da": "Mentorer|Gengangere|Fra henvisning til resultat|Netværk gennem "
+                   "arrangementer|Vækst",
+             "en": "Mentors|Repeat mentors|From referral to outcome|Event network|Growth",
+             "nl": "Mentoren|Terugkerende mentoren|Van verwijzing tot resultaat|Netwerk via "
+                   "bijeenkomsten|Groei"},
+})
+"""The words of :func:`findings`, by key."""
 
 
 def findings(t: Tables, lang: str = "en", *, phase: str = "followup_12m",
@@ -276,10 +272,8 @@ def findings(t: Tables, lang: str = "en", *, phase: str = "followup_12m",
     Medians are order statistics of the data, not counts of people; the numbers of partners,
     events and communities count organisations, events and groups.
     """
-    if lang not in TEXT:
-        raise ValidationError(f"language must be da, en or nl (got {lang!r})")
+    T = TEXT.in_lang(lang)  # UnknownLanguage for anything but da, en or nl
     k = threshold(min_cell)
-    T = TEXT[lang]
     what = T["what"].split("|")
     R = relationship_graph(t.match, t.person)
     out: list[str] = []

@@ -104,6 +104,11 @@ MATCH_STATUSES = Vocabulary("match_status", {
     "declined": ("Afvist", "Declined", "Afgewezen"),
 })
 
+#: The match statuses of a match that began (mentor and mentee met as a pair): what
+#: progress, funder figures, summaries, the network and the aggregates count as "matched".
+#: The one definition; ``STARTED`` in monitoring and network is this same tuple.
+STARTED_MATCH_STATUSES: tuple[str, ...] = ("active", "completed", "ended_early")
+
 END_REASONS = Vocabulary("end_reason", {
     "plan_completed": ("Forløbet gennemført", "Plan completed", "Traject afgerond"),
     "mentee_found_job": ("Mentee fik job", "Mentee found a job", "Mentee vond werk"),

@@ -28,6 +28,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from mentorkit import vocab
 from mentorkit.errors import MatchingError
 from mentorkit.matching import settings as st
 from mentorkit.matching.assignment import Assignment, solve
@@ -40,7 +41,21 @@ __all__ = ["blocked_shares", "compare", "example_pair", "greedy_pressure", "meth
            "pool", "pool_sizes", "programme_id", "score_distribution", "threshold",
            "unmatched_by_group", "unmatched_table"]
 
-STARTED = ("active", "completed", "ended_early", "proposed")
+#: The statuses of a match that take a mentee off the waiting list: every match that began
+#: (:data:`mentorkit.vocab.STARTED_MATCH_STATUSES`) and a proposal not yet answered.
+NOT_WAITING: tuple[str, ...] = (*vocab.STARTED_MATCH_STATUSES, "proposed")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "STARTED":  # the old name of NOT_WAITING, which is not the started statuses
+        import warnings
+
+        warnings.warn("mentorkit.matching.study.STARTED is now NOT_WAITING (it includes "
+                      "'proposed'; the statuses of a match that began are "
+                      "mentorkit.vocab.STARTED_MATCH_STATUSES)", DeprecationWarning,
+                      stacklevel=2)
+        return NOT_WAITING
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _parts(part: Iterable[int], whole: Iterable[int], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -94,8 +109,8 @@ def pool(people: pd.DataFrame, matches: pd.DataFrame | None, programme: int | No
     if matches is None or waiting == "cohort":
         history = None if matches is None else matches[matches["status"] == "declined"]
         return mentees, mentors, history
-    started = matches.loc[matches["status"].isin(STARTED), "mentee_id"]
-    mentees = mentees[~mentees["id"].isin(started)].reset_index(drop=True)
+    taken = matches.loc[matches["status"].isin(NOT_WAITING), "mentee_id"]
+    mentees = mentees[~mentees["id"].isin(taken)].reset_index(drop=True)
     return mentees, mentors, matches
 
 

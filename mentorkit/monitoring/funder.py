@@ -46,7 +46,8 @@ __all__ = ["FunderData", "STARTED", "parse_period", "recruitment_by_gender",
            "outcomes_by_phase", "events_held", "effect_groups",
            "EffectSummary", "employment_effect", "MIN_GROUP", "REGIONS"]
 
-STARTED = frozenset({"active", "completed", "ended_early"})
+#: The statuses of a match that began (the one definition is in :mod:`mentorkit.vocab`).
+STARTED = vocab.STARTED_MATCH_STATUSES
 """Match statuses of a match that started."""
 
 @dataclass(frozen=True)

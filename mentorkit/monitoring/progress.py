@@ -36,7 +36,8 @@ from mentorkit.periods import within
 __all__ = ["target_progress", "funnel", "matches_over_time", "readable_freq", "referrals",
            "STARTED", "FUNNEL_STAGES"]
 
-STARTED = frozenset({"active", "completed", "ended_early"})
+#: The statuses of a match that began (the one definition is in :mod:`mentorkit.vocab`).
+STARTED = vocab.STARTED_MATCH_STATUSES
 FUNNEL_STAGES = ("registered", "matched", "completed", "employed")
 
 

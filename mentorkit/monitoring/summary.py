@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-STARTED = ("active", "completed", "ended_early")
+from mentorkit.vocab import STARTED_MATCH_STATUSES as STARTED
 
 
 def programme_summary(programmes: pd.DataFrame, people: pd.DataFrame,

@@ -32,6 +32,7 @@ import pandas as pd
 from mentorkit.errors import ValidationError
 from mentorkit.network._backend import Backend, Graph, _igraph, use_igraph
 from mentorkit.model.schema import TABLES, sorted_tables
+from mentorkit.vocab import STARTED_MATCH_STATUSES
 
 __all__ = ["PERSON_KEYS", "EVENT_KEYS", "PARTNER_KEYS", "STARTED", "bipartite",
            "relationship_graph", "event_graph", "node_labels", "assemble"]
@@ -41,8 +42,9 @@ PERSON_KEYS: tuple[str, ...] = ("role", "programme_id", "gender", "registered_on
 """The person columns a graph may carry as node attributes."""
 EVENT_KEYS: tuple[str, ...] = ("kind", "date", "programme_id")
 PARTNER_KEYS: tuple[str, ...] = ("kind", "programme_id")
-STARTED: tuple[str, ...] = ("active", "completed", "ended_early")
-"""Match statuses of relationships that actually began (the default of the builders)."""
+STARTED: tuple[str, ...] = STARTED_MATCH_STATUSES
+"""Match statuses of relationships that actually began (the default of the builders; the one
+definition is :data:`mentorkit.vocab.STARTED_MATCH_STATUSES`)."""
 
 BLOCKED: frozenset[str] = frozenset(
     {c.name for t in TABLES.values() for c in t.c

@@ -35,6 +35,7 @@ import pandas as pd
 from mentorkit.errors import ConfigError, MentorkitError
 from mentorkit.privacy.extract import research_extract
 from mentorkit.privacy.suppression import suppress
+from mentorkit.vocab import STARTED_MATCH_STATUSES
 
 __all__ = ["AccessDenied", "CAPABILITIES", "ROLES", "aggregates", "current_role", "require",
            "view"]
@@ -49,7 +50,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "funder": frozenset({"aggregates"}),
 }
 
-STARTED = ("active", "completed", "ended_early")
+STARTED = STARTED_MATCH_STATUSES
 
 
 class AccessDenied(MentorkitError):

@@ -23,7 +23,7 @@ def test_notebook_is_thin_and_clean() -> None:
     assert nb.metadata["language_info"]["name"] == "python"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
-    for name in ("db", "programme", "period", "graph_kind", "language"):
+    for name in ("db", "programme", "period", "graph_kind", "lang"):
         assert re.search(rf"^{name} = ", code[0].source, re.M), name
     for cell in code:
         assert not cell.get("outputs") and cell.get("execution_count") is None
@@ -40,7 +40,7 @@ def test_notebook_runs_without_names(tmp_path: Path) -> None:
     papermill.execute_notebook(
         str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
         parameters={"db": str(db), "programme": "Groningen", "period": "2023/2026",
-                    "graph_kind": "event", "language": "nl"})
+                    "graph_kind": "event", "lang": "nl"})
     result = nbformat.read(out, as_version=4)
     outputs = json.dumps([c.get("outputs", []) for c in result.cells])
     assert "Wie is het vaakst mentor" in outputs

@@ -13,6 +13,7 @@ import pytest
 
 matplotlib.use("Agg")
 
+from mentorkit.errors import UnknownLanguage
 from mentorkit.outcomes import analysis_table, effect, subgroups, suppress_small, survival
 from mentorkit.outcomes.report import (compare_methods, describe_effect, label, measure_of,
                                        outcomes_by_phase, participation, subgroup_table,
@@ -78,7 +79,7 @@ def test_compare_methods_and_sentence(table):
     assert f"{naive.estimate * 100:+.1f}" in en and str(naive.n_treated) in en
     assert "procentpoint" in describe_effect(adj, naive, "da")
     assert "procentpunt" in describe_effect(adj, naive, "nl")
-    with pytest.raises(ValueError):
+    with pytest.raises(UnknownLanguage, match=r"lang must be da, en or nl \(got 'fr'\)"):
         describe_effect(adj, naive, "fr")
 
 
@@ -144,7 +145,7 @@ def test_notebook_is_thin_parameterised_and_clean():
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert "parameters" in code[0]["metadata"].get("tags", [])
     params = "".join(code[0]["source"])
-    for name in ("db", "programme", "period", "outcome", "method", "covariates", "language"):
+    for name in ("db", "programme", "period", "outcome", "method", "covariates", "lang"):
         assert f"{name} = " in params
     for cell in code:
         assert cell.get("outputs", []) == [] and cell.get("execution_count") is None

@@ -245,7 +245,7 @@ def test_outcome_notebook_runs_from_an_extract_without_ids_or_names(ds, folder: 
     papermill.execute_notebook(
         str(OUTCOME), str(out), kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
         parameters={"db": str(never), "extract": str(folder), "programme": "Groningen",
-                    "language": "da", "n_boot": 40})
+                    "lang": "da", "n_boot": 40})
     assert not never.exists()
     shown = _outputs(out)
     assert "Med mentor" in shown and "Groningen" in shown
@@ -263,7 +263,7 @@ def test_network_notebook_runs_from_an_extract_without_ids_or_names(ds, folder: 
     papermill.execute_notebook(
         str(NETWORK), str(out), kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
         parameters={"db": str(never), "extract": str(folder), "programme": "Groningen",
-                    "graph_kind": "referral", "language": "en", "min_cell": K})
+                    "graph_kind": "referral", "lang": "en", "min_cell": K})
     assert not never.exists()
     shown = _outputs(out)
     assert "Who mentors most" in shown and shown.count("image/png") == 5

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit import vocab
+from mentorkit.i18n import Catalogue, check_lang, renamed_language
 from mentorkit.outcomes._data import as_columns, is_binary
 from mentorkit.outcomes.effects import METHODS, Effect, effect
 from mentorkit.outcomes.suppress import min_cell, suppress_small
@@ -31,62 +32,88 @@ __all__ = ["TEXT", "balance_summary", "compare_methods", "describe_effect", "lab
            "measure_of", "outcomes_by_phase", "participation", "subgroup_table",
            "survival_summary"]
 
-TEXT: dict[str, tuple[str, str, str]] = {          # da, en, nl
-    "programme": ("Program", "Programme", "Programma"),
-    "all": ("Alle", "All", "Alle"),
-    "mentees": ("Mentees", "Mentees", "Mentees"),
-    "matched": ("Med mentor", "Matched", "Met mentor"),
-    "not_matched": ("Uden mentor", "Not matched", "Zonder mentor"),
-    "completed": ("Gennemført", "Completed", "Afgerond"),
-    "ended_early": ("Afbrudt", "Ended early", "Voortijdig gestopt"),
-    "outcome_matched": ("Resultat målt, med mentor", "Outcome recorded, matched",
-                        "Uitkomst gemeten, met mentor"),
-    "outcome_not_matched": ("Resultat målt, uden mentor", "Outcome recorded, not matched",
-                            "Uitkomst gemeten, zonder mentor"),
-    "method": ("Metode", "Method", "Methode"),
-    "estimate": ("Estimat", "Estimate", "Schatting"),
-    "ci": ("95% KI", "95% CI", "95% BI"),
-    "covariate": ("Baggrundsvariabel", "Covariate", "Achtergrondkenmerk"),
-    "smd_before": ("SMD før", "SMD before", "SMD voor"),
-    "smd_after": ("SMD efter", "SMD after", "SMD na"),
-    "phase": ("Tidspunkt", "Phase", "Moment"),
-    "group": ("Gruppe", "Group", "Groep"),
-    "n": ("Antal", "Number", "Aantal"),
-    "share": ("Andel", "Share", "Aandeel"),
-    "days": ("Dage siden indskrivning", "Days since registration", "Dagen sinds inschrijving"),
-    "no_job_yet": ("Andel endnu uden job", "Share without a job yet", "Aandeel nog zonder werk"),
-    "effect": ("Effekt", "Effect", "Effect"),
-    "difference": ("Rå forskel", "Raw difference", "Ruw verschil"),
-    "regression": ("Regression", "Regression", "Regressie"),
-    "ipw": ("Vægtning (IPW)", "Weighting (IPW)", "Weging (IPW)"),
-    "psm": ("Matchning på propensity score", "Propensity score matching",
-            "Matching op propensityscore"),
-    "aipw": ("Dobbelt robust (AIPW)", "Doubly robust (AIPW)", "Dubbel robuust (AIPW)"),
-    "did": ("Forskel i forskelle", "Difference in differences", "Verschil in verschillen"),
-    "median_days": ("Median dage til job", "Median days to job", "Mediaan dagen tot werk"),
-    "jobs": ("Fik job", "Found a job", "Vond werk"),
-    "subgroup": ("Undergruppe", "Subgroup", "Subgroep"),
-    "note": ("Bemærkning", "Note", "Opmerking"),
-    "not_reached": ("ikke nået", "not reached", "niet bereikt"),
-}
+TEXT = Catalogue("outcomes.report", {
+    "programme": {"da": "Program", "en": "Programme", "nl": "Programma"},
+    "all": {"da": "Alle", "en": "All", "nl": "Alle"},
+    "mentees": {"da": "Mentees", "en": "Mentees", "nl": "Mentees"},
+    "matched": {"da": "Med mentor", "en": "Matched", "nl": "Met mentor"},
+    "not_matched": {"da": "Uden mentor", "en": "Not matched", "nl": "Zonder mentor"},
+    "completed": {"da": "Gennemført", "en": "Completed", "nl": "Afgerond"},
+    "ended_early": {"da": "Afbrudt", "en": "Ended early", "nl": "Voortijdig gestopt"},
+    "outcome_matched": {"da": "Resultat målt, med mentor", "en": "Outcome recorded, matched",
+                        "nl": "Uitkomst gemeten, met mentor"},
+    "outcome_not_matched": {"da": "Resultat målt, uden mentor",
+                            "en": "Outcome recorded, not matched",
+                            "nl": "Uitkomst gemeten, zonder mentor"},
+    "method": {"da": "Metode", "en": "Method", "nl": "Methode"},
+    "estimate": {"da": "Estimat", "en": "Estimate", "nl": "Schatting"},
+    "ci": {"da": "95% KI", "en": "95% CI", "nl": "95% BI"},
+    "covariate": {"da": "Baggrundsvariabel", "en": "Covariate", "nl": "Achtergrondkenmerk"},
+    "smd_before": {"da": "SMD før", "en": "SMD before", "nl": "SMD voor"},
+    "smd_after": {"da": "SMD efter", "en": "SMD after", "nl": "SMD na"},
+    "phase": {"da": "Tidspunkt", "en": "Phase", "nl": "Moment"},
+    "group": {"da": "Gruppe", "en": "Group", "nl": "Groep"},
+    "n": {"da": "Antal", "en": "Number", "nl": "Aantal"},
+    "share": {"da": "Andel", "en": "Share", "nl": "Aandeel"},
+    "days": {"da": "Dage siden indskrivning", "en": "Days since registration",
+             "nl": "Dagen sinds inschrijving"},
+    "no_job_yet": {"da": "Andel endnu uden job", "en": "Share without a job yet",
+                   "nl": "Aandeel nog zonder werk"},
+    "effect": {"da": "Effekt", "en": "Effect", "nl": "Effect"},
+    "difference": {"da": "Rå forskel", "en": "Raw difference", "nl": "Ruw verschil"},
+    "regression": {"da": "Regression", "en": "Regression", "nl": "Regressie"},
+    "ipw": {"da": "Vægtning (IPW)", "en": "Weighting (IPW)", "nl": "Weging (IPW)"},
+    "psm": {"da": "Matchning på propensity score", "en": "Propensity score matching",
+            "nl": "Matching op propensityscore"},
+    "aipw": {"da": "Dobbelt robust (AIPW)", "en": "Doubly robust (AIPW)",
+             "nl": "Dubbel robuust (AIPW)"},
+    "did": {"da": "Forskel i forskelle", "en": "Difference in differences",
+            "nl": "Verschil in verschillen"},
+    "median_days": {"da": "Median dage til job", "en": "Median days to job",
+                    "nl": "Mediaan dagen tot werk"},
+    "jobs": {"da": "Fik job", "en": "Found a job", "nl": "Vond werk"},
+    "subgroup": {"da": "Undergruppe", "en": "Subgroup", "nl": "Subgroep"},
+    "note": {"da": "Bemærkning", "en": "Note", "nl": "Opmerking"},
+    "not_reached": {"da": "ikke nået", "en": "not reached", "nl": "niet bereikt"},
+    "effect_sentence": {"da": "{n1} mentees med mentor og {n0} uden har dette resultat "
+                              "registreret. Rå forskel: {naive}. De der fik en mentor, var "
+                              "anderledes end de andre allerede fra start, så den rå forskel "
+                              "blander programmets effekt med hvem der deltog. Justeret for "
+                              "{covs} ({method}) er den estimerede effekt for dem med mentor "
+                              "{est} (95% KI {lo} til {hi}).",
+                        "en": "{n1} mentees with a mentor and {n0} without one have this outcome "
+                              "recorded. Raw difference: {naive}. Those who got a mentor "
+                              "differed from the others before they started, so the raw "
+                              "difference mixes the programme's effect with who took part. "
+                              "Adjusted for {covs} ({method}), the estimated effect on those "
+                              "with a mentor is {est} (95% CI {lo} to {hi}).",
+                        "nl": "{n1} mentees met mentor en {n0} zonder hebben deze uitkomst "
+                              "geregistreerd. Ruw verschil: {naive}. Wie een mentor kreeg, "
+                              "verschilde al bij de start van de anderen, dus het ruwe verschil "
+                              "mengt het effect van het programma met wie er meedeed. "
+                              "Gecorrigeerd voor {covs} ({method}) is het geschatte effect voor "
+                              "wie een mentor had {est} (95% BI {lo} tot {hi})."},
+    "percentage_points": {"da": "procentpoint", "en": "percentage points", "nl": "procentpunt"},
+})
+"""The words and sentences of the report, by key (see :func:`label`)."""
 
 
-def label(key: str, language: str = "en") -> str:
-    """A word or phrase of the report in ``language`` (da, en, nl); unknown keys pass through.
+@renamed_language
+def label(key: str, lang: str = "en") -> str:
+    """A word or phrase of the report in ``lang`` (da, en, nl); unknown keys pass through.
 
     Example
     -------
     >>> label("matched", "da")
     'Med mentor'
     """
-    if language not in vocab.LANGS:
-        raise ValueError(f"language must be one of {', '.join(vocab.LANGS)} (got {language!r})")
-    entry = TEXT.get(key)
-    return key if entry is None else entry[vocab.LANGS.index(language)]
+    lang = check_lang(lang)
+    return TEXT.text(key, lang) if key in TEXT else key
 
 
+@renamed_language
 def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
-                  language: str = "en", threshold: int | None = None) -> pd.DataFrame:
+                  lang: str = "en", threshold: int | None = None) -> pd.DataFrame:
     """Who took part, per programme and in all: counts with small cells suppressed.
 
     The "all" row is the sum of the programmes, and mentees the sum of matched and not
@@ -96,7 +123,7 @@ def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
     t = table.copy()
     t["_has"] = t[outcome].notna() if outcome in t.columns else False
     rows = []
-    groups = [(p, g) for p, g in t.groupby("programme", sort=True)] + [(label("all", language), t)]
+    groups = [(p, g) for p, g in t.groupby("programme", sort=True)] + [(label("all", lang), t)]
     for name, g in groups:
         rows.append({"programme": name, "mentees": len(g), "matched": int(g["matched"].sum()),
                      "not_matched": int((~g["matched"]).sum()),
@@ -110,12 +137,13 @@ def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
                          total_row=everyone)
     out = suppress_small(out, ["completed", "ended_early", "outcome_matched",
                                "outcome_not_matched"], k, total_row=everyone)
-    return out.rename(columns={c: label(c, language) for c in out.columns})
+    return out.rename(columns={c: label(c, lang) for c in out.columns})
 
 
+@renamed_language
 def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
                     covariates: str | Sequence[str], methods: Sequence[str] = METHODS[:5],
-                    n_boot: int = 1000, seed: int = 0, language: str = "en",
+                    n_boot: int = 1000, seed: int = 0, lang: str = "en",
                     threshold: int | None = None) -> pd.DataFrame:
     """The effect by several methods side by side (estimate, interval, group sizes).
 
@@ -125,17 +153,18 @@ def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
     rows = []
     for m in methods:
         e = effect(table, treatment, outcome, covariates, method=m, n_boot=n_boot, seed=seed)
-        rows.append({label("method", language): label(m, language),
-                     label("estimate", language): round(e.estimate, 3),
-                     label("ci", language): f"{e.ci_low:.3f} to {e.ci_high:.3f}",
-                     label("matched", language): e.n_treated,
-                     label("not_matched", language): e.n_control})
+        rows.append({label("method", lang): label(m, lang),
+                     label("estimate", lang): round(e.estimate, 3),
+                     label("ci", lang): f"{e.ci_low:.3f} to {e.ci_high:.3f}",
+                     label("matched", lang): e.n_treated,
+                     label("not_matched", lang): e.n_control})
     out = pd.DataFrame(rows)
-    return suppress_small(out, [label("matched", language), label("not_matched", language)],
+    return suppress_small(out, [label("matched", lang), label("not_matched", lang)],
                           threshold)
 
 
-def balance_summary(e: Effect, language: str = "en") -> pd.DataFrame:
+@renamed_language
+def balance_summary(e: Effect, lang: str = "en") -> pd.DataFrame:
     """Covariate, SMD before and after, rounded to two decimals, for display.
 
     Not a count table: standardised mean differences of whole groups, no counts.
@@ -143,10 +172,10 @@ def balance_summary(e: Effect, language: str = "en") -> pd.DataFrame:
     if e.balance is None:
         raise ValueError("this estimate has no balance table")
     b = e.balance
-    cols = {"covariate": label("covariate", language),
-            "smd_before": label("smd_before", language)}
+    cols = {"covariate": label("covariate", lang),
+            "smd_before": label("smd_before", lang)}
     if "smd_after" in b.columns:
-        cols["smd_after"] = label("smd_after", language)
+        cols["smd_after"] = label("smd_after", lang)
     return b[list(cols)].rename(columns=cols).round(2)
 
 
@@ -164,7 +193,8 @@ def measure_of(outcome: str) -> str:
     return outcome
 
 
-def survival_summary(surv: object, language: str = "en", threshold: int | None = None
+@renamed_language
+def survival_summary(surv: object, lang: str = "en", threshold: int | None = None
                      ) -> pd.DataFrame:
     """Median time to job per group with interval; counts under the threshold hidden.
 
@@ -176,19 +206,20 @@ def survival_summary(surv: object, language: str = "en", threshold: int | None =
           ("?" if np.isnan(a) else f"{a:.0f}") + " - " + ("?" if np.isnan(b) else f"{b:.0f}")
           for a, b in zip(m["ci_low"], m["ci_high"])]
     out = pd.DataFrame({
-        label("group", language): [label("matched" if g == "True" else "not_matched", language)
+        label("group", lang): [label("matched" if g == "True" else "not_matched", lang)
                                    if g in ("True", "False") else g for g in m["group"]],
-        label("n", language): m["n"], label("jobs", language): m["events"],
-        label("median_days", language): [label("not_reached", language) if np.isnan(v)
+        label("n", lang): m["n"], label("jobs", lang): m["events"],
+        label("median_days", lang): [label("not_reached", lang) if np.isnan(v)
                                          else f"{v:.0f}" for v in m["median"]],
-        label("ci", language): ci})
-    derived = [label("median_days", language), label("ci", language)]
-    return suppress_small(out, [label("n", language), label("jobs", language)], threshold,
-                          dependent={label("n", language): derived,
-                                     label("jobs", language): derived})
+        label("ci", lang): ci})
+    derived = [label("median_days", lang), label("ci", lang)]
+    return suppress_small(out, [label("n", lang), label("jobs", lang)], threshold,
+                          dependent={label("n", lang): derived,
+                                     label("jobs", lang): derived})
 
 
-def subgroup_table(groups: pd.DataFrame, language: str = "en", threshold: int | None = None
+@renamed_language
+def subgroup_table(groups: pd.DataFrame, lang: str = "en", threshold: int | None = None
                    ) -> pd.DataFrame:
     """The subgroup estimates for display: rounded, counts under the threshold hidden.
 
@@ -197,22 +228,22 @@ def subgroup_table(groups: pd.DataFrame, language: str = "en", threshold: int | 
     "all" minus the other levels.
     """
     out = pd.DataFrame({
-        label("subgroup", language): [lvl if by == "all" else f"{by}: {lvl}"
+        label("subgroup", lang): [lvl if by == "all" else f"{by}: {lvl}"
                                       for by, lvl in zip(groups["by"], groups["level"])],
-        label("matched", language): groups["n_treated"],
-        label("not_matched", language): groups["n_control"],
-        label("estimate", language): groups["estimate"].round(3),
-        label("ci", language): [("" if np.isnan(a) else f"{a:.3f} to {b:.3f}")
+        label("matched", lang): groups["n_treated"],
+        label("not_matched", lang): groups["n_control"],
+        label("estimate", lang): groups["estimate"].round(3),
+        label("ci", lang): [("" if np.isnan(a) else f"{a:.3f} to {b:.3f}")
                                 for a, b in zip(groups["ci_low"], groups["ci_high"])],
         "p (heterogeneity)": groups["p_heterogeneity"].round(3),
-        label("note", language): groups["note"]})
-    shown = [label("estimate", language), label("ci", language)]
+        label("note", lang): groups["note"]})
+    shown = [label("estimate", lang), label("ci", lang)]
     by = groups["by"].to_numpy()
     overall = np.flatnonzero(by == "all")
     tied = {"total_row": out.index[overall[0]], "groups": by} if len(overall) else {}
-    return suppress_small(out, [label("matched", language), label("not_matched", language)],
-                          threshold, dependent={label("matched", language): shown,
-                                                label("not_matched", language): shown},
+    return suppress_small(out, [label("matched", lang), label("not_matched", lang)],
+                          threshold, dependent={label("matched", lang): shown,
+                                                label("not_matched", lang): shown},
                           **tied)
 
 
@@ -247,26 +278,8 @@ def outcomes_by_phase(table: pd.DataFrame, treatment: str = "matched",
     return pd.DataFrame(rows, columns=["phase", "group", "n", "value", "ci_low", "ci_high"])
 
 
-_SENTENCES = {
-    "en": ("{n1} mentees with a mentor and {n0} without one have this outcome recorded. "
-           "Raw difference: {naive}. Those who got a mentor differed from the others before "
-           "they started, so the raw difference mixes the programme's effect with who took "
-           "part. Adjusted for {covs} ({method}), the estimated effect on those with a mentor "
-           "is {est} (95% CI {lo} to {hi})."),
-    "da": ("{n1} mentees med mentor og {n0} uden har dette resultat registreret. Rå forskel: "
-           "{naive}. De der fik en mentor, var anderledes end de andre allerede fra start, så "
-           "den rå forskel blander programmets effekt med hvem der deltog. Justeret for {covs} "
-           "({method}) er den estimerede effekt for dem med mentor {est} (95% KI {lo} til {hi})."),
-    "nl": ("{n1} mentees met mentor en {n0} zonder hebben deze uitkomst geregistreerd. Ruw "
-           "verschil: {naive}. Wie een mentor kreeg, verschilde al bij de start van de anderen, "
-           "dus het ruwe verschil mengt het effect van het programma met wie er meedeed. "
-           "Gecorrigeerd voor {covs} ({method}) is het geschatte effect voor wie een mentor had "
-           "{est} (95% BI {lo} tot {hi})."),
-}
-_PP = {"en": "percentage points", "da": "procentpoint", "nl": "procentpunt"}
-
-
-def describe_effect(adjusted: Effect, naive: Effect, language: str = "en",
+@renamed_language
+def describe_effect(adjusted: Effect, naive: Effect, lang: str = "en",
                     threshold: int | None = None) -> str:
     """A short paragraph in plain words: naive vs adjusted effect, with the interval.
 
@@ -274,10 +287,9 @@ def describe_effect(adjusted: Effect, naive: Effect, language: str = "en",
     :func:`~mentorkit.outcomes.suppress.suppress_small` (no total is quoted), so a group
     smaller than ``threshold`` (default: the setting) reads ``<5``.
     """
-    if language not in _SENTENCES:
-        raise ValueError(f"language must be one of {', '.join(_SENTENCES)} (got {language!r})")
+    lang = check_lang(lang)
     scale = 100.0 if 0 <= naive.mean_treated <= 1 and 0 <= naive.mean_control <= 1 else 1.0
-    unit = f" {_PP[language]}" if scale == 100 else ""
+    unit = f" {TEXT.text('percentage_points', lang)}" if scale == 100 else ""
 
     def fmt(v: float, with_unit: bool = True) -> str:
         if scale == 100:
@@ -286,8 +298,9 @@ def describe_effect(adjusted: Effect, naive: Effect, language: str = "en",
 
     sizes = suppress_small(pd.DataFrame({"n1": [naive.n_treated], "n0": [naive.n_control]}),
                            ["n1", "n0"], threshold).iloc[0]
-    return _SENTENCES[language].format(
+    return TEXT.text(
+        "effect_sentence", lang,
         n1=sizes["n1"], n0=sizes["n0"], naive=fmt(naive.estimate),
-        covs=", ".join(as_columns(adjusted.covariates)) or "-", method=label(adjusted.method,
-                                                                            language),
+        covs=", ".join(as_columns(adjusted.covariates)) or "-",
+        method=label(adjusted.method, lang),
         est=fmt(adjusted.estimate), lo=fmt(adjusted.ci_low, False), hi=fmt(adjusted.ci_high, False))

@@ -52,11 +52,12 @@ def report_command(
 ) -> None:
     """Run a notebook with parameters into an executed notebook and an HTML report."""
     from mentorkit.errors import ValidationError
+    from mentorkit.i18n import check_lang
     from mentorkit.periods import parse_period
     from mentorkit.reports.params import parse_assignment
 
-    if lang is not None and lang not in ("da", "en", "nl"):
-        raise ValidationError(f"--lang must be da, en or nl (got {lang!r})")
+    if lang is not None:  # None: each notebook's own default
+        check_lang(lang, name="--lang")
     if period:
         parse_period(period)
     extra = dict(parse_assignment(p) for p in param)

@@ -27,10 +27,11 @@ from typing import Any
 import pandas as pd
 
 from mentorkit import vocab
+from mentorkit.i18n import Lang, check_lang
 from mentorkit.monitoring import funder
 from mentorkit.periods import parse_period
 from mentorkit.reports.funder_text import REGION_LABELS, TEXT, t
-from mentorkit.reports.tables import (MARK, TOTAL, Html, cell, count_text, html_table,
+from mentorkit.reports.tables import (MARK, NUMBERS, TOTAL, Html, cell, count_text, html_table,
                                       percent_text, published)
 
 __all__ = ["FunderReport", "Html"]
@@ -40,7 +41,7 @@ __all__ = ["FunderReport", "Html"]
 class FunderReport:
     """Everything the funder report shows, computed once; one method per section."""
 
-    lang: str
+    lang: Lang
     k: int
     programme: str
     period: str
@@ -58,10 +59,8 @@ class FunderReport:
         """Read and compute the report from a Store or a Dataset (``k``: the disclosure
         threshold, default ``Settings.min_cell``)."""
         from mentorkit.config import Settings
-        from mentorkit.errors import ValidationError
 
-        if lang not in ("da", "en", "nl"):
-            raise ValidationError(f"lang must be da, en or nl (got {lang!r})")
+        lang = check_lang(lang)
         start, end = span = parse_period(period)
         data = funder.FunderData.load(source, programme)
         data.grant_rows(grant)
@@ -239,7 +238,7 @@ class FunderReport:
             if code == "other":
                 labels[code] = t("other_countries", lang)
             elif code.startswith("region:"):
-                labels[code] = REGION_LABELS[code[7:]][("da", "en", "nl").index(lang)]
+                labels[code] = REGION_LABELS.text(code[7:], lang)
             else:
                 labels[code] = (vocab.COUNTRIES.label(code, lang) if code in vocab.COUNTRIES
                                 else code)
@@ -367,7 +366,7 @@ class FunderReport:
             return Html(head + f"<p>{t('effect_not_estimable', lang)}</p>")
 
         def pct(x: float) -> str:
-            return f"{100 * x:.0f}\u00a0%" if lang == "da" else f"{100 * x:.0f}%"
+            return NUMBERS.text("percent", lang, value=f"{100 * x:.0f}")
 
         def pp(x: float) -> str:
             return f"{100 * x:+.0f}".replace("-", "−")

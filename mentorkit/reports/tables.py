@@ -16,13 +16,20 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Html", "MARK", "TOTAL", "cell", "count_text", "html_table", "percent_text",
-           "published"]
+from mentorkit.i18n import Catalogue, check_lang
+
+__all__ = ["Html", "MARK", "NUMBERS", "TOTAL", "cell", "count_text", "html_table",
+           "percent_text", "published"]
 
 MARK = "x"
 """Shown for a suppressed count."""
 TOTAL = "Total"
 """The name :func:`mentorkit.privacy.suppress` gives its total row and column."""
+
+NUMBERS = Catalogue("reports.numbers", {
+    "percent": {"da": "{value}\u00a0%", "en": "{value}%", "nl": "{value}%"},
+})
+"""How a number is written in each language (Danish puts a space before the % sign)."""
 
 
 class Html(str):
@@ -43,11 +50,11 @@ def count_text(value: Any) -> str:
 
 def percent_text(part: Any, whole: Any, lang: str) -> str:
     """``part`` as a whole percentage of ``whole`` ("" when either is blank or zero)."""
+    lang = check_lang(lang)
     ok = all(isinstance(v, (int, float)) and not pd.isna(v) for v in (part, whole))
     if not ok or not whole:
         return ""
-    value = f"{100 * part / whole:.0f}"
-    return f"{value}\u00a0%" if lang == "da" else f"{value}%"
+    return NUMBERS.text("percent", lang, value=f"{100 * part / whole:.0f}")
 
 
 def published(value: Any) -> Any:

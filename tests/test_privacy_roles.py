@@ -42,7 +42,7 @@ def test_role_comes_from_configuration() -> None:
 
 
 def test_funder_sees_only_suppressed_aggregates(small_store: Store) -> None:
-    tables = view(small_store, "funder", k=5)
+    tables = view(small_store, "funder", min_cell=5)
     assert not all_cells(tables) & personal_strings(small_store)
     for name, df in tables.items():
         assert "id" not in df.columns and df.index[-1] == "Total", name
@@ -165,7 +165,7 @@ def test_the_summary_is_suppressed_aggregates_for_researchers_and_funders(
     assert "never_matched" not in result.output
     assert "matches by gender:" in result.output and "· = fewer than 5" in result.output
     with Store.open(str(small_db)) as s:
-        tables = view(s, "funder", k=5)
+        tables = view(s, "funder", min_cell=5)
     for table in tables.values():  # what is printed is exactly the suppressed table
         assert table.astype("string").fillna("·").to_string() in result.output
 

@@ -77,7 +77,7 @@ def with_totals(table: pd.DataFrame) -> pd.DataFrame:
 def assert_safe(table: pd.DataFrame, k: int) -> int:
     """No blank is determined, no small blank can be pinned; returns the number of blanks."""
     truth = with_totals(table).to_numpy()
-    published = suppress(table, k=k)
+    published = suppress(table, min_cell=k)
     shown = published.to_numpy(dtype=object)
     assert published.shape == truth.shape
     for (i, j), value in np.ndenumerate(truth):
@@ -153,7 +153,7 @@ def test_random_tables_include_ones_primary_suppression_alone_would_leak() -> No
 
 def test_one_dimensional_counts_and_a_lone_small_row() -> None:
     s = pd.Series([7, 2, 9], index=["a", "b", "c"], name="n")
-    out = suppress(s, k=5)
+    out = suppress(s, min_cell=5)
     assert out.index.tolist() == ["a", "b", "c", TOTAL] and int(out[TOTAL]) == 18
     assert out.isna().sum() >= 2  # 2 alone would be 18 - 7 - 9
     table = pd.DataFrame({"f": [3, 1], "m": [1, 0]}, index=["x", "y"])  # everything is small
@@ -162,14 +162,14 @@ def test_one_dimensional_counts_and_a_lone_small_row() -> None:
 
 def test_threshold_is_the_min_cell_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     table = pd.DataFrame({"f": [3, 20, 14], "m": [12, 8, 30]})
-    assert suppression(table).k == 5 and suppress(table).isna().any().any()
+    assert suppression(table).min_cell == 5 and suppress(table).isna().any().any()
     monkeypatch.setenv("MENTORKIT_MIN_CELL", "3")
-    assert suppression(table).k == 3 and not suppress(table).isna().any().any()
+    assert suppression(table).min_cell == 3 and not suppress(table).isna().any().any()
 
 
 def test_pattern_names_primary_and_secondary_blanks() -> None:
     table = pd.DataFrame({"f": [12, 3, 20], "m": [9, 8, 15]}, index=["A", "B", "C"])
-    result = suppression(table, k=5)
+    result = suppression(table, min_cell=5)
     assert result.pattern.loc["B", "f"] == "primary"
     assert (result.pattern == "secondary").sum().sum() >= 3
     assert result.published.isna().sum().sum() == (result.pattern != "").sum().sum()
@@ -177,8 +177,8 @@ def test_pattern_names_primary_and_secondary_blanks() -> None:
 
 def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="non-negative"):
-        suppress(pd.DataFrame({"a": [1, -1]}), k=5)
+        suppress(pd.DataFrame({"a": [1, -1]}), min_cell=5)
     with pytest.raises(ValueError, match="suppress_zeros"):
-        suppress(pd.DataFrame({"a": [1, 4]}), k=2)
-    assert suppress(pd.DataFrame({"a": [1, 4], "b": [0, 7]}), k=2, suppress_zeros=True) \
+        suppress(pd.DataFrame({"a": [1, 4]}), min_cell=2)
+    assert suppress(pd.DataFrame({"a": [1, 4], "b": [0, 7]}), min_cell=2, suppress_zeros=True) \
         .isna().any().any()

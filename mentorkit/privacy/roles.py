@@ -15,7 +15,7 @@ may see.
 Example
 -------
 >>> from mentorkit.synth import generate
->>> tables = view(generate(seed=0, scale=0.2), "funder", k=5)
+>>> tables = view(generate(seed=0, scale=0.2), "funder", min_cell=5)
 >>> sorted(tables)
 ['matches_by_gender', 'matches_by_status', 'people_by_role']
 >>> require("subject_rights", "researcher")
@@ -34,7 +34,7 @@ import pandas as pd
 
 from mentorkit.errors import ConfigError, MentorkitError
 from mentorkit.privacy.extract import research_extract
-from mentorkit.privacy.suppression import suppress
+from mentorkit.privacy.suppression import renamed_min_cell, suppress
 from mentorkit.vocab import STARTED_MATCH_STATUSES
 
 __all__ = ["AccessDenied", "CAPABILITIES", "ROLES", "aggregates", "current_role", "require",
@@ -90,10 +90,12 @@ def _frames(source: Any, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     return {n: tables[n] for n in names}
 
 
-def aggregates(source: Any, k: int | None = None) -> dict[str, pd.DataFrame]:
+@renamed_min_cell("k")
+def aggregates(source: Any, min_cell: int | None = 0) -> dict[str, pd.DataFrame]:
     """The funder's tables: counts by programme, suppressed (primary and secondary).
 
-    ``source`` is a Store, a Dataset or a mapping of DataFrames.
+    ``source`` is a Store, a Dataset or a mapping of DataFrames; ``min_cell`` the smallest
+    count shown (0: the setting ``MENTORKIT_MIN_CELL``).
     """
     t = _frames(source, ("programme", "person", "match"))
     names = t["programme"].set_index("id")["name"]
@@ -105,14 +107,17 @@ def aggregates(source: Any, k: int | None = None) -> dict[str, pd.DataFrame]:
                                  person.set_index("id")["gender"]).fillna("unknown"))
     match = match.assign(programme=match["programme_id"].map(names))
     return {
-        "people_by_role": suppress(pd.crosstab(person["programme"], person["role"]), k),
-        "matches_by_status": suppress(pd.crosstab(match["programme"], match["status"]), k),
-        "matches_by_gender": suppress(pd.crosstab(started["programme"], started["gender"]), k),
+        "people_by_role": suppress(pd.crosstab(person["programme"], person["role"]), min_cell),
+        "matches_by_status": suppress(pd.crosstab(match["programme"], match["status"]),
+                                      min_cell),
+        "matches_by_gender": suppress(pd.crosstab(started["programme"], started["gender"]),
+                                      min_cell),
     }
 
 
+@renamed_min_cell("k")
 def view(source: Any, role: str | None = None, *, key: str | bytes | None = None,
-         k: int | None = None) -> dict[str, pd.DataFrame]:
+         min_cell: int | None = 0) -> dict[str, pd.DataFrame]:
     """Everything ``role`` may see of ``source``, and nothing more.
 
     coordinator: the entity tables (of the store's programmes); researcher: a research
@@ -120,7 +125,7 @@ def view(source: Any, role: str | None = None, *, key: str | bytes | None = None
     """
     role = current_role() if role is None else role
     if role == "funder":
-        return aggregates(source, k)
+        return aggregates(source, min_cell)
     if role == "researcher":
         return research_extract(source, key=key)
     require("personal_data", role)

@@ -1,6 +1,6 @@
 """Small-cell suppression for published counts: primary, then secondary until nothing leaks.
 
-Primary suppression blanks counts from 1 to k-1 (zeros stay: there is nobody to identify;
+Primary suppression blanks counts from 1 to ``min_cell - 1`` (zeros stay: there is nobody to identify;
 ``suppress_zeros=True`` blanks them too). Published row and column totals would give a lone
 blank back by subtraction, so secondary suppression blanks more cells, chosen by the
 well-known hypercube (rectangle) heuristic: for a cell that is not yet safe, the cheapest
@@ -10,8 +10,8 @@ maximise each blank subject to every published total, every blank at least 1 (0 
 ``suppress_zeros``). The table is safe when
 
 - no blank is determined (its minimum is below its maximum), and
-- no primary blank is determined even by an attacker who knows it is below k: at least two
-  whole numbers remain possible in ``[max(min, 1), min(max, k-1)]``.
+- no primary blank is determined even by an attacker who knows it is below ``min_cell``: at
+  least two whole numbers remain possible in ``[max(min, 1), min(max, min_cell - 1)]``.
 
 If no choice makes a cell safe, everything is blanked (safe, if useless): it never returns a
 table from which a small count can be worked out.
@@ -20,7 +20,7 @@ Example
 -------
 >>> import pandas as pd
 >>> t = pd.DataFrame({"female": [12, 3, 20], "male": [9, 8, 15]}, index=["A", "B", "C"])
->>> out = suppress(t, k=5)
+>>> out = suppress(t, min_cell=5)
 >>> out.loc["B", "female"] is pd.NA, int(out.loc["Total", "Total"])
 (True, 67)
 >>> int(out.isna().sum().sum()) >= 4   # the 3, and the cells that would give it away
@@ -29,19 +29,67 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
 
 from mentorkit.config import Settings
 
-__all__ = ["Suppression", "intervals", "suppress", "suppression", "threshold"]
+__all__ = ["OLD_THRESHOLD_NAMES", "Suppression", "intervals", "renamed_min_cell", "suppress",
+           "suppression", "threshold"]
 
 TOTAL = "Total"
 Cell = tuple[int, int]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: What the small-cell threshold was called before it was ``min_cell`` everywhere.
+OLD_THRESHOLD_NAMES: tuple[str, ...] = ("k", "threshold", "min_count", "min_at_risk")
+
+
+def renamed_min_cell(*old: str) -> Callable[[F], F]:
+    """Let a function whose small-cell threshold is now ``min_cell`` still take its old
+    keyword (one of :data:`OLD_THRESHOLD_NAMES`), with a DeprecationWarning naming
+    ``min_cell``.
+
+    Example
+    -------
+    >>> @renamed_min_cell("k")
+    ... def shown(count: int, min_cell: int | None = 0) -> bool:
+    ...     return count >= threshold(min_cell)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     shown(4, k=3), "min_cell" in str(seen[0].message)
+    (True, True)
+    """
+    unknown = set(old) - set(OLD_THRESHOLD_NAMES)
+    if unknown:
+        raise ValueError(f"not an old name of min_cell: {', '.join(sorted(unknown))}")
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for name in old:
+                if name in kwargs:
+                    if "min_cell" in kwargs:
+                        raise TypeError(f"{func.__qualname__}() got both min_cell and "
+                                        f"{name}; give min_cell only")
+                    warnings.warn(f"{func.__qualname__}({name}=...) is now "
+                                  f"{func.__qualname__}(min_cell=...)", DeprecationWarning,
+                                  stacklevel=2)
+                    kwargs["min_cell"] = kwargs.pop(name)
+            return func(*args, **kwargs)
+        return cast(F, wrapper)
+    return decorate
 
 
 def threshold(min_cell: int | None = 0) -> int:
@@ -65,7 +113,14 @@ class Suppression:
 
     published: pd.DataFrame | pd.Series
     pattern: pd.DataFrame  # "", "primary" or "secondary" for every cell, totals included
-    k: int
+    min_cell: int
+
+    @property
+    def k(self) -> int:
+        """Deprecated: use :attr:`min_cell`."""
+        warnings.warn("Suppression.k is now Suppression.min_cell", DeprecationWarning,
+                      stacklevel=2)
+        return self.min_cell
 
 
 class _Grid:
@@ -167,7 +222,8 @@ def _cost(grid: _Grid, cell: Cell) -> float:
     return value + 1
 
 
-def suppression(table: pd.DataFrame | pd.Series, k: int | None = None, *,
+@renamed_min_cell("k")
+def suppression(table: pd.DataFrame | pd.Series, min_cell: int | None = 0, *,
                 margins: bool = True, suppress_zeros: bool = False) -> Suppression:
     """Suppress ``table`` (counts) and say which cells are primary and secondary blanks.
 
@@ -175,18 +231,19 @@ def suppression(table: pd.DataFrame | pd.Series, k: int | None = None, *,
     ----------
     table:
         Counts: a DataFrame (rows by columns, e.g. from ``pd.crosstab``) or a Series.
-    k:
-        Smallest count that may be published; default :attr:`Settings.min_cell` (5).
+    min_cell:
+        Smallest count that may be published; 0 or None: the setting
+        :attr:`Settings.min_cell` (``MENTORKIT_MIN_CELL``, 5). Called ``k`` before.
     margins:
         Publish row and column totals (and the grand total), protected like the cells.
     suppress_zeros:
         Blank zeros as well (when "nobody" is itself sensitive).
     """
-    k = Settings.from_env().min_cell if k is None else int(k)
+    k = threshold(min_cell)
     lower = 0 if suppress_zeros else 1
     if k - 1 - lower < 1 and k > 1:
-        raise ValueError(f"with k={k} a blank could only be {k - 1}: use suppress_zeros=True "
-                         "or a larger k")
+        raise ValueError(f"with min_cell={k} a blank could only be {k - 1}: use "
+                         "suppress_zeros=True or a larger min_cell")
     frame = table.to_frame() if isinstance(table, pd.Series) else table
     values = frame.to_numpy()
     if values.size and (pd.isna(values).any() or (values < 0).any()
@@ -252,15 +309,17 @@ def _result(table: pd.DataFrame | pd.Series, frame: pd.DataFrame, grid: _Grid,
     return Suppression(published, pattern, k)
 
 
-def suppress(table: pd.DataFrame | pd.Series, k: int | None = None, *, margins: bool = True,
-             suppress_zeros: bool = False) -> pd.DataFrame | pd.Series:
+@renamed_min_cell("k")
+def suppress(table: pd.DataFrame | pd.Series, min_cell: int | None = 0, *,
+             margins: bool = True, suppress_zeros: bool = False) -> pd.DataFrame | pd.Series:
     """``table`` with its totals, small counts and the cells that would reveal them blank.
 
     See :func:`suppression` for the parameters; blanks are ``pd.NA`` in ``Int64`` columns.
 
     Example
     -------
-    >>> suppress(pd.Series([7, 2, 9], index=["a", "b", "c"]), k=5).isna().tolist()
+    >>> suppress(pd.Series([7, 2, 9], index=["a", "b", "c"]), min_cell=5).isna().tolist()
     [True, True, False, False]
     """
-    return suppression(table, k, margins=margins, suppress_zeros=suppress_zeros).published
+    return suppression(table, min_cell, margins=margins,
+                       suppress_zeros=suppress_zeros).published

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from pathlib import Path
 
 import ipywidgets as w
@@ -14,6 +15,7 @@ from conftest import ACTOR, ROOT
 from mentorkit.casework.caseload import next_due_after_contact
 from mentorkit.store import Store
 from mentorkit.ui import context as context_module
+from mentorkit.ui import labels, shell
 from mentorkit.ui.caseload import CaseloadApp
 from mentorkit.ui.common import parse_date
 from mentorkit.ui.context import Context, load_prefs
@@ -48,19 +50,68 @@ def page_text(app: object) -> str:
     return "\n".join(parts)
 
 
+def label_text(app: object) -> str:
+    """What the app says, without what is typed into its inputs: the HTML and labels, the
+    descriptions, placeholders, options and titles of every widget."""
+    parts = []
+    for x in widgets(app.root):  # type: ignore[attr-defined]
+        attrs = ("value", "description", "placeholder") if isinstance(
+            x, (w.HTML, w.HTMLMath, w.Label)) else ("description", "placeholder")
+        parts.extend(v for v in (getattr(x, a, None) for a in attrs) if isinstance(v, str))
+        parts.extend(str(o) for o in getattr(x, "_options_labels", ()))
+        parts.extend(getattr(x, "titles", ()) or ())
+    return "\n".join(parts)
+
+
+def matches_with_status(db: Path, programme: str, status: str) -> int:
+    """Matches of a programme in a status, counted in SQL (not through mentorkit)."""
+    with sqlite3.connect(db) as conn:
+        n = conn.execute("SELECT count(*) FROM match m JOIN programme p ON p.id = m.programme_id "
+                         "WHERE p.name = ? AND m.status = ?", (programme, status)).fetchone()[0]
+    conn.close()
+    return int(n)
+
+
 def open_ctx(db: Path, programme: str = "Groningen", lang: str = "en") -> Context:
     return Context.open(str(db), programme=programme, lang=lang)
 
 
 @pytest.mark.parametrize("cls", APPS)
 def test_every_app_builds_on_an_empty_database_and_on_the_demo(
-        cls: type, db: Path, ui_env: Path, tmp_path: Path) -> None:
+        cls: type, db: Path, ui_env: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    caught: list[BaseException] = []  # what the callbacks' guard would turn into a message
+    monkeypatch.setattr(shell, "report_error",
+                        lambda app, action, err: caught.append(err) or "TEST")
     empty = cls(Context.open(str(tmp_path / "empty.db")))
     assert "mk-ready" in empty.root._dom_classes
+    empty.shell.lang.value = "da"
+    assert caught == [] and empty.message.text == ""
     app = cls(open_ctx(db))
     assert "mk-ready" in app.root._dom_classes
+    english = label_text(app)
     app.shell.lang.value = "nl"  # a language switch rebuilds in Dutch
-    assert app.ctx.lang == "nl" and "mk-ready" in app.root._dom_classes
+    assert caught == [], f"the switch raised {[type(e).__name__ for e in caught]}"
+    assert app.message.text == "" and app.ctx.lang == "nl"
+    assert "mk-ready" in app.root._dom_classes
+    assert labels.t(f"app.{cls.name}", "nl") in app.shell.title.value
+    # every label is the one the app shows when opened in Dutch
+    dutch = label_text(app)
+    assert dutch != english and dutch == label_text(cls(open_ctx(db, lang="nl")))
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a language switch empties the new person's "
+                   "consent date unless consent is ticked (IntakeApp._context_changed keeps "
+                   "consent_date only as consent_given_at)")
+def test_a_language_switch_keeps_what_was_typed_in_the_intake_form(db: Path,
+                                                                  ui_env: Path) -> None:
+    app = IntakeApp(open_ctx(db))
+    app.inputs["first_name"].widget.value = "Testa"
+    app.inputs["birth_year"].widget.value = "1985"
+    typed = {name: inp.get() for name, inp in app.inputs.items()}
+    assert typed["consent_date"] == typed["registered_on"] == app.ctx.today
+    app.shell.lang.value = "da"
+    assert {name: inp.get() for name, inp in app.inputs.items()} == typed
 
 
 @pytest.mark.parametrize("cls", APPS)
@@ -247,12 +298,15 @@ def test_caseload_ends_a_match_with_reason_outcome_feedback_and_rematch_link(
 
 def test_caseload_confirms_a_proposal(db: Path, ui_env: Path) -> None:
     app = CaseloadApp(open_ctx(db))
-    assert len(app.proposals) == 1
+    open_proposals = matches_with_status(db, "Groningen", "proposed")
+    assert len(app.proposals) == open_proposals > 0
     match_id = app.proposal.value
     assert app.decide("active") is True
     m = app.ctx.store.matches.get(match_id)
     assert (m["status"], str(m["started_on"])) == ("active", "2026-11-23")
-    assert app.proposals.empty and match_id in set(app.load_table["match_id"])
+    assert len(app.proposals) == open_proposals - 1 and match_id not in set(
+        app.proposals["match_id"])
+    assert match_id in set(app.load_table["match_id"])
 
 
 def test_events_plans_an_event_and_records_who_came(db: Path, ui_env: Path) -> None:
@@ -319,7 +373,9 @@ def test_home_counts_the_work_waiting_and_records_the_coordinators_name(
         db: Path, ui_env: Path) -> None:
     app = HomeApp(open_ctx(db))
     stats = app.stats()
-    assert stats["active"] == 21 and stats["proposals"] == 1 and stats["overdue"] > 0
+    assert stats["active"] == matches_with_status(db, "Groningen", "active")
+    assert stats["proposals"] == matches_with_status(db, "Groningen", "proposed")
+    assert stats["active"] > 0 and stats["proposals"] > 0 and stats["overdue"] > 0
     app.name_field.widget.value = "Karin Koordinator"
     app._save_name()
     assert app.ctx.store.actor == "Karin Koordinator"
@@ -361,7 +417,8 @@ def test_match_finder_opens_the_mentee_in_the_address_and_keeps_a_chosen_mentor(
     second = int(app.top["mentor_id"].iloc[1])
     app.mentor_pick.value = second
     app.sliders["age"].value = 5.0
-    assert app.mentor_pick.value == second or second not in set(app.top["mentor_id"])
+    assert second in set(app.top["mentor_id"]) and app.top["mentor_id"].iloc[1] != second
+    assert app.mentor_pick.value == second  # reordered, the chosen mentor stays chosen
     app._show_profile()
     assert "Places" in app.profile.value and "Background check" in app.profile.value
     app.search.value = "#" + str(int(waiting.index[0]))
@@ -376,15 +433,18 @@ def test_batch_mode_proposes_for_the_waiting_list_and_saves_it_with_its_run(
     panel.make()
     assert len(panel.rows) == len(app.waiting) and panel.chosen()
     # give two mentees the same one-place mentor: refused, nothing written
-    first, second = panel.rows[0], panel.rows[1]
-    mentor = first["mentor"].value
-    one_place = int(panel.scores.remaining[panel.scores.supply.position([mentor])[0]]) == 1
-    if one_place and mentor in [o[1] for o in second["mentor"].options]:
-        second["mentor"].value = mentor
-        n = len(app.ctx.store.table("match"))
-        assert panel.save() == 0 and "Too many mentees" in app.message.text
-        assert len(app.ctx.store.table("match")) == n
-        second["keep"].value = False
+    def places(mentor: int) -> int:
+        return int(panel.scores.remaining[panel.scores.supply.position([mentor])[0]])
+
+    first, second = next((a, b) for a in panel.rows if a["mentor"].value is not None
+                         and places(a["mentor"].value) == 1 for b in panel.rows
+                         if b is not a and a["mentor"].value in [o[1] for o in
+                                                                 b["mentor"].options])
+    second["mentor"].value = first["mentor"].value
+    n = len(app.ctx.store.table("match"))
+    assert panel.save() == 0 and "Too many mentees" in app.message.text
+    assert len(app.ctx.store.table("match")) == n
+    second["keep"].value = False
     kept = panel.chosen()
     saved = panel.save()
     assert saved == len(kept)
@@ -423,4 +483,4 @@ def test_dashboard_notebooks_are_thin_parameterised_and_without_outputs() -> Non
 def test_the_demo_data_has_what_the_flows_need(db: Path) -> None:
     with Store.open(str(db)) as s:
         m = s.table("match", programme_id=5)
-    assert (m["status"] == "active").sum() >= 2 and (m["status"] == "proposed").sum() == 1
+    assert (m["status"] == "active").sum() >= 2 and (m["status"] == "proposed").sum() >= 1

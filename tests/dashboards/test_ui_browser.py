@@ -41,7 +41,9 @@ def test_app_loads_clean_with_a_screenshot(app_page: AppPage, app: str) -> None:
     page.assert_clean()
     assert "<Figure size" not in page.text()
     assert page.page.locator(f".mk-app-{app}.mk-ready").count() == 1
-    assert page.page.locator(".mk-programme select").input_value() is not None
+    programme = page.page.locator(".mk-programme select")
+    assert programme.input_value() == "Groningen"  # the address's programme is chosen
+    assert programme.locator("option:checked").inner_text() == "Groningen"
     shot = page.screenshot(app, docs=True)
     assert shot.stat().st_size > 10_000
 
@@ -231,7 +233,10 @@ def test_match_finder_slider_reorders_and_confirm_writes_one_match_with_its_brea
     p.locator(cells).first.wait_for()
     shown = p.locator(cells).all_inner_texts()
     assert [int(x.split("#")[1].rstrip(")")) for x in shown] == order_before
-    assert p.locator(".mk-mentee-pick select").input_value() is not None
+    with Store.open(str(db)) as store:
+        person = store.people.get(mentee)
+    picked = p.locator(".mk-mentee-pick select").input_value()
+    assert picked.startswith(f"{person['first_name']} {person['last_name']} (#{mentee})")
     page.screenshot("match_finder_before")
     handle = p.locator(".mk-weight-sector .noUi-handle")
     handle.focus()

@@ -167,7 +167,8 @@ def problems(texts: Mapping[str, Mapping[str, str]]) -> list[str]:
         base = placeholders(str(entry.get("en", "")))
         for lang in LANGS:
             value = entry.get(lang)
-            if lang != "en" and isinstance(value, str) and placeholders(value) != base:
+            if lang != "en" and isinstance(value, str) and value.strip() \
+                    and placeholders(value) != base:
                 out.append(f"{key}: {lang!r} has placeholders {sorted(placeholders(value))}, "
                            f"'en' has {sorted(base)}")
     return out

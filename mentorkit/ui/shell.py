@@ -28,6 +28,7 @@ from typing import Any, Callable, TypeVar
 import ipywidgets as w
 
 from mentorkit.errors import ConflictError, MentorkitError
+from mentorkit.i18n import is_lang
 from mentorkit.ui.common import (APPS, LANG_NAMES, STYLE, Message, close_tree, esc,
                                  report_error, tree_ids)
 from mentorkit.ui.context import LANGS, Context
@@ -222,7 +223,7 @@ class App:
 def _fatal(lang: str, ref: str) -> w.HTML:
     from mentorkit.ui import labels
 
-    lang = lang if lang in LANGS else "en"
+    lang = lang if is_lang(lang) else "en"  # the message that the page failed must not fail
     box = w.HTML(f"<style>{STYLE}</style><div class='mk-app'><div class='mk-msg mk-msg-error'>"
                  f"{esc(labels.t('error.fatal', lang, ref=ref))}</div></div>")
     box.add_class("mk-fatal")

@@ -127,8 +127,10 @@ def test_switching_to_danish_shows_danish_labels_and_is_remembered(app_page: App
     for danish in ("Forside", "Indskrivning", "Find en mentor", "Kurser og arrangementer",
                    "Vælg, hvad du vil arbejde med", "Groningen lige nu", "Dit navn"):
         assert danish in text
-    assert "Choose what you want to work on" not in text
+    assert "Choose what you want to work on" not in text and "Caseload" not in text
     page.assert_clean()
+    # a switch that raised would say so in the message line (the guard keeps it off the page)
+    assert p.inner_text(".mk-message").strip() == ""
     # the next app opened without a language in its address opens in Danish
     page.open("intake")
     assert "Ny person" in page.text()

@@ -15,9 +15,10 @@ only to the apps the role may open (:func:`allowed_apps`).
 Example
 -------
 >>> from mentorkit.ui.context import Context
->>> app = App(Context.open(":memory:"))
+>>> from mentorkit.ui.home import HomeApp
+>>> app = HomeApp(Context.open(":memory:"))
 >>> sorted(c for c in app.root._dom_classes)
-['mk-app', 'mk-app-app', 'mk-ready']
+['mk-app', 'mk-app-home', 'mk-ready']
 """
 
 from __future__ import annotations

@@ -160,4 +160,10 @@ def test_planted_effect_is_confounded(demo: Dataset) -> None:
 def test_scale_changes_size() -> None:
     small, big = generate(seed=1, scale=0.2), generate(seed=1, scale=0.6)
     assert len(big.person) > 2.5 * len(small.person)
-    assert np.isclose((small.person["role"] == "mentee").sum(), 0.2 * 680, rtol=0.05)
+    for role, planned in (("mentee", sum(p.mentees for p in PROGRAMMES)),
+                          ("mentor", sum(p.mentors for p in PROGRAMMES))):
+        for ds, scale in ((small, 0.2), (big, 0.6)):
+            assert np.isclose((ds.person["role"] == role).sum(), scale * planned, rtol=0.05)
+        per_programme = small.person[small.person["role"] == role].groupby("programme_id").size()
+        wanted = [getattr(p, role + "s") * 0.2 for p in PROGRAMMES]
+        assert np.allclose(per_programme.to_numpy(), wanted, atol=1), role

@@ -63,7 +63,7 @@ def test_importing_does_not_pull_in_heavy_libraries(module: str, bare: frozenset
 
 @pytest.mark.parametrize(("module", "use", "library"), [
     ("mentorkit.privacy.suppression",
-     "import pandas as pd\nsuppress(pd.DataFrame({'f': [3, 20], 'm': [12, 8]}), k=5)\n",
+     "import pandas as pd\nsuppress(pd.DataFrame({'f': [3, 20], 'm': [12, 8]}), min_cell=5)\n",
      "scipy"),
     ("mentorkit.matching",
      "import pandas as pd\nsolve(score(pd.DataFrame({'id': [1, 2]}), pd.DataFrame("

@@ -262,6 +262,6 @@ def test_summary_of_synthetic_programme(ds) -> None:
     assert S.mentor_load["max"] == load.max() and S.repeat_mentors == int((load >= 2).sum())
     assert S.idle_mentors == int((ds.person["role"] == "mentor").sum()) - len(load)
     assert S.components == nx.number_connected_components(G)
-    table = S.table()
+    table = S.to_frame()
     assert "repeat mentors (2+ mentees)" in set(table["figure"])
     assert np.isclose(S.density, nx.density(G))

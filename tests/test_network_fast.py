@@ -71,7 +71,7 @@ def test_conversions_round_trip(big) -> None:
 def test_summary_agrees(big, events) -> None:
     for G, H in (big, events):
         a, b = network.summary(G), network.summary(H)
-        assert a.table().equals(b.table())
+        assert a.to_frame().equals(b.to_frame())
         for role in a.degree_distribution:
             pd.testing.assert_series_equal(a.degree_distribution[role],
                                            b.degree_distribution[role])

@@ -61,11 +61,11 @@ def test_threshold_comes_from_settings(monkeypatch):
 
 
 def test_participation_hides_small_cells(table):
-    p = participation(table, OUT, "en", threshold=5)
+    p = participation(table, OUT, "en", min_cell=5)
     assert p.iloc[-1, 0] == "All"
     assert int(p.iloc[-1]["Mentees"]) == len(table)
     assert not _small_counts(p)
-    da = participation(table, OUT, "da", threshold=5)
+    da = participation(table, OUT, "da", min_cell=5)
     assert "Med mentor" in da.columns
 
 
@@ -84,12 +84,12 @@ def test_compare_methods_and_sentence(table):
 
 
 def test_survival_and_subgroup_tables_hide_small_counts(table):
-    s = survival(table, "days_to_job", "job", group="matched", min_at_risk=5)
-    summary = survival_summary(s, "en", threshold=5)
+    s = survival(table, "days_to_job", "job", group="matched", min_cell=5)
+    summary = survival_summary(s, "en", min_cell=5)
     assert set(summary["Group"]) == {"Matched", "Not matched"}
     g = subgroups(table, ["age_group", "programme"], "matched", OUT, COVS, method="psm",
-                  n_boot=0, min_count=5)
-    shown = subgroup_table(g, "en", threshold=5)
+                  n_boot=0, min_cell=5)
+    shown = subgroup_table(g, "en", min_cell=5)
     assert not _small_counts(shown)
     hidden = shown["Matched"].eq("<5") | shown["Not matched"].eq("<5")
     assert shown.loc[hidden, "Estimate"].isna().all()
@@ -97,7 +97,7 @@ def test_survival_and_subgroup_tables_hide_small_counts(table):
 
 def test_outcomes_by_phase(table):
     assert measure_of(OUT) == "employed" and measure_of("age") == "age"
-    ph = outcomes_by_phase(table, "matched", "employed", threshold=5)
+    ph = outcomes_by_phase(table, "matched", "employed", min_cell=5)
     assert set(ph["phase"]) == {"intake", "end", "followup_6m", "followup_12m"}
     assert (ph["n"] >= 5).all()
     assert ((ph["ci_low"] <= ph["value"]) & (ph["value"] <= ph["ci_high"])).all()
@@ -117,7 +117,7 @@ def test_figures(table):
     love = plots.love_plot(e, "en")
     assert love.axes[0].get_title() == "Covariate balance"
     assert len(love.axes[0].collections) == 2
-    over = plots.overlap_plot(e, "da", bins=20, min_count=5)
+    over = plots.overlap_plot(e, "da", bins=20, min_cell=5)
     heights = np.array([p.get_height() for p in over.axes[0].patches])
     n1, n0 = e.n_treated, e.n_control
     counts = heights * np.r_[[n1] * 20, [n0] * 20] / 20      # density * n * width = count

@@ -35,7 +35,7 @@ def test_kaplan_meier_by_hand():
 
 def test_matched_mentees_find_jobs_sooner(demo):
     table, _ = demo
-    s = survival(table, "days_to_job", "job", group="matched", min_at_risk=5)
+    s = survival(table, "days_to_job", "job", group="matched", min_cell=5)
     med = s.medians.set_index("group")
     assert med.loc["True", "median"] < 600
     assert np.isnan(med.loc["False", "median"]) or med.loc["False", "median"] > 600
@@ -54,7 +54,7 @@ def test_cox_recovers_the_planted_hazard_ratio(demo):
     assert naive.hazard_ratio("matched")[0] > hr
     assert adjusted.ph_test.set_index("term").loc["GLOBAL", "p_value"] > 0.01
     assert adjusted.events == int(table["job"].sum())
-    assert set(adjusted.table["term"]) == {"matched", *COVS}
+    assert set(adjusted.to_frame()["term"]) == {"matched", *COVS}
 
 
 def test_proportional_hazards_check_detects_a_violation():
@@ -78,8 +78,8 @@ def test_efron_and_breslow_differ_only_with_ties():
     x = rng.normal(size=300)
     t = np.ceil(rng.exponential(5, 300) / np.exp(0.5 * x))
     d = pd.DataFrame({"t": t, "e": 1, "x": x})
-    efron = cox(d, "t", "e", ["x"]).table["coef"].iloc[0]
-    breslow = cox(d, "t", "e", ["x"], ties="breslow").table["coef"].iloc[0]
+    efron = cox(d, "t", "e", ["x"]).to_frame()["coef"].iloc[0]
+    breslow = cox(d, "t", "e", ["x"], ties="breslow").to_frame()["coef"].iloc[0]
     assert efron != pytest.approx(breslow, abs=1e-6)
     assert abs(efron - 0.5) < abs(breslow - 0.5) + 0.05
 
@@ -113,7 +113,7 @@ def test_small_subgroups_are_not_estimated(demo):
     t = table.copy()
     t["tiny"] = np.where(np.arange(len(t)) < 6, "few", "many")
     s = subgroups(t, "tiny", "matched", "employed_followup_12m", COVS, method="ipw", n_boot=0,
-                  min_count=5)
+                  min_cell=5)
     few = s[s["level"] == "few"].iloc[0]
     assert np.isnan(few["estimate"]) and "fewer than 5" in few["note"]
     assert s[s["level"] == "many"]["estimate"].notna().all()

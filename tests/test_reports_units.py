@@ -87,7 +87,7 @@ def test_recruitment_counts_people_registered_in_the_period(data, small_dataset)
 
 
 def test_small_countries_are_pooled_and_nothing_is_lost(data) -> None:
-    table = funder.recruitment_by_origin(data.person, min_count=5)
+    table = funder.recruitment_by_origin(data.person, min_cell=5)
     mentees = data.person[data.person["role"] == "mentee"]
     assert table.to_numpy().sum() == len(mentees)
     countries = [r for r in table.index if r != "other" and not r.startswith("region:")]

@@ -122,8 +122,8 @@ def test_analysis_table_on_an_extract_gives_the_stores_answer(store: Store, extr
         assert off.max() <= 2 and off.gt(0).any() and off.eq(0).any(), column
         assert both[f"{column}_store"].isna().equals(both[f"{column}_extract"].isna())
     # the counts a report publishes are the same
-    pd.testing.assert_frame_equal(participation(ref, OUT, threshold=K),
-                                  participation(got, OUT, threshold=K))
+    pd.testing.assert_frame_equal(participation(ref, OUT, min_cell=K),
+                                  participation(got, OUT, min_cell=K))
 
 
 def test_a_programme_is_chosen_by_name_or_pseudonym_in_an_extract(extract) -> None:

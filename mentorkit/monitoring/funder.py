@@ -39,6 +39,7 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.errors import NotFoundError
 from mentorkit.periods import parse_period, within
+from mentorkit.privacy.suppression import renamed_min_cell, threshold
 from mentorkit.programmes import programme_id
 
 __all__ = ["FunderData", "STARTED", "parse_period", "recruitment_by_gender",
@@ -133,24 +134,26 @@ REGIONS: dict[str, tuple[str, ...]] = {
 _REGION_OF = {c: r for r, countries in REGIONS.items() for c in countries}
 
 
+@renamed_min_cell("min_count")
 def recruitment_by_origin(person: pd.DataFrame, start: pd.Timestamp | None = None,
                           end: pd.Timestamp | None = None, role: str = "mentee",
-                          min_count: int = 5) -> pd.DataFrame:
+                          min_cell: int | None = 0) -> pd.DataFrame:
     """People registered in the period by country of origin (rows) and gender (columns).
 
-    A country with fewer than ``min_count`` people is pooled into its world region (row
-    ``region:<code>``, see :data:`REGIONS`), and a region still under ``min_count`` into
-    ``other``, so that few cells need suppressing. Rows: countries by size, then regions,
-    then ``other``.
+    A country with fewer than ``min_cell`` people (0: the setting ``MENTORKIT_MIN_CELL``) is
+    pooled into its world region (row ``region:<code>``, see :data:`REGIONS`), and a region
+    still under ``min_cell`` into ``other``, so that few cells need suppressing. Rows:
+    countries by size, then regions, then ``other``.
 
     Example
     -------
     >>> p = pd.DataFrame({"role": ["mentee"] * 8, "gender": ["female"] * 8,
     ...                   "country_of_origin": ["SY"] * 5 + ["IQ", "LB", "SO"],
     ...                   "registered_on": pd.Timestamp("2019-05-01")})
-    >>> recruitment_by_origin(p, min_count=2)["female"].to_dict()
+    >>> recruitment_by_origin(p, min_cell=2)["female"].to_dict()
     {'SY': 5, 'region:mena': 2, 'other': 1}
     """
+    min_count = threshold(min_cell)
     p = person[within(person["registered_on"], (start, end)) & (person["role"] == role)]
     origin = p["country_of_origin"].astype("object").where(p["country_of_origin"].notna(),
                                                            "other")

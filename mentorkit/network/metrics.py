@@ -81,6 +81,14 @@ class Summary:
     idle_mentors: int | None = None
 
     def table(self) -> pd.DataFrame:
+        """Deprecated: use :meth:`to_frame`."""
+        import warnings
+
+        warnings.warn("Summary.table() is deprecated; use Summary.to_frame()",
+                      DeprecationWarning, stacklevel=2)
+        return self.to_frame()
+
+    def to_frame(self) -> pd.DataFrame:
         """One row per figure (``figure``, ``value``), for a report."""
         rows: list[tuple[str, Any]] = [
             ("nodes", self.nodes), ("edges", self.edges), ("density", self.density),

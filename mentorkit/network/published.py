@@ -281,7 +281,7 @@ def _suppress_frame(table: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 def published_summary(G: Graph, min_cell: int | None = 0) -> pd.DataFrame:
-    """:meth:`~mentorkit.network.Summary.table` as it may be shown (``figure``, ``value``).
+    """:meth:`~mentorkit.network.Summary.to_frame` as it may be shown (``figure``, ``value``).
 
     Nodes by role go through :func:`mentorkit.privacy.suppress` with their total (the nodes
     of the graph); edges, the largest component and isolated nodes are single counts

@@ -26,7 +26,8 @@ from mentorkit import vocab
 from mentorkit.i18n import Catalogue, check_lang, renamed_language
 from mentorkit.outcomes._data import as_columns, is_binary
 from mentorkit.outcomes.effects import METHODS, Effect, effect
-from mentorkit.outcomes.suppress import min_cell, suppress_small
+from mentorkit.outcomes.suppress import suppress_small
+from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
 __all__ = ["TEXT", "balance_summary", "compare_methods", "describe_effect", "label",
            "measure_of", "outcomes_by_phase", "participation", "subgroup_table",
@@ -112,14 +113,16 @@ def label(key: str, lang: str = "en") -> str:
 
 
 @renamed_language
+@renamed_min_cell("threshold")
 def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
-                  lang: str = "en", threshold: int | None = None) -> pd.DataFrame:
+                  lang: str = "en", min_cell: int | None = 0) -> pd.DataFrame:
     """Who took part, per programme and in all: counts with small cells suppressed.
 
     The "all" row is the sum of the programmes, and mentees the sum of matched and not
     matched: both totals are protected, so that no blank can be worked out by subtraction.
+    ``min_cell`` is the smallest count shown (0: the setting ``MENTORKIT_MIN_CELL``).
     """
-    k = min_cell() if threshold is None else threshold
+    k = threshold(min_cell)
     t = table.copy()
     t["_has"] = t[outcome].notna() if outcome in t.columns else False
     rows = []
@@ -141,14 +144,15 @@ def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
 
 
 @renamed_language
+@renamed_min_cell("threshold")
 def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
                     covariates: str | Sequence[str], methods: Sequence[str] = METHODS[:5],
                     n_boot: int = 1000, seed: int = 0, lang: str = "en",
-                    threshold: int | None = None) -> pd.DataFrame:
+                    min_cell: int | None = 0) -> pd.DataFrame:
     """The effect by several methods side by side (estimate, interval, group sizes).
 
     Group sizes are those each method used (matching counts distinct comparison people);
-    they are counts, suppressed below ``threshold`` (default: the setting).
+    they are counts, suppressed below ``min_cell`` (0: the setting).
     """
     rows = []
     for m in methods:
@@ -160,7 +164,7 @@ def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
                      label("not_matched", lang): e.n_control})
     out = pd.DataFrame(rows)
     return suppress_small(out, [label("matched", lang), label("not_matched", lang)],
-                          threshold)
+                          min_cell)
 
 
 @renamed_language
@@ -194,9 +198,11 @@ def measure_of(outcome: str) -> str:
 
 
 @renamed_language
-def survival_summary(surv: object, lang: str = "en", threshold: int | None = None
+@renamed_min_cell("threshold")
+def survival_summary(surv: object, lang: str = "en", min_cell: int | None = 0
                      ) -> pd.DataFrame:
-    """Median time to job per group with interval; counts under the threshold hidden.
+    """Median time to job per group with interval; counts under ``min_cell`` (0: the
+    setting) hidden.
 
     A group's median and interval are blanked with its count of people or of jobs: with few
     jobs the median is one person's time to a job.
@@ -213,15 +219,17 @@ def survival_summary(surv: object, lang: str = "en", threshold: int | None = Non
                                          else f"{v:.0f}" for v in m["median"]],
         label("ci", lang): ci})
     derived = [label("median_days", lang), label("ci", lang)]
-    return suppress_small(out, [label("n", lang), label("jobs", lang)], threshold,
+    return suppress_small(out, [label("n", lang), label("jobs", lang)], min_cell,
                           dependent={label("n", lang): derived,
                                      label("jobs", lang): derived})
 
 
 @renamed_language
-def subgroup_table(groups: pd.DataFrame, lang: str = "en", threshold: int | None = None
+@renamed_min_cell("threshold")
+def subgroup_table(groups: pd.DataFrame, lang: str = "en", min_cell: int | None = 0
                    ) -> pd.DataFrame:
-    """The subgroup estimates for display: rounded, counts under the threshold hidden.
+    """The subgroup estimates for display: rounded, counts under ``min_cell`` (0: the
+    setting) hidden.
 
     The levels of each ``by`` column add up to the "all" row (when they do), so each group
     of levels is protected with it as their total: a hidden count cannot be worked out as
@@ -242,23 +250,25 @@ def subgroup_table(groups: pd.DataFrame, lang: str = "en", threshold: int | None
     overall = np.flatnonzero(by == "all")
     tied = {"total_row": out.index[overall[0]], "groups": by} if len(overall) else {}
     return suppress_small(out, [label("matched", lang), label("not_matched", lang)],
-                          threshold, dependent={label("matched", lang): shown,
+                          min_cell, dependent={label("matched", lang): shown,
                                                 label("not_matched", lang): shown},
                           **tied)
 
 
+@renamed_min_cell("threshold")
 def outcomes_by_phase(table: pd.DataFrame, treatment: str = "matched",
-                      measure: str = "employed", threshold: int | None = None
+                      measure: str = "employed", min_cell: int | None = 0
                       ) -> pd.DataFrame:
     """Share (0/1 measures, with Wilson interval) or mean per phase and group.
 
-    Groups with fewer than ``threshold`` people in a phase are left out. The notebook shows
-    this only as a figure of shares and intervals (:func:`mentorkit.plots.outcomes.phase_plot`),
-    not its ``n`` column; no total is shown beside it.
+    Groups with fewer than ``min_cell`` (0: the setting) people in a phase are left out. The
+    notebook shows this only as a figure of shares and intervals
+    (:func:`mentorkit.plots.outcomes.phase_plot`), not its ``n`` column; no total is shown
+    beside it.
     """
     from statsmodels.stats.proportion import proportion_confint
 
-    k = min_cell() if threshold is None else threshold
+    k = threshold(min_cell)
     rows = []
     for phase in vocab.OUTCOME_PHASES.codes:
         col = f"{measure}_{phase}"
@@ -279,13 +289,14 @@ def outcomes_by_phase(table: pd.DataFrame, treatment: str = "matched",
 
 
 @renamed_language
+@renamed_min_cell("threshold")
 def describe_effect(adjusted: Effect, naive: Effect, lang: str = "en",
-                    threshold: int | None = None) -> str:
+                    min_cell: int | None = 0) -> str:
     """A short paragraph in plain words: naive vs adjusted effect, with the interval.
 
     The two group sizes it quotes are counts: each goes through
     :func:`~mentorkit.outcomes.suppress.suppress_small` (no total is quoted), so a group
-    smaller than ``threshold`` (default: the setting) reads ``<5``.
+    smaller than ``min_cell`` (0: the setting) reads ``<5``.
     """
     lang = check_lang(lang)
     scale = 100.0 if 0 <= naive.mean_treated <= 1 and 0 <= naive.mean_control <= 1 else 1.0
@@ -297,7 +308,7 @@ def describe_effect(adjusted: Effect, naive: Effect, lang: str = "en",
         return f"{v:+.4g}"
 
     sizes = suppress_small(pd.DataFrame({"n1": [naive.n_treated], "n0": [naive.n_control]}),
-                           ["n1", "n0"], threshold).iloc[0]
+                           ["n1", "n0"], min_cell).iloc[0]
     return TEXT.text(
         "effect_sentence", lang,
         n1=sizes["n1"], n0=sizes["n0"], naive=fmt(naive.estimate),

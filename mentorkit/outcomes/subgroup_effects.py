@@ -2,7 +2,7 @@
 
 Each level of each ``by`` column gets its own :func:`~mentorkit.outcomes.effect` (covariates
 that are constant inside a subgroup, such as gender within "women", drop out on their own).
-Subgroups with fewer than ``min_count`` treated or comparison people (with the outcome
+Subgroups with fewer than ``min_cell`` treated or comparison people (with the outcome
 recorded, or used after matching) get no estimate: too small to say anything, and too small
 to publish. The heterogeneity test per ``by``
 column is Cochran's Q over its subgroup estimates (independent samples).
@@ -29,15 +29,16 @@ from scipy import stats
 
 from mentorkit.outcomes._data import EstimationError, as_columns
 from mentorkit.outcomes.effects import effect
-from mentorkit.outcomes.suppress import min_cell
+from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
 __all__ = ["subgroups"]
 
 
+@renamed_min_cell("min_count")
 def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome: str,
               covariates: str | Sequence[str] = (), method: str = "aipw",
               estimand: str = "ATT", ci: float = 0.95, n_boot: int = 1000, seed: int = 0,
-              min_count: int | None = None, **options: Any) -> pd.DataFrame:
+              min_cell: int | None = 0, **options: Any) -> pd.DataFrame:
     """The effect overall and within each level of each ``by`` column.
 
     Parameters
@@ -45,15 +46,16 @@ def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome
     df, treatment, outcome, covariates, method, estimand, ci, n_boot, seed, options :
         as for :func:`~mentorkit.outcomes.effect`.
     by : columns to split by (list or comma-separated).
-    min_count : smallest number of treated and of comparison people (with the outcome
-        recorded) to estimate and show a subgroup (default: the disclosure threshold).
+    min_cell : smallest number of treated and of comparison people (with the outcome
+        recorded) to estimate and show a subgroup (0: the disclosure threshold,
+        ``MENTORKIT_MIN_CELL``). Called ``min_count`` before.
 
     Returns
     -------
     DataFrame: by, level, n_treated, n_control, estimate, ci_low, ci_high, se, p_value,
     p_heterogeneity (same for every level of a ``by``), note. The first row is "all".
     """
-    k = min_cell() if min_count is None else int(min_count)
+    k = threshold(min_cell)
     rows = [_one(df, "all", "all", treatment, outcome, covariates, method, estimand, ci,
                  n_boot, seed, k, options)]
     for col in as_columns(by):

@@ -1,7 +1,7 @@
 """Small-cell suppression of outcome-study tables, decided by :func:`mentorkit.privacy.suppress`.
 
 Which counts are blank is decided by :func:`mentorkit.privacy.suppression.suppression` alone:
-counts from 1 to ``threshold - 1`` (primary), and the further counts that would give one
+counts from 1 to ``min_cell - 1`` (primary), and the further counts that would give one
 back through a published total (secondary, checked by linear programming). This module does
 what that function cannot do for a report table, and nothing else:
 
@@ -21,10 +21,10 @@ publications commonly blank cells under 5; Statistics Denmark's own floor is 3).
 Example
 -------
 >>> t = pd.DataFrame({"group": ["a", "b"], "n": [12, 3], "share": [0.5, 0.67]})
->>> suppress_small(t, ["n"], threshold=5, dependent={"n": ["share"]})["n"].tolist()
+>>> suppress_small(t, ["n"], min_cell=5, dependent={"n": ["share"]})["n"].tolist()
 ['12', '<5']
 >>> t = pd.DataFrame({"group": ["a", "b", "all"], "n": [12, 3, 15]})
->>> suppress_small(t, ["n"], threshold=5, total_row=2)["n"].tolist()
+>>> suppress_small(t, ["n"], min_cell=5, total_row=2)["n"].tolist()
 ['..', '<5', '15']
 """
 
@@ -35,7 +35,7 @@ from typing import Any, Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mentorkit.privacy.suppression import threshold
+from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
 __all__ = ["SECONDARY", "suppress_small", "min_cell", "threshold"]
 
@@ -48,7 +48,8 @@ def min_cell() -> int:
     return threshold(0)
 
 
-def suppress_small(df: pd.DataFrame, counts: Sequence[str], threshold: int | None = None,
+@renamed_min_cell("threshold")
+def suppress_small(df: pd.DataFrame, counts: Sequence[str], min_cell: int | None = 0,
                    dependent: Mapping[str, Sequence[str]] | None = None,
                    total: str | None = None, total_row: Hashable | None = None,
                    groups: Sequence[Any] | None = None) -> pd.DataFrame:
@@ -58,7 +59,8 @@ def suppress_small(df: pd.DataFrame, counts: Sequence[str], threshold: int | Non
     ----------
     df : a table of aggregates (never one row per person).
     counts : columns holding counts of people.
-    threshold : smallest count that may be shown (default: :func:`min_cell`).
+    min_cell : smallest count that may be shown (0 or None: the setting, :func:`min_cell`).
+        Called ``threshold`` before.
     dependent : for each count column, the columns derived from it, blanked with it.
     total : a column equal to the sum of ``counts`` in each row; protected like them.
     total_row : the index label of a row holding, for each count column (and ``total``), the
@@ -86,7 +88,7 @@ def suppress_small(df: pd.DataFrame, counts: Sequence[str], threshold: int | Non
     >>> s["m"].tolist(), s["u"].tolist()
     (['..', '<5', '15'], ['<5', '..', '15'])
     """
-    k = min_cell() if threshold is None else int(threshold)
+    k = threshold(min_cell)
     counts = list(counts)
     cols = counts + ([total] if total is not None else [])
     values = df[cols].apply(pd.to_numeric, errors="coerce")

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from mentorkit.outcomes._data import EstimationError, _caught, as_columns, design, drop_constant
+from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
 __all__ = ["Cox", "Survival", "cox", "survival"]
 
@@ -50,19 +51,33 @@ class Survival:
 
 @dataclass(frozen=True)
 class Cox:
-    """Cox model: ``table`` (term, coef, hazard_ratio, ci_low, ci_high, p_value), ``ph_test``
-    (term, statistic, df, p_value, with a GLOBAL row), counts and notes."""
+    """Cox model: ``coefficients`` (term, coef, hazard_ratio, ci_low, ci_high, p_value; the
+    model as a table is :meth:`to_frame`), ``ph_test`` (term, statistic, df, p_value, with a
+    GLOBAL row), counts and notes."""
 
-    table: pd.DataFrame
+    coefficients: pd.DataFrame
     ph_test: pd.DataFrame
     n: int
     events: int
     ci_level: float
     notes: tuple[str, ...] = ()
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per term: term, coef, hazard_ratio, ci_low, ci_high, p_value."""
+        return self.coefficients
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Deprecated: use :meth:`to_frame`."""
+        import warnings
+
+        warnings.warn("Cox.table is deprecated; use Cox.to_frame()", DeprecationWarning,
+                      stacklevel=2)
+        return self.coefficients
+
     def hazard_ratio(self, term: str) -> tuple[float, float, float]:
         """(hazard ratio, ci_low, ci_high) of ``term``."""
-        row = self.table.set_index("term").loc[term]
+        row = self.coefficients.set_index("term").loc[term]
         return float(row["hazard_ratio"]), float(row["ci_low"]), float(row["ci_high"])
 
 
@@ -79,8 +94,9 @@ def _clean(df: pd.DataFrame, duration: str, event: str, extra: Sequence[str]) ->
     return d
 
 
+@renamed_min_cell("min_at_risk")
 def survival(df: pd.DataFrame, duration: str, event: str, group: str | None = None,
-             ci: float = 0.95, min_at_risk: int = 0) -> Survival:
+             ci: float = 0.95, min_cell: int | None = None) -> Survival:
     """Kaplan–Meier curves per group, median times with intervals, and a log-rank test.
 
     Parameters
@@ -90,8 +106,10 @@ def survival(df: pd.DataFrame, duration: str, event: str, group: str | None = No
     event : 1 if the event happened, 0 if censored.
     group : optional column to split by (its values become text labels).
     ci : confidence level for the curves and medians.
-    min_at_risk : cut each curve where fewer people than this remain at risk (for
-        publication: a step at 2 people at risk describes individuals).
+    min_cell : cut each curve where fewer people than this remain at risk (for
+        publication: a step at 2 people at risk describes individuals); 0: the disclosure
+        threshold ``MENTORKIT_MIN_CELL``; None (the default): the whole curves, for
+        analysis only. Called ``min_at_risk`` before.
 
     Example
     -------
@@ -118,8 +136,8 @@ def survival(df: pd.DataFrame, duration: str, event: str, group: str | None = No
         c = pd.DataFrame({"group": name, "time": sf.surv_times, "survival": s,
                           "ci_low": lo, "ci_high": hi, "at_risk": sf.n_risk.astype(int),
                           "events": sf.n_events.astype(int)})
-        if min_at_risk:
-            c = c[c["at_risk"] >= min_at_risk]
+        if min_cell is not None:
+            c = c[c["at_risk"] >= threshold(min_cell)]
         curves.append(c)
         med = float(sf.quantile(0.5))
         try:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from mentorkit.i18n import Catalogue, check_lang, renamed_language
 from mentorkit.plots import PALETTE, figure
+from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
 __all__ = ["forest_plot", "km_plot", "love_plot", "overlap_plot", "phase_plot"]
 
@@ -100,19 +101,18 @@ def love_plot(effect_or_balance: Any, lang: str = "en", threshold: float = 0.1) 
 
 
 @renamed_language
+@renamed_min_cell("min_count")
 def overlap_plot(effect: Any, lang: str = "en", bins: int = 20,
-                 min_count: int | None = None) -> Any:
+                 min_cell: int | None = 0) -> Any:
     """Histograms of the propensity score in the two groups (density scale).
 
-    Bins holding fewer than ``min_count`` people of a group (default: the disclosure
-    threshold) are not drawn, so no bar stands for one or two people.
+    Bins holding fewer than ``min_cell`` people of a group (0: the disclosure threshold,
+    ``MENTORKIT_MIN_CELL``) are not drawn, so no bar stands for one or two people.
     """
     lang = check_lang(lang)
-    from mentorkit.outcomes.suppress import min_cell
-
     if effect.propensity is None:
         raise ValueError("this estimate has no propensity score (use ipw, psm or aipw)")
-    k = min_cell() if min_count is None else int(min_count)
+    k = threshold(min_cell)
     e = effect.propensity.to_numpy()
     treated = effect.treated.to_numpy(dtype=bool)
     fig, ax = figure(6.5, 3.6)

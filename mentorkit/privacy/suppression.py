@@ -1,8 +1,8 @@
 """Small-cell suppression for published counts: primary, then secondary until nothing leaks.
 
-Primary suppression blanks counts from 1 to ``min_cell - 1`` (zeros stay: there is nobody to identify;
-``suppress_zeros=True`` blanks them too). Published row and column totals would give a lone
-blank back by subtraction, so secondary suppression blanks more cells, chosen by the
+Primary suppression blanks counts from 1 to ``min_cell - 1`` (zeros stay: there is nobody to
+identify; ``suppress_zeros=True`` blanks them too). Published row and column totals would give a
+lone blank back by subtraction, so secondary suppression blanks more cells, chosen by the
 well-known hypercube (rectangle) heuristic: for a cell that is not yet safe, the cheapest
 rectangle of cells through it (in the table with its totals) whose blanking makes it safe.
 Every candidate is checked by an attacker's linear programme (scipy's HiGHS): minimise and

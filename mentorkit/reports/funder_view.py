@@ -30,6 +30,7 @@ from mentorkit import vocab
 from mentorkit.i18n import Lang, check_lang
 from mentorkit.monitoring import funder
 from mentorkit.periods import parse_period
+from mentorkit.privacy.suppression import renamed_min_cell, threshold
 from mentorkit.reports.funder_text import REGION_LABELS, TEXT, t
 from mentorkit.reports.tables import (MARK, NUMBERS, TOTAL, Html, cell, count_text, html_table,
                                       percent_text, published)
@@ -42,7 +43,7 @@ class FunderReport:
     """Everything the funder report shows, computed once; one method per section."""
 
     lang: Lang
-    k: int
+    min_cell: int
     programme: str
     period: str
     grant: str
@@ -53,13 +54,21 @@ class FunderReport:
     effect_summary: funder.EffectSummary = field(repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    @classmethod
-    def build(cls, source: Any, programme: str = "", period: str = "", grant: str = "",
-              lang: str = "en", k: int | None = None) -> "FunderReport":
-        """Read and compute the report from a Store or a Dataset (``k``: the disclosure
-        threshold, default ``Settings.min_cell``)."""
-        from mentorkit.config import Settings
+    @property
+    def k(self) -> int:
+        """Deprecated: use :attr:`min_cell`."""
+        import warnings
 
+        warnings.warn("FunderReport.k is now FunderReport.min_cell", DeprecationWarning,
+                      stacklevel=2)
+        return self.min_cell
+
+    @classmethod
+    @renamed_min_cell("k")
+    def build(cls, source: Any, programme: str = "", period: str = "", grant: str = "",
+              lang: str = "en", min_cell: int | None = 0) -> "FunderReport":
+        """Read and compute the report from a Store or a Dataset (``min_cell``: the disclosure
+        threshold; 0, the notebook's default: the setting ``MENTORKIT_MIN_CELL``)."""
         lang = check_lang(lang)
         start, end = span = parse_period(period)
         data = funder.FunderData.load(source, programme)
@@ -75,7 +84,7 @@ class FunderReport:
             from mentorkit.outcomes import analysis_table
 
             effect = funder.employment_effect(analysis_table(data, programme or None, span))
-        return cls(lang, Settings.from_env().min_cell if k is None else int(k),
+        return cls(lang, threshold(min_cell),
                    str(programme or ""), str(period or ""), str(grant or ""), name, start, end,
                    data, effect)
 
@@ -89,7 +98,7 @@ class FunderReport:
 
         if counts.empty:
             return counts
-        return suppress(counts, k=self.k, margins=margins)
+        return suppress(counts, min_cell=self.min_cell, margins=margins)
 
     # -- sections ----------------------------------------------------------------------
     def period_text(self) -> str:
@@ -156,7 +165,7 @@ class FunderReport:
                        f"<div class=\"mk-label\">{t(key, self.lang)}</div></div>"
                        for v, key in cards)
         return Html(f"<h2>{t('key_figures', self.lang)}</h2><div class=\"mk-figures\">{body}</div>"
-                    f"<p class=\"mk-note\">{t('mark_note', self.lang, k=self.k)}</p>")
+                    f"<p class=\"mk-note\">{t('mark_note', self.lang, k=self.min_cell)}</p>")
 
     def targets(self) -> Html:
         """Each grant's targets against what was achieved in the period, with a bar."""
@@ -198,7 +207,7 @@ class FunderReport:
         for i, r in progress.iterrows():
             whole = overall.get((r["grant_id"], r["metric"]))
             if isinstance(r["group_field"], str) and whole is not None \
-                    and 0 < whole - r["actual"] < self.k:
+                    and 0 < whole - r["actual"] < self.min_cell:
                 shown[i] = pd.NA
         return shown
 
@@ -230,7 +239,7 @@ class FunderReport:
     def _origin(self) -> str:
         lang = self.lang
         counts = funder.recruitment_by_origin(self.data.person, self.start, self.end,
-                                              min_count=self.k)
+                                              min_cell=self.min_cell)
         if counts.empty:
             return ""
         labels = {}
@@ -243,7 +252,7 @@ class FunderReport:
                 labels[code] = (vocab.COUNTRIES.label(code, lang) if code in vocab.COUNTRIES
                                 else code)
         shown = self.publish(counts)
-        note = t("origin_note", lang, k=self.k)
+        note = t("origin_note", lang, k=self.min_cell)
         inner = shown.drop(index=TOTAL, columns=TOTAL, errors="ignore")
         if counts.shape[1] > 1 and inner.isna().to_numpy().mean() > 0.5:
             shown = self.publish(counts.sum(axis=1).rename(TOTAL)).to_frame()
@@ -399,5 +408,5 @@ class FunderReport:
                                                     ("period", self.period),
                                                     ("grant", self.grant), ("lang", self.lang)))
         return Html(f"<h2>{t('about', self.lang)}</h2><p class=\"mk-note\">"
-                    + html.escape(t("about_text", self.lang, k=self.k, version=__version__,
+                    + html.escape(t("about_text", self.lang, k=self.min_cell, version=__version__,
                                     notebook=notebook, params=params)) + "</p>")

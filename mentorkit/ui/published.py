@@ -1,10 +1,10 @@
 """The programme overview's figures as they may be published: every count suppressed.
 
 Each figure is a table of counts that adds up to a total, suppressed by
-:func:`mentorkit.privacy.suppress` (primary suppression of counts from 1 to k-1, secondary
-suppression so that no hidden count can be worked out from the totals; ``k`` is
-``MENTORKIT_MIN_CELL``). The page shows only values of those published tables, or sums of
-them, so everything it shows is as safe as the tables:
+:func:`mentorkit.privacy.suppress` (primary suppression of counts from 1 to ``min_cell - 1``,
+secondary suppression so that no hidden count can be worked out from the totals;
+``min_cell`` is ``MENTORKIT_MIN_CELL``). The page shows only values of those published tables,
+or sums of them, so everything it shows is as safe as the tables:
 
 - **matches over time**: matches started per month, quarter or year in the period, with its
   total (the matches started in the period);
@@ -30,7 +30,7 @@ Example
 >>> from mentorkit.synth import generate
 >>> ds = generate(seed=0, scale=0.3)
 >>> f = figures(ds.target, ds.grant, ds.person, ds.match, ds.outcome, ds.event, ds.attendance,
-...             ds.partner, k=5)
+...             ds.partner, min_cell=5)
 >>> list(f.funnel["stage"])
 ['registered', 'matched', 'completed', 'employed']
 >>> bool(f.funnel["shown"].isna().any() or (f.funnel["shown"] >= 5).all())
@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.plots.overview import HIDDEN  # how a hidden count is shown, charts and tables
-from mentorkit.privacy.suppression import TOTAL, suppress
+from mentorkit.privacy.suppression import TOTAL, renamed_min_cell, suppress, threshold
 from mentorkit.monitoring.progress import (FUNNEL_STAGES, funnel, matches_over_time, readable_freq,
                                 referrals, target_progress)
 
@@ -73,13 +73,21 @@ class Figures:
     same tables unsuppressed (for checks; never shown).
     """
 
-    k: int
+    min_cell: int
     freq: str
     targets: pd.DataFrame
     funnel: pd.DataFrame
     over_time: pd.DataFrame
     referrals: pd.DataFrame
     tables: dict[str, pd.Series] = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        """Deprecated: use :attr:`min_cell`."""
+        import warnings
+
+        warnings.warn("Figures.k is now Figures.min_cell", DeprecationWarning, stacklevel=2)
+        return self.min_cell
 
     @property
     def counts(self) -> dict[str, pd.Series]:
@@ -297,10 +305,11 @@ def _targets(prog: pd.DataFrame, grants: pd.DataFrame, data: dict[str, pd.DataFr
     return shown, tables
 
 
+@renamed_min_cell("k")
 def figures(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.DataFrame,
             matches: pd.DataFrame, outcomes: pd.DataFrame, events: pd.DataFrame,
             attendance: pd.DataFrame, partners: pd.DataFrame, start: dt.date | None = None,
-            end: dt.date | None = None, k: int = 5) -> Figures:
+            end: dt.date | None = None, min_cell: int | None = 0) -> Figures:
     """Everything the overview shows for the period, suppressed and linked (module docstring).
 
     Parameters
@@ -309,9 +318,10 @@ def figures(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.DataFrame,
         One programme's tables (as :meth:`mentorkit.store.Store.table` gives them).
     start, end:
         The period (inclusive; None: open).
-    k:
-        The smallest count shown (``MENTORKIT_MIN_CELL``).
+    min_cell:
+        The smallest count shown (0: the setting ``MENTORKIT_MIN_CELL``).
     """
+    k = threshold(min_cell)
     data = {"person": people, "match": matches, "outcome": outcomes, "event": events,
             "attendance": attendance}
     freq = readable_freq(matches, start, end, k)
@@ -328,7 +338,7 @@ def figures(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.DataFrame,
     shown, tables = _targets(prog, grants, data, start, end, k, anchors)
     over_shown = over_pub.drop(TOTAL, errors="ignore").reindex(range(len(over)))
     return Figures(
-        k=k, freq=freq, targets=prog.assign(shown=shown),
+        min_cell=k, freq=freq, targets=prog.assign(shown=shown),
         funnel=fun,
         over_time=pd.DataFrame({"period": over["period"],
                                 "shown": over_shown.to_numpy(dtype=object)}).astype(

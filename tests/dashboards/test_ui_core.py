@@ -9,15 +9,27 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mentorkit.casework.caseload import (DEFAULT_PLAN, FollowupPlan, caseload_table, load_plans,
-                                next_due_after_contact, plan_for, unconfirmed_proposals,
-                                waiting_mentees)
+from mentorkit.casework.caseload import (
+    DEFAULT_PLAN,
+    FollowupPlan,
+    caseload_table,
+    load_plans,
+    next_due_after_contact,
+    plan_for,
+    unconfirmed_proposals,
+    waiting_mentees,
+)
 from mentorkit.casework.duplicates import normalise_name, normalise_phone, score_duplicates
-from mentorkit.errors import ConfigError
-from mentorkit.monitoring.progress import (funnel, matches_over_time, readable_freq, referrals,
-                                target_progress)
 from mentorkit.casework.screening import check_status, check_table
+from mentorkit.errors import ConfigError
 from mentorkit.model.dataset import Dataset
+from mentorkit.monitoring.progress import (
+    funnel,
+    matches_over_time,
+    readable_freq,
+    referrals,
+    target_progress,
+)
 from mentorkit.synth import generate
 
 D = pd.Timestamp
@@ -179,17 +191,22 @@ def test_target_progress_counts_what_each_target_promises(ds: Dataset) -> None:
     t = target_progress(ds.target, ds.grant, ds.person, ds.match, ds.outcome, ds.event,
                         ds.attendance)
     assert len(t) == len(ds.target)
-    tingbjerg = t[t["grant_id"] == 4].set_index("group_value")
+    programme = int(ds.programme.set_index("name").at["Tingbjerg", "id"])
+    grant = ds.grant[ds.grant["programme_id"] == programme].iloc[0]  # its one grant
+    tingbjerg = t[t["grant_id"] == grant["id"]].set_index("group_value")
     started = ds.match[ds.match["status"].isin(["active", "completed", "ended_early"])
-                       & (ds.match["programme_id"] == 3)]
+                       & (ds.match["programme_id"] == programme)]
     gender = ds.person.set_index("id")["gender"]
-    in_period = started["started_on"].between(D("2009-08-01"), D("2011-07-31"))
+    in_period = started["started_on"].between(grant["period_start"], grant["period_end"])
     for g in ("male", "female"):
         expected = int((started[in_period]["mentee_id"].map(gender) == g).sum())
-        assert tingbjerg.at[g, "actual"] == expected
+        assert tingbjerg.at[g, "actual"] == expected > 0
+    start, end = dt.date(2010, 1, 1), dt.date(2010, 6, 30)
     narrow = target_progress(ds.target, ds.grant, ds.person, ds.match, ds.outcome, ds.event,
-                             ds.attendance, dt.date(2010, 1, 1), dt.date(2010, 6, 30))
-    assert set(narrow["grant_id"]) == {4}
+                             ds.attendance, start, end)
+    running = ds.grant[(ds.grant["period_start"] <= D(end))
+                       & (ds.grant["period_end"] >= D(start))]
+    assert set(narrow["grant_id"]) == set(running["id"]) == {grant["id"]}
     assert (narrow["actual"] <= narrow["grant_id"].map(
         t.groupby("grant_id")["actual"].max())).all()
     assert narrow["period_start"].iloc[0] == D("2010-01-01")

@@ -21,8 +21,9 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from mentorkit.privacy.suppression import TOTAL
 from mentorkit.monitoring.progress import matches_over_time, readable_freq, target_progress
+from mentorkit.privacy.suppression import TOTAL
+from mentorkit.synth import PROGRAMMES
 from mentorkit.ui import overview as overview_module
 from mentorkit.ui.context import Context
 from mentorkit.ui.overview import OverviewApp
@@ -159,8 +160,7 @@ def test_the_chart_draws_what_is_published_and_marks_every_hidden_bar(
     assert heights == [0 if pd.isna(v) else int(v) for v in over]
 
 
-@pytest.mark.parametrize("programme", ["Vollsmose", "Skovparken", "Tingbjerg",
-                                       "Langkærparken", "Groningen"])
+@pytest.mark.parametrize("programme", [p.name for p in PROGRAMMES])
 def test_every_published_table_is_safe_for_every_period(db: Path, ui_env: Path,
                                                         programme: str) -> None:
     app = OverviewApp(Context.open(str(db), programme=programme, lang="en"))

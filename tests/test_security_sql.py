@@ -46,9 +46,11 @@ def _runs_sql(func: ast.expr) -> bool:
     return False
 
 
-def formatted_sql_calls() -> set[tuple[str, str]]:
+def formatted_sql_calls(root: Path = ROOT) -> set[tuple[str, str]]:
+    """(file, function) of every call that runs SQL text built by formatting, under
+    ``root/mentorkit``."""
     found = set()
-    for path in sorted((ROOT / "mentorkit").rglob("*.py")):
+    for path in sorted((root / "mentorkit").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for func in ast.walk(tree):
             if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -56,7 +58,7 @@ def formatted_sql_calls() -> set[tuple[str, str]]:
             for node in ast.walk(func):
                 if isinstance(node, ast.Call) and node.args and _formatted(node.args[0]):
                     if _runs_sql(node.func):
-                        found.add((path.relative_to(ROOT).as_posix(), func.name))
+                        found.add((path.relative_to(root).as_posix(), func.name))
     return found
 
 
@@ -65,9 +67,28 @@ def test_no_sql_is_formatted_from_values() -> None:
 
 
 def test_the_formatting_check_would_see_a_formatted_query(tmp_path: Path) -> None:
-    code = "def bad(conn, name):\n    conn.execute(f\"SELECT * FROM person WHERE name = '{name}'\")\n"
-    node = ast.parse(code).body[0].body[0].value  # type: ignore[attr-defined]
-    assert _formatted(node.args[0])
+    """The same scan over a planted package: it names the formatted queries (f-string, %,
+    +, .format, sa.text) and nothing else (bound parameters, matplotlib's ax.text)."""
+    package = tmp_path / "mentorkit" / "store"
+    package.mkdir(parents=True)
+    (package / "planted.py").write_text(
+        "import sqlalchemy as sa\n\n"
+        "def fstring(conn, name):\n"
+        "    conn.execute(f\"SELECT * FROM person WHERE name = '{name}'\")\n\n"
+        "def percent(conn, name):\n"
+        "    conn.exec_driver_sql(\"DELETE FROM person WHERE name = '%s'\" % name)\n\n"
+        "def plus(conn, name):\n"
+        "    conn.execute(sa.text(\"SELECT 1 FROM person WHERE name = '\" + name + \"'\"))\n\n"
+        "def fmt(conn, name):\n"
+        "    conn.executescript(\"DROP TABLE {}\".format(name))\n\n"
+        "def bound(conn, name):\n"
+        "    conn.execute(sa.text(\"SELECT * FROM person WHERE name = :n\"), {\"n\": name})\n\n"
+        "def chart(ax, n):\n"
+        "    ax.text(0, 0, f\"{n} mentees\")\n", encoding="utf-8")
+    planted = "mentorkit/store/planted.py"
+    assert formatted_sql_calls(tmp_path) == {(planted, "fstring"), (planted, "percent"),
+                                             (planted, "plus"), (planted, "fmt")}
+    assert formatted_sql_calls()  # and the real package's reviewed ones are seen
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)

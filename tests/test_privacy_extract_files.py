@@ -139,7 +139,7 @@ def test_the_command_refuses_the_funder_role(small_db: Path, tmp_path: Path,
 def test_research_notebooks_get_an_extract_never_the_store(
         small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         small_dataset: Dataset) -> None:
-    from mentorkit.privacy.extract_files import research_tables
+    from mentorkit.store.extracts import research_tables
 
     monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY", raising=False)
     monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY_FILE", raising=False)

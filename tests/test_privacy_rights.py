@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from mentorkit.errors import ConflictError, NotFoundError, StoreError
-from mentorkit.privacy import erasure
 from mentorkit.privacy.classes import erase_columns
 from mentorkit.privacy.subject_rights import (access, erase, give_consent, retention,
                                               withdraw_consent, write_access)
 from mentorkit.store import Store
+from mentorkit.store import erasure
 from mentorkit.store.schema import metadata
 
 
@@ -140,7 +140,7 @@ def test_erasure_is_one_transaction(small_store: Store, monkeypatch: pytest.Monk
     def fail(*_: Any) -> int:
         raise StoreError("disk trouble half-way")
 
-    monkeypatch.setattr(erasure, "_redact_mentions", fail)
+    monkeypatch.setattr(erasure, "redact_mentions", fail)
     with pytest.raises(StoreError):
         erase(small_store, mentee, actor="coordinator")
     assert small_store.people.get(mentee)["email"] == p["email"]

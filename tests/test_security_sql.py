@@ -21,10 +21,10 @@ SQL_CALLS = {"execute", "exec_driver_sql", "text", "executescript"}
 #: from values; reviewed. A new entry needs the same review.
 FORMATTED_IDENTIFIERS = {
     ("mentorkit/store/backup.py", "_counts"),
-    ("mentorkit/store/store.py", "_reset_sequences"),
+    ("mentorkit/store/bulk.py", "reset_sequences"),
     ("mentorkit/store/engine.py", "_configure"),  # a constant (the busy timeout)
     ("mentorkit/store/engine.py", "make_engine"),  # the same nested function
-    ("mentorkit/privacy/erasure.py", "purge"),
+    ("mentorkit/store/erasure.py", "purge"),
     ("mentorkit/store/migrations/versions/0003_privacy.py", "_append_only_triggers"),
     ("mentorkit/store/migrations/versions/0003_privacy.py", "_drop_triggers"),
 }

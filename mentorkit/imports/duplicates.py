@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from mentorkit.model.frames import kind
-from mentorkit.store.schema import metadata
+from mentorkit.model.schema import TABLES
 from mentorkit.model.validation import Problem
+from mentorkit.store.lookups import rows_where
 
 if TYPE_CHECKING:
     from mentorkit.store import Store
@@ -56,11 +56,10 @@ KEYS: dict[str, tuple[str, ...]] = {
 SCOPE = {"person": "programme_id", "match": "mentee_id", "followup": "match_id",
          "outcome": "person_id"}
 SEP = "\x1f"
-CHUNK = 5_000
 
 
 def _cell_text(table: str, name: str, series: pd.Series) -> pd.Series:
-    k = kind(metadata.tables[table].c[name])
+    k = kind(TABLES[table].c[name])
     if k == "list":
         out = series.map(lambda v: "|".join(v) if isinstance(v, (list, tuple)) else "")
     elif k == "json":
@@ -85,23 +84,16 @@ def canonical(table: str, df: pd.DataFrame, columns: list[str]) -> pd.Series:
     return pd.Series([SEP.join(cells) for cells in zip(*parts)], index=df.index, dtype="str")
 
 
-def existing_rows(store: "Store", table: str, df: pd.DataFrame, columns: list[str]
+def existing_rows(store: Store, table: str, df: pd.DataFrame, columns: list[str]
                   ) -> pd.DataFrame:
     """``columns`` of the rows of ``table`` that could match rows of ``df``, indexed by id.
 
     Values are as the database driver returns them (:func:`canonical` reads both shapes).
     """
-    t = metadata.tables[table]
     scope = SCOPE[table]
-    values = sorted({int(v) for v in df[scope].dropna().tolist()}) if scope in df else []
-    query = sa.select(t.c.id, *(t.c[c] for c in columns))
-    rows: list[sa.Row] = []
-    with store.reading() as conn:
-        for start in range(0, len(values), CHUNK):
-            chunk = values[start:start + CHUNK]
-            rows.extend(conn.execute(query.where(t.c[scope].in_(chunk))).all())
-    frame = pd.DataFrame(rows, columns=["id", *columns])
-    return frame.drop_duplicates("id").set_index("id", drop=False)
+    values = df[scope].dropna().tolist() if scope in df else []
+    frame = rows_where(store, table, columns, scope, values)
+    return frame.set_index("id", drop=False)
 
 
 def _keys(table: str, df: pd.DataFrame, columns: list[str], full: pd.Series) -> pd.Series:
@@ -119,7 +111,7 @@ def _keys(table: str, df: pd.DataFrame, columns: list[str], full: pd.Series) -> 
     return keys
 
 
-def check_duplicates(store: "Store", table: str, df: pd.DataFrame, columns: list[str],
+def check_duplicates(store: Store, table: str, df: pd.DataFrame, columns: list[str],
                      label: dict[str, str]) -> tuple[np.ndarray, list[Problem]]:
     """Which rows are already in the database, and the duplicate problems.
 

@@ -27,15 +27,14 @@ Example
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from mentorkit import vocab
 from mentorkit.model.frames import LIST_SEPARATOR, kind
-from mentorkit.model.schema import TABLES, sorted_tables
+from mentorkit.model.schema import TABLES
 from mentorkit.model.validation import Problem
 
 __all__ = ["DATE_FORMATS", "parse_column", "parse_dates", "parse_frame", "vocab_lookup"]
@@ -56,7 +55,7 @@ _UNNEUTRALISE = r"^'(?=[=+\-@\t\r'])"
 Bad = dict[str, tuple[pd.Series, str]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocab_lookup(name: str) -> dict[str, str]:
     """Case-folded codes and labels (da, en, nl) of a vocabulary, each to its code.
 

@@ -28,12 +28,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import sqlalchemy as sa
 
 from mentorkit.imports.columns import Ref
 from mentorkit.imports.parsing import flag, parse_ints
-from mentorkit.store.schema import metadata
 from mentorkit.model.validation import Problem
+from mentorkit.store.lookups import columns
 
 if TYPE_CHECKING:
     from mentorkit.store import Store
@@ -46,14 +45,11 @@ AMBIGUOUS = -1
 class Lookups:
     """The few columns of other tables that references are resolved against, read once."""
 
-    def __init__(self, store: "Store") -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _select(self, table: str, *columns: str) -> pd.DataFrame:
-        t = metadata.tables[table]
-        with self.store.reading() as conn:
-            rows = conn.execute(sa.select(*(t.c[c] for c in columns)).order_by(t.c.id)).all()
-        return pd.DataFrame(rows, columns=list(columns))
+    def _select(self, table: str, *names: str) -> pd.DataFrame:
+        return columns(self.store, table, names)
 
     @cached_property
     def programmes(self) -> pd.DataFrame:
@@ -188,7 +184,8 @@ def partner_ids(lookups: Lookups, raw: pd.Series, programmes: pd.Series
         pid = local.get(f"{programme}|{key}") if programme is not pd.NA else None
         if pid is None:
             pid = shared.get(key)
-        if pid is None and text.strip().isascii() and text.strip().isdigit() and int(text) in existing:
+        digits = text.strip().isascii() and text.strip().isdigit()
+        if pid is None and digits and int(text) in existing:
             pid = int(text)
         if pid == AMBIGUOUS:
             rules.append("ambiguous partner")

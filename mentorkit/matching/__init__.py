@@ -34,7 +34,12 @@ from mentorkit.matching.features import Encoded, History, encode
 from mentorkit.matching.quotas import Quota
 from mentorkit.matching.scoring import Scores, score
 from mentorkit.matching.settings import (
-    CRITERIA, CRITERION_LABELS, MatchSettings, Rules, Weights, slider_spec,
+    CRITERIA,
+    CRITERION_LABELS,
+    MatchSettings,
+    Rules,
+    Weights,
+    slider_spec,
 )
 from mentorkit.matching.stable import blocking_pairs
 from mentorkit.matching.suggestions import prepare, suggest

@@ -23,8 +23,9 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -67,7 +68,7 @@ class Encoded:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def take(self, index: np.ndarray | slice) -> "Encoded":
+    def take(self, index: np.ndarray | slice) -> Encoded:
         """The rows at ``index`` (positions), as a new :class:`Encoded`."""
         return Encoded(self.side, *(getattr(self, f)[index] for f in _ARRAYS))
 
@@ -128,9 +129,10 @@ def encode(frame: pd.DataFrame, side: Side, capacity: str | int | Any = "capacit
     order = np.empty(n, dtype=np.int64)
     order[np.lexsort((ids, when))] = np.arange(n)
     if side == "supply":
+        cap: np.ndarray
         if isinstance(capacity, str):
-            cap = pd.to_numeric(column(capacity), errors="coerce").fillna(1)
-            cap = cap.to_numpy(dtype=np.int64)
+            cap = pd.to_numeric(column(capacity), errors="coerce").fillna(1).to_numpy(
+                dtype=np.int64)
         else:
             cap = np.broadcast_to(np.asarray(capacity, dtype=np.int64), (n,)).copy()
         if (cap < 0).any():
@@ -227,7 +229,7 @@ class History:
 
     @classmethod
     def of(cls, matches: pd.DataFrame | None, statuses: Iterable[str] = ("active", "proposed"),
-           demand_key: str = "mentee_id", supply_key: str = "mentor_id") -> "History":
+           demand_key: str = "mentee_id", supply_key: str = "mentor_id") -> History:
         """From a ``match`` table (None or empty: nothing happened before)."""
         if matches is None or len(matches) == 0:
             return cls({}, frozenset(), frozenset())
@@ -239,7 +241,7 @@ class History:
         load = taking.groupby(supply_key).size()
         declined = matches[status == "declined"]
         return cls(
-            {int(k): int(v) for k, v in load.items()},
+            {int(k): int(v) for k, v in load.items()},  # type: ignore[call-overload]
             frozenset((int(a), int(b)) for a, b in zip(declined[demand_key],
                                                        declined[supply_key])),
             frozenset(int(i) for i in taking[demand_key]),

@@ -43,7 +43,7 @@ class Groups:
 class Flow:
     """An optimal flow on the candidate arcs of a :class:`Network`."""
 
-    network: "Network"
+    network: Network
     rows: np.ndarray      # candidate arcs' mentee rows
     cols: np.ndarray      # candidate arcs' mentor columns
     weight: np.ndarray    # candidate arcs' weights (int64)

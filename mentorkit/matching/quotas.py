@@ -62,8 +62,8 @@ def quotas_of(quotas: Any) -> list[Quota]:
         return []
     if isinstance(quotas, pd.DataFrame):
         rows = quotas.dropna(subset=["group_field", "group_value"])
-        return [Quota(str(r.group_field), str(r.group_value), int(r.value))
-                for r in rows.itertuples(index=False)]
+        return [Quota(str(f), str(v), int(n)) for f, v, n in zip(
+            rows["group_field"], rows["group_value"], pd.to_numeric(rows["value"]))]
     if isinstance(quotas, Mapping):
         out = []
         for key, bound in quotas.items():

@@ -22,14 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
-from mentorkit.errors import MatchingError, NotFoundError
+from mentorkit.errors import MatchingError
 from mentorkit.matching.assignment import Assignment, solve
 from mentorkit.matching.features import History, encode
 from mentorkit.matching.quotas import quotas_of
@@ -190,30 +190,19 @@ _COLUMNS = ("programme_id", "created_at", "made_by", "method", "objective", "set
             "stats", "mentorkit_version")
 
 
-def save_run(store: "Store", record: MatchRun, actor: str | None = None) -> int:
-    """Write the run to the ``match_run`` table in one transaction, audited; returns its id."""
-    from mentorkit.store.schema import metadata
-
-    table = metadata.tables["match_run"]
+def save_run(store: Store, record: MatchRun, actor: str | None = None) -> int:
+    """Write the run to the ``match_run`` table in one transaction, audited; returns its id
+    (:meth:`Store.add_match_run <mentorkit.store.Store.add_match_run>`)."""
     values = {c: getattr(record, c) for c in _COLUMNS if c != "n_matched"}
     values["n_matched"] = record.n_matched
-    with store.transaction(actor or record.made_by) as conn:
-        new_id = int(conn.execute(table.insert().returning(table.c.id), [values]).scalar_one())
-        store._audit(conn, "insert", "match_run", [new_id], [values], None)
+    new_id = store.add_match_run(values, actor=actor or record.made_by)
     record.id = new_id
     return new_id
 
 
-def load_run(store: "Store", run_id: int) -> MatchRun:
-    """A saved run by its id."""
-    from mentorkit.store.schema import metadata
-
-    table = metadata.tables["match_run"]
-    with store.reading() as conn:
-        row = conn.execute(sa.select(table).where(table.c.id == run_id)).mappings().first()
-    if row is None:
-        raise NotFoundError(f"match_run: no row with id {run_id}")
-    data = dict(row)
+def load_run(store: Store, run_id: int) -> MatchRun:
+    """A saved run by its id (:class:`NotFoundError` if there is none)."""
+    data = store.get_match_run(run_id)
     data.pop("n_matched", None)
     return MatchRun(**data)
 

@@ -22,8 +22,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,12 @@ import pandas as pd
 from mentorkit.errors import MatchingError
 from mentorkit.matching import settings as st
 from mentorkit.matching.features import (
-    LANGUAGE_BITS, N_EDUCATION, N_SECTORS, Encoded, History, encode,
+    LANGUAGE_BITS,
+    N_EDUCATION,
+    N_SECTORS,
+    Encoded,
+    History,
+    encode,
 )
 from mentorkit.matching.settings import CRITERIA, MatchSettings, Rules
 
@@ -207,7 +213,8 @@ class Scores:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.total.shape  # type: ignore[return-value]
+        n, m = self.total.shape
+        return int(n), int(m)
 
     @property
     def feasible(self) -> np.ndarray:
@@ -234,7 +241,7 @@ class Scores:
         return to_int(self.total[rows, cols])
 
     def restrict(self, rows: np.ndarray | None = None, cols: np.ndarray | None = None
-                 ) -> "Scores":
+                 ) -> Scores:
         """The scores of a subset of mentee rows and mentor columns (positions)."""
         r = np.arange(self.shape[0]) if rows is None else np.asarray(rows)
         c = np.arange(self.shape[1]) if cols is None else np.asarray(cols)

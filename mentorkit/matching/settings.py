@@ -31,8 +31,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Mapping
+from typing import Any
 
 from mentorkit.errors import MatchingError
 from mentorkit.i18n import Catalogue, check_lang
@@ -118,7 +119,7 @@ class Weights:
         return {c: float(getattr(self, c)) for c in CRITERIA}
 
     @classmethod
-    def of(cls, weights: "Weights | Mapping[str, float] | None") -> "Weights":
+    def of(cls, weights: Weights | Mapping[str, float] | None) -> Weights:
         """Weights from an object, a (partial) mapping such as slider values, or None.
 
         Example
@@ -172,7 +173,7 @@ class Rules:
             raise MatchingError("age_span_years must be above zero")
 
     @classmethod
-    def of(cls, rules: "Rules | Mapping[str, Any] | None") -> "Rules":
+    def of(cls, rules: Rules | Mapping[str, Any] | None) -> Rules:
         """Rules from an object, a (partial) mapping, or None (the defaults)."""
         if rules is None:
             return cls()
@@ -200,18 +201,18 @@ class MatchSettings:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "MatchSettings":
+    def from_dict(cls, data: Mapping[str, Any]) -> MatchSettings:
         """The inverse of :meth:`to_dict`."""
         return cls(Weights.of(data.get("weights")), Rules.of(data.get("rules")))
 
     @classmethod
-    def of(cls, weights: Any = None, rules: Any = None) -> "MatchSettings":
+    def of(cls, weights: Any = None, rules: Any = None) -> MatchSettings:
         """Settings from loose weights and rules (objects, mappings or None)."""
         if isinstance(weights, MatchSettings):
             return weights
         return cls(Weights.of(weights), Rules.of(rules))
 
-    def with_weights(self, weights: Mapping[str, float]) -> "MatchSettings":
+    def with_weights(self, weights: Mapping[str, float]) -> MatchSettings:
         """A copy with some weights changed (slider moves)."""
         return replace(self, weights=replace(self.weights, **{k: float(v) for k, v in
                                                               weights.items()}))

@@ -23,7 +23,8 @@ True
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -66,11 +67,17 @@ def _parts(part: Iterable[int], whole: Iterable[int], k: int) -> tuple[np.ndarra
 
     shown_part, shown_whole = [], []
     for p, w in zip(part, whole):
-        row = suppress(pd.DataFrame({"part": [int(p)], "rest": [int(w) - int(p)]}), k)
+        row = cast(pd.DataFrame,
+                   suppress(pd.DataFrame({"part": [int(p)], "rest": [int(w) - int(p)]}), k))
         shown_part.append(row.iat[0, 0])
         shown_whole.append(row.iat[0, 2])
-    as_float = lambda v: [np.nan if pd.isna(x) else float(x) for x in v]  # noqa: E731
-    return np.array(as_float(shown_part)), np.array(as_float(shown_whole))
+    return (np.array([_number(x) for x in shown_part]),
+            np.array([_number(x) for x in shown_whole]))
+
+
+def _number(value: Any) -> float:
+    """A published count as a float, NaN where it is blank."""
+    return np.nan if pd.isna(value) else float(value)
 
 
 def pool_sizes(pools: dict[str, tuple[pd.DataFrame, pd.DataFrame]], min_cell: int | None = 0
@@ -89,7 +96,7 @@ def pool_sizes(pools: dict[str, tuple[pd.DataFrame, pd.DataFrame]], min_cell: in
     counts = pd.DataFrame({"mentees": [len(a) for a, _ in pools.values()],
                            "mentors": [len(b) for _, b in pools.values()]},
                           index=list(pools))
-    return suppress(counts, threshold(min_cell), margins=False)
+    return cast(pd.DataFrame, suppress(counts, threshold(min_cell), margins=False))
 
 
 def pool(people: pd.DataFrame, matches: pd.DataFrame | None, programme: int | None = None,
@@ -196,10 +203,8 @@ def unmatched_by_group(mentees: pd.DataFrame, results: dict[str, Assignment],
             for value in table.index:
                 n, u = shown.at[value, "Total"], shown.at[value, "unmatched"]
                 out.append({"method": method, "grouping": field, "group": value,
-                            "mentees": np.nan if pd.isna(n) else float(n),
-                            "unmatched": np.nan if pd.isna(u) else float(u),
-                            "share_unmatched": np.nan if pd.isna(n) or pd.isna(u)
-                            else float(u) / float(n)})
+                            "mentees": _number(n), "unmatched": _number(u),
+                            "share_unmatched": _number(u) / _number(n)})
     return pd.DataFrame(out, columns=["method", "grouping", "group", "mentees", "unmatched",
                                       "share_unmatched"])
 
@@ -278,7 +283,7 @@ def greedy_pressure(results: dict[str, Assignment], lang: str | None = None,
     shown = suppress(per_rule.astype("int64"), k, margins=False) if len(per_rule) else per_rule
     for rule, n in shown.items():
         rows.append({"measure": f"… broken rule: {rule}",
-                     "value": np.nan if pd.isna(n) else float(n)})
+                     "value": _number(n)})
     return pd.DataFrame(rows)
 
 

@@ -38,6 +38,7 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.errors import NotFoundError
+from mentorkit.model.tables import read_tables
 from mentorkit.periods import parse_period, within
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
 from mentorkit.programmes import programme_id
@@ -66,13 +67,9 @@ class FunderData:
 
     @classmethod
     def load(cls, source: Any, programme: int | str | None = None) -> "FunderData":
-        """Read the tables from a Store (``store.table``) or a Dataset, then :meth:`restrict`."""
-        names = [f.name for f in fields(cls)]
-        if hasattr(source, "table") and callable(source.table):
-            frames = {n: source.table(n) for n in names}
-        else:
-            frames = {n: getattr(source, n) for n in names}
-        return cls(**frames).restrict(programme)
+        """Read the tables from a Store, a Dataset or a mapping of DataFrames
+        (:func:`~mentorkit.model.tables.read_tables`), then :meth:`restrict`."""
+        return cls(**read_tables(source, [f.name for f in fields(cls)])).restrict(programme)
 
     def programme_id(self, programme: int | str | None) -> int | None:
         """The id of a programme given by id or name (case-insensitive); None for all."""

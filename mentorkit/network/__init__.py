@@ -7,7 +7,7 @@ any two-mode edge list (:func:`bipartite`). Metrics read any of them: :func:`sum
 :func:`projection`, :func:`centrality`, :func:`communities`, :func:`growth`.
 
 The tables are the store's, a data set's, or a research extract's
-(:func:`mentorkit.privacy.extract_files.research_tables`, read with :meth:`Tables.of`), whose
+(:func:`mentorkit.store.extracts.research_tables`, read with :meth:`Tables.of`), whose
 ids are pseudonyms. What a notebook shows goes through :mod:`mentorkit.network.published`
 (every count through :func:`mentorkit.privacy.suppress`).
 

@@ -29,6 +29,7 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.errors import UnknownProgramme, ValidationError
 from mentorkit.i18n import Catalogue
+from mentorkit.model.tables import read_tables
 from mentorkit.network._backend import Backend, Graph, node_table
 from mentorkit.network.builders import event_graph, relationship_graph
 from mentorkit.network.community import communities
@@ -65,9 +66,11 @@ class Tables:
 
     @classmethod
     def of(cls, dataset: Any) -> Tables:
-        """The tables of a :class:`~mentorkit.model.dataset.Dataset` (or any object with them), or
-        of a mapping of table name to DataFrame such as a research extract
-        (:func:`mentorkit.privacy.extract_files.research_tables`).
+        """The tables of a Store, a :class:`~mentorkit.model.dataset.Dataset` or a mapping of
+        table name to DataFrame such as a research extract
+        (:func:`mentorkit.store.extracts.research_tables`), read with
+        :func:`~mentorkit.model.tables.read_tables`; ``programme`` may be missing from a
+        mapping.
 
         Example
         -------
@@ -77,13 +80,11 @@ class Tables:
         >>> Tables.of(tables).person["id"].str.len().unique().tolist()
         [16]
         """
-        if isinstance(dataset, Mapping):
-            missing = [f.name for f in fields(cls) if f.name != "programme"
-                       and f.name not in dataset]
-            if missing:
-                raise ValidationError(f"the tables lack {', '.join(missing)}")
-            return cls(**{f.name: dataset.get(f.name) for f in fields(cls)})
-        return cls(**{f.name: getattr(dataset, f.name) for f in fields(cls)})
+        tables: dict[str, Any] = read_tables(
+            dataset, [f.name for f in fields(cls) if f.name != "programme"])
+        if not isinstance(dataset, Mapping) or "programme" in dataset:  # optional in an extract
+            tables.update(read_tables(dataset, ["programme"]))
+        return cls(**tables)
 
 
 def restrict(t: Tables, programme: str | int | None = None, period: str | None = None) -> Tables:

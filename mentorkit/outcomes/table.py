@@ -4,7 +4,7 @@ No names, contact details or free text travel into it: people are identified by 
 database id only, or, from a research extract, by its pseudonym.
 
 It reads the case store, a synthetic :class:`~mentorkit.model.dataset.Dataset`, or the tables of a
-research extract (:func:`mentorkit.privacy.extract_files.research_tables`), where ids are
+research extract (:func:`mentorkit.store.extracts.research_tables`), where ids are
 16-hex-digit pseudonyms and birth and arrival years are five-year bands (``"1980-1984"``).
 From a band, ``age`` and ``years_in_country`` are counted from the band's middle year (1982):
 each is then up to two years off, never more, and ``age_group`` can put someone born near
@@ -44,7 +44,6 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -52,6 +51,7 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.errors import ValidationError
+from mentorkit.model.tables import read_tables
 from mentorkit.periods import parse_period, within
 from mentorkit.programmes import programme_id
 
@@ -67,24 +67,13 @@ _PERSON_COLUMNS = ["id", "programme_id", "role", "gender", "birth_year", "arriva
 
 
 def _tables(source: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    if hasattr(source, "table") and callable(source.table):
-        person = source.table("person", role="mentee")
-        return (person, source.table("match"), source.table("outcome"),
-                source.table("programme"))
-    if isinstance(source, Mapping):                 # research_tables(): an extract
-        try:
-            person = source["person"]
-            return (person[person["role"] == "mentee"], source["match"], source["outcome"],
-                    source["programme"])
-        except KeyError as err:
-            raise ValidationError(f"analysis_table: the tables have no {err.args[0]!r} table "
-                                  "(give a Store, a Dataset or research_tables())") from None
     try:
-        person = source.person[source.person["role"] == "mentee"]
-        return person, source.match, source.outcome, source.programme
-    except AttributeError:
-        raise ValidationError("analysis_table needs a Store or a Dataset, or the tables of a "
-                              f"research extract (got {type(source).__name__})") from None
+        t = read_tables(source, ("person", "match", "outcome", "programme"))
+    except ValidationError as err:
+        raise ValidationError(f"analysis_table needs a Store or a Dataset, or the tables of a "
+                              f"research extract (research_tables()): {err}") from None
+    person = t["person"]
+    return person[person["role"] == "mentee"], t["match"], t["outcome"], t["programme"]
 
 
 def ids(values: pd.Series) -> pd.Series:
@@ -140,7 +129,7 @@ def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
     ----------
     store_or_dataset : a :class:`mentorkit.store.Store` (read with ``store.table``), a
         :class:`mentorkit.model.dataset.Dataset`, or the tables of a research extract
-        (:func:`mentorkit.privacy.extract_files.research_tables`: pseudonyms for ids, ages
+        (:func:`mentorkit.store.extracts.research_tables`: pseudonyms for ids, ages
         and years in the country from the middle of five-year bands).
     programme : programme id (or pseudonym) or name (case-insensitive); None or "" for all.
     period : mentees registered in this period (inclusive days), in any form

@@ -22,11 +22,11 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from mentorkit.model.tables import read_tables
 from mentorkit.privacy.classes import EXTRACT_TABLES, extract_rules
 from mentorkit.privacy.pseudonyms import key_fingerprint, load_key, pseudonymise
 
@@ -86,15 +86,9 @@ def consenting(person: pd.DataFrame, purpose: str = "research") -> pd.Series:
 
 
 def _tables(source: Any) -> dict[str, pd.DataFrame]:
-    if hasattr(source, "table") and hasattr(source, "engine"):  # a Store
-        return {name: source.table(name) for name in EXTRACT_TABLES}
-    if hasattr(source, "tables"):  # a Dataset
-        source = source.tables()
-    if isinstance(source, Mapping):
-        from mentorkit.model.frames import conform
-
-        return {name: conform(name, source[name]) for name in EXTRACT_TABLES}
-    raise TypeError("research_extract takes a Store, a Dataset or a mapping of DataFrames")
+    """The tables an extract is made of, in the model's shape, from a store, a data set or
+    a mapping (:func:`~mentorkit.model.tables.read_tables`)."""
+    return read_tables(source, EXTRACT_TABLES, conformed=True)
 
 
 def _apply(name: str, df: pd.DataFrame, key: bytes) -> pd.DataFrame:
@@ -164,20 +158,13 @@ def research_extract(source: Any, key: str | bytes | None = None, *,
         "key_fingerprint": key_fingerprint(raw_key), "rules": "mentorkit.privacy.classes",
         **{f"rows_{n}": c for n, c in counts.items()},
     }])
-    if hasattr(source, "transaction"):
+    if callable(getattr(source, "record_extract", None)):  # a Store: its audit log
         record_extract(source, agreement, expires, counts, actor)
     return out
 
 
 def record_extract(store: Any, agreement: str | None, expires: dt.date | None,
                    counts: dict[str, int], actor: str | None) -> None:
-    """Keep the fact of the extract (not its content) in the store's audit log."""
-    from mentorkit.store.schema import metadata
-
-    with store.transaction(actor) as conn:
-        conn.execute(metadata.tables["audit"].insert().values(
-            at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-            actor=actor or store.actor, action="extract", table_name="*", row_id=None,
-            fields=sorted(counts), before=None,
-            after={"agreement": agreement, "expires": expires.isoformat() if expires else None,
-                   "rows": counts}))
+    """Keep the fact of the extract (not its content) in the store's audit log
+    (:meth:`Store.record_extract <mentorkit.store.Store.record_extract>`)."""
+    store.record_extract(agreement, expires, counts, actor=actor)

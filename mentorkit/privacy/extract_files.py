@@ -5,7 +5,8 @@ as one CSV per table plus ``manifest.json`` (the data-sharing agreement, its exp
 key fingerprint, the row counts and the column types). The folder appears whole or not at all:
 it is written beside its final name and renamed. :func:`read_extract` gives the tables back
 with their types, and refuses an extract whose agreement has expired: the researcher is told
-to delete it, not to use it.
+to delete it, not to use it. What a research notebook reads (this folder, or an extract of
+the database made in memory) is :func:`mentorkit.store.extracts.research_tables`.
 
 Example
 -------
@@ -25,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -35,7 +35,7 @@ import pandas as pd
 
 from mentorkit.errors import ValidationError
 
-__all__ = ["MANIFEST", "ExtractExpired", "read_extract", "research_tables", "write_extract"]
+__all__ = ["MANIFEST", "ExtractExpired", "read_extract", "write_extract"]
 
 MANIFEST = "manifest.json"
 
@@ -177,31 +177,9 @@ def read_extract(folder: str | Path, today: dt.date | None = None) -> dict[str, 
     return out
 
 
-def research_tables(extract: str | Path = "", db: str | None = None) -> dict[str, pd.DataFrame]:
-    """What a research notebook works from: an extract, never the case store's personal data.
-
-    With ``extract`` (a folder written by ``mentorkit extract``) its tables are read (and
-    refused once expired). Without, a research extract of the database ``db`` (default
-    ``MENTORKIT_DB``) is made in memory: with the configured pseudonym key if there is one,
-    else with a random key that lives only as long as the process, so its pseudonyms cannot
-    be linked to anything. It is not written anywhere.
-
-    Example
-    -------
-    >>> tables = research_tables(db="sqlite://")  # an empty in-memory database
-    >>> sorted(tables)[:3], len(tables["person"])
-    (['attendance', 'event', 'followup'], 0)
-    """
-    from mentorkit.config import Settings
-    from mentorkit.privacy.classes import EXTRACT_TABLES
-    from mentorkit.privacy.extract import research_extract
-    from mentorkit.privacy.pseudonyms import KEY_FILE_VARIABLE
-    from mentorkit.store import Store
-
-    if str(extract).strip():
-        return read_extract(extract)
-    configured = Settings.from_env().pseudonym_key or os.environ.get(KEY_FILE_VARIABLE)
-    key = None if configured else secrets.token_hex(32)
-    with Store.open(db or None) as store:
-        tables = {name: store.table(name) for name in EXTRACT_TABLES}
-    return research_extract(tables, key=key)
+def __getattr__(name: str) -> Any:
+    if name == "research_tables":  # it opens the database, which the core never does
+        raise ImportError("mentorkit.privacy.extract_files.research_tables opens the database "
+                          "and has moved to mentorkit.store.extracts: use `from "
+                          "mentorkit.store.extracts import research_tables`", name=name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

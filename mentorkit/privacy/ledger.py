@@ -2,17 +2,22 @@
 
 Every erasure appends a row to the ``erasure_ledger`` table (person id, the creation stamp of
 that person's row, when, why) and, when ``MENTORKIT_ERASURE_LEDGER`` names a file, a line to
-that file before the erasure commits. A backup taken before an erasure still holds the
-person; :func:`reapply` erases them again after a restore. The creation stamp guards against
-a reused id: SQLite hands out the next free id again after a restore, and a different person
-with the same id is left alone.
+that file before the erasure commits (:func:`append_ledger_file`). A backup taken before an
+erasure still holds the person; :func:`reapply` erases them again after a restore. The
+creation stamp guards against a reused id: SQLite hands out the next free id again after a
+restore, and a different person with the same id is left alone.
+
+The file is this module's; the table is the store's (:mod:`mentorkit.store.erasure`).
 
 Example
 -------
+>>> import datetime as dt
 >>> from mentorkit.store import Store
 >>> store = Store.open(":memory:")
 >>> pid = store.programmes.add(name="Tingbjerg")
->>> who = store.people.add(programme_id=pid, role="mentor", first_name="Bente")
+>>> who = store.people.add(programme_id=pid, role="mentor", first_name="Bente",
+...                        registered_on=dt.date(2026, 1, 5), consent_scope=["casework"],
+...                        consent_given_at=dt.datetime(2026, 1, 5, 12))
 >>> from mentorkit.privacy.erasure import erase
 >>> _ = erase(store, who)
 >>> [e["person_id"] for e in ledger_entries(store)]
@@ -21,22 +26,21 @@ Example
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from mentorkit.errors import StoreError
-from mentorkit.privacy.erasure import erase_in, purge
-from mentorkit.store.schema import metadata
+from mentorkit.privacy.erasure import purge
 
 if TYPE_CHECKING:
     from mentorkit.store import Store
 
-__all__ = ["ReapplyReport", "ledger_entries", "read_ledger_file", "reapply"]
+__all__ = ["ReapplyReport", "append_ledger_file", "ledger_entries", "read_ledger_file",
+           "reapply"]
 
 
 @dataclass
@@ -49,23 +53,33 @@ class ReapplyReport:
     reused: list[int] = field(default_factory=list)
 
 
-def _stamp(value: Any) -> dt.datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0)
-    return dt.datetime.fromisoformat(str(value)).replace(microsecond=0)
+def ledger_entries(store: Store) -> list[dict[str, Any]]:
+    """The ledger table's rows (person_id, person_created_at, at, reason), oldest first."""
+    return store.erasure_ledger()
 
 
-def ledger_entries(store_or_conn: "Store | sa.Connection") -> list[dict[str, Any]]:
-    """The ledger table's rows (person_id, person_created_at, at, reason)."""
-    ledger = metadata.tables["erasure_ledger"]
-    query = sa.select(ledger.c.person_id, ledger.c.person_created_at, ledger.c.at,
-                      ledger.c.reason).order_by(ledger.c.id)
-    if isinstance(store_or_conn, sa.Connection):
-        return [dict(r) for r in store_or_conn.execute(query).mappings()]
-    with store_or_conn.reading() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+def append_ledger_file(path: str | Path, entry: Mapping[str, Any]) -> None:
+    """Append one line (ids only) and make it durable (the erasure commits after it).
+
+    A new file is made readable by its owner only (mode 600).
+
+    Example
+    -------
+    >>> import tempfile, datetime as dt
+    >>> path = Path(tempfile.mkdtemp()) / "ledger.jsonl"
+    >>> append_ledger_file(path, {"person_id": 3, "at": dt.datetime(2026, 1, 2)})
+    >>> read_ledger_file(path)
+    [{'at': '2026-01-02 00:00:00', 'person_id': 3}]
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(dict(entry), default=str, sort_keys=True) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    if new:
+        os.chmod(path, 0o600)
 
 
 def read_ledger_file(path: str | Path) -> list[dict[str, Any]]:
@@ -88,40 +102,15 @@ def read_ledger_file(path: str | Path) -> list[dict[str, Any]]:
     return entries
 
 
-def reapply(store: "Store", entries: list[dict[str, Any]], *,
+def reapply(store: Store, entries: list[dict[str, Any]], *,
             actor: str = "restore") -> ReapplyReport:
-    """Erase again, in one transaction, everyone in ``entries`` the database still holds."""
-    report = ReapplyReport()
-    person = metadata.tables["person"]
-    ledger = metadata.tables["erasure_ledger"]
-    seen: set[tuple[int, Any]] = set()
-    with store.transaction(actor) as conn:
-        recorded = {(e["person_id"], _stamp(e["person_created_at"]))
-                    for e in ledger_entries(conn)}
-        for entry in entries:
-            pid, created = int(entry["person_id"]), _stamp(entry.get("person_created_at"))
-            if (pid, created) in seen:
-                continue
-            seen.add((pid, created))
-            row = conn.execute(sa.select(person.c.created_at, person.c.erased_at)
-                               .where(person.c.id == pid)).first()
-            if row is None:
-                report.absent.append(pid)
-                continue
-            if created is not None and _stamp(row.created_at) not in (None, created):
-                report.reused.append(pid)  # another person now has this id
-                continue
-            if row.erased_at is None:
-                erase_in(store, conn, pid, str(entry.get("reason") or "request"),
-                         write_ledger_file=False)
-                report.erased.append(pid)
-            else:
-                report.already.append(pid)
-                if (pid, created) not in recorded:
-                    conn.execute(ledger.insert().values(
-                        person_id=pid, person_created_at=created,
-                        at=_stamp(entry.get("at")) or row.erased_at,
-                        reason=str(entry.get("reason") or "request")))
+    """Erase again, in one transaction, everyone in ``entries`` the database still holds.
+
+    A person whose row was made at another time than the entry says is someone else with
+    the same id, and is left alone (``reused``); see
+    :meth:`Store.reapply_erasures <mentorkit.store.Store.reapply_erasures>`.
+    """
+    report = store.reapply_erasures(entries, actor=actor)
     if report.erased:
         purge(store)
     return report

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from mentorkit.errors import ConfigError, MentorkitError
+from mentorkit.model.tables import read_tables
 from mentorkit.privacy.extract import research_extract
 from mentorkit.privacy.suppression import renamed_min_cell, suppress
 from mentorkit.vocab import STARTED_MATCH_STATUSES
@@ -84,10 +85,7 @@ def require(capability: str, role: str | None = None) -> str:
 
 
 def _frames(source: Any, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    if hasattr(source, "table") and hasattr(source, "engine"):
-        return {n: source.table(n) for n in names}
-    tables = source.tables() if hasattr(source, "tables") else source
-    return {n: tables[n] for n in names}
+    return read_tables(source, names)
 
 
 @renamed_min_cell("k")

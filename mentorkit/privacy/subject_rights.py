@@ -29,18 +29,17 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import sqlalchemy as sa
 
 from mentorkit import vocab
-from mentorkit.errors import NotFoundError, ValidationError
-from mentorkit.privacy.classes import RETENTION, RETENTION_YEARS
-from mentorkit.privacy.erasure import REDACTED, erase, erase_in, purge
+from mentorkit.errors import ValidationError
 from mentorkit.model.frames import jsonable
-from mentorkit.store.schema import metadata
+from mentorkit.privacy.classes import RETENTION, RETENTION_YEARS
+from mentorkit.privacy.erasure import REDACTED, erase, ledger_path, purge
 
 if TYPE_CHECKING:
     from mentorkit.store import Store
@@ -50,10 +49,6 @@ __all__ = ["REDACTED", "access", "erase", "give_consent", "last_activity", "rete
 
 _PERSON_REFS = {"match": ("mentee_id", "mentor_id")}
 OPEN_STATUSES = ("proposed", "active")
-
-
-def _rows(conn: sa.Connection, query: sa.Select) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def _plain(value: Any) -> Any:
@@ -66,71 +61,36 @@ def _plain(value: Any) -> Any:
     return jsonable(value)
 
 
-def access(store: "Store", person_id: int, *, actor: str | None = None) -> dict[str, Any]:
+def access(store: Store, person_id: int, *, actor: str | None = None) -> dict[str, Any]:
     """Everything stored about one person, and nothing about anyone else (Art. 15).
 
-    The access is itself recorded in the audit log (action ``access``, no values).
+    The store reads the person's rows (:meth:`Store.person_record
+    <mentorkit.store.Store.person_record>`) and records the access in the audit log (action
+    ``access``, no values); this shapes the export: the other party of a match by role, not
+    id, and other people's names, e-mails and phones redacted from the notes.
     """
-    t = metadata.tables
-    person, match, followup = t["person"], t["match"], t["followup"]
-    with store.transaction(actor) as conn:
-        row = conn.execute(store.scoped(sa.select(person).where(person.c.id == person_id),
-                                        person)).mappings().first()
-        if row is None:
-            raise NotFoundError(f"person: no row with id {person_id}")
-        row = dict(row)
-        matches = _rows(conn, sa.select(match).where(
-            (match.c.mentee_id == person_id) | (match.c.mentor_id == person_id))
-            .order_by(match.c.id))
-        match_ids = [m["id"] for m in matches]
-        others = {m["mentor_id"] if m["mentee_id"] == person_id else m["mentee_id"]
-                  for m in matches}
-        redact = _others_pattern(conn, others)
-        for m in matches:
-            m["counterpart_role"] = "mentor" if m["mentee_id"] == person_id else "mentee"
-            for col in _PERSON_REFS["match"]:
-                if m[col] != person_id:
-                    m[col] = None
-            m["notes"] = _redacted(m["notes"], redact)
-        followups = _rows(conn, sa.select(followup).where(followup.c.match_id.in_(match_ids))
-                          .order_by(followup.c.id))
-        for f in followups:
-            f["notes"] = _redacted(f["notes"], redact)
-        outcomes = _rows(conn, sa.select(t["outcome"])
-                         .where(t["outcome"].c.person_id == person_id))
-        attendance = _rows(conn, sa.select(
-            t["attendance"].c.id, t["attendance"].c.event_id, t["event"].c.kind,
-            t["event"].c.title, t["event"].c.date)
-            .join(t["event"], t["event"].c.id == t["attendance"].c.event_id)
-            .where(t["attendance"].c.person_id == person_id))
-        consent = _rows(conn, sa.select(t["consent"]).where(t["consent"].c.person_id == person_id))
-        erasures = _rows(conn, sa.select(t["erasure_ledger"])
-                         .where(t["erasure_ledger"].c.person_id == person_id))
-        audit = _audit_rows(conn, {
-            "person": [person_id], "match": match_ids, "followup": [f["id"] for f in followups],
-            "outcome": [o["id"] for o in outcomes], "attendance": [a["id"] for a in attendance],
-        }, person_id)
-        programme = conn.execute(sa.select(t["programme"].c.id, t["programme"].c.name)
-                                 .where(t["programme"].c.id == row["programme_id"])
-                                 ).mappings().first()
-        partner = None
-        if row["referred_by"] is not None:
-            partner = conn.execute(sa.select(t["partner"].c.id, t["partner"].c.name,
-                                             t["partner"].c.kind)
-                                   .where(t["partner"].c.id == row["referred_by"])
-                                   ).mappings().first()
-        mentions = _mentions(conn, row, person_id, set(match_ids),
-                             {f["id"] for f in followups})
-        store._audit(conn, "access", "person", [person_id], [{}], None)
+    record = store.person_record(int(person_id), actor=actor)
+    redact = _others_pattern(record["others"])
+    matches = record["matches"]
+    for m in matches:
+        m["counterpart_role"] = "mentor" if m["mentee_id"] == person_id else "mentee"
+        for col in _PERSON_REFS["match"]:
+            if m[col] != person_id:
+                m[col] = None
+        m["notes"] = _redacted(m["notes"], redact)
+    for f in record["followups"]:
+        f["notes"] = _redacted(f["notes"], redact)
     export = {
         "about": _about(),
-        "person": row, "programme": dict(programme) if programme else None,
-        "referred_by": dict(partner) if partner else None,
-        "matches": matches, "followups": followups, "outcomes": outcomes,
-        "attendance": attendance, "consent": consent, "erasures": erasures, "audit": audit,
-        "mentions_elsewhere": mentions,
+        "person": record["person"], "programme": record["programme"],
+        "referred_by": record["referred_by"],
+        "matches": matches, "followups": record["followups"], "outcomes": record["outcomes"],
+        "attendance": record["attendance"], "consent": record["consent"],
+        "erasures": record["erasures"], "audit": _own_audit(record["audit"], person_id),
+        "mentions_elsewhere": record["mentions"],
     }
-    return _plain(export)  # type: ignore[no-any-return]
+    plain: dict[str, Any] = _plain(export)
+    return plain
 
 
 def _about() -> dict[str, Any]:
@@ -147,15 +107,12 @@ def _about() -> dict[str, Any]:
     }
 
 
-def _others_pattern(conn: sa.Connection, others: set[int]) -> re.Pattern[str] | None:
+def _others_pattern(others: Iterable[Mapping[str, Any]]) -> re.Pattern[str] | None:
     """A pattern of the other parties' names, e-mails and phones, to redact from notes."""
-    person = metadata.tables["person"]
-    if not others:
-        return None
     words: set[str] = set()
-    for r in conn.execute(sa.select(person.c.first_name, person.c.last_name, person.c.email,
-                                    person.c.phone).where(person.c.id.in_(others))):
-        words |= {w.strip() for w in r if w and len(w.strip()) >= 2}
+    for r in others:
+        words |= {w.strip() for w in (r["first_name"], r["last_name"], r["email"], r["phone"])
+                  if w and len(w.strip()) >= 2}
     if not words:
         return None
     return re.compile("|".join(rf"\b{re.escape(w)}\b" if w[0].isalnum() else re.escape(w)
@@ -166,36 +123,14 @@ def _redacted(text: str | None, pattern: re.Pattern[str] | None) -> str | None:
     return text if text is None or pattern is None else pattern.sub("[redacted]", text)
 
 
-def _audit_rows(conn: sa.Connection, ids: dict[str, list[int]],
-                person_id: int) -> list[dict[str, Any]]:
-    audit = metadata.tables["audit"]
-    clauses = [(audit.c.table_name == name) & audit.c.row_id.in_(rows)
-               for name, rows in ids.items() if rows]
-    rows = _rows(conn, sa.select(audit).where(sa.or_(*clauses)).order_by(audit.c.id))
-    for r in rows:  # the other party of a match is someone else: not shown
+def _own_audit(rows: list[dict[str, Any]], person_id: int) -> list[dict[str, Any]]:
+    """The audit rows with the other party of a match (someone else) left out."""
+    for r in rows:
         for side in ("before", "after"):
             if isinstance(r[side], dict):
                 r[side] = {k: (v if k not in _PERSON_REFS.get(r["table_name"], ()) or
                                v == person_id else None) for k, v in r[side].items()}
     return rows
-
-
-def _mentions(conn: sa.Connection, row: dict[str, Any], person_id: int,
-              own_matches: set[int], own_followups: set[int]) -> list[dict[str, Any]]:
-    """References (never text) to other people's notes that name this person."""
-    first, last = (row["first_name"] or "").strip(), (row["last_name"] or "").strip()
-    needles = [n for n in (f"{first} {last}".strip() if first and last else "",
-                           row["email"] or "", row["phone"] or "") if len(n) >= 5]
-    found: list[dict[str, Any]] = []
-    own = {"person": {person_id}, "match": own_matches, "followup": own_followups}
-    for name in ("person", "match", "followup"):
-        table = metadata.tables[name]
-        for n in needles:
-            hits = conn.execute(sa.select(table.c.id).where(
-                sa.func.lower(table.c.notes).contains(n.lower(), autoescape=True))).scalars()
-            found += [{"table": name, "row_id": int(i), "column": "notes"} for i in hits
-                      if int(i) not in own[name]]
-    return [dict(x) for x in {tuple(sorted(f.items())): f for f in found}.values()]
 
 
 def write_access(export: dict[str, Any], path: str | Path) -> Path:
@@ -218,42 +153,14 @@ def _scope_codes(scopes: Any) -> list[str]:
     return codes
 
 
-def _set_scope(store: "Store", conn: sa.Connection, person_id: int, action: str,
-               codes: list[str], reason: str, at: dt.datetime) -> list[str]:
-    t = metadata.tables
-    person = t["person"]
-    row = conn.execute(store.scoped(sa.select(person).where(person.c.id == person_id), person)
-                       .with_for_update()).mappings().first()
-    if row is None:
-        raise NotFoundError(f"person: no row with id {person_id}")
-    if row["erased_at"] is not None:
-        raise ValidationError(f"person {person_id} is erased: there is no consent to change")
-    current = list(row["consent_scope"] or [])
-    wanted = set(current) | set(codes) if action == "given" else set(current) - set(codes)
-    new = [c for c in vocab.CONSENT_SCOPES.codes if c in wanted]
-    changes: dict[str, Any] = {"consent_scope": new, "updated_at": at,
-                               "version": row["version"] + 1}
-    if action == "given" and row["consent_given_at"] is None:
-        changes["consent_given_at"] = at
-    conn.execute(person.update().where(person.c.id == person_id).values(**changes))
-    store._audit(conn, "update", "person", [person_id], [changes],
-                 [{k: row[k] for k in changes}])
-    conn.execute(t["consent"].insert().values(
-        person_id=person_id, at=at, action=action, scope=codes,
-        recorded_by=store._conn_actor or store.actor, reason=reason))
-    return new
-
-
-def give_consent(store: "Store", person_id: int, scopes: Any, actor: str | None = None, *,
+def give_consent(store: Store, person_id: int, scopes: Any, actor: str | None = None, *,
                  reason: str = "request") -> list[str]:
     """Record consent to ``scopes`` (appended to the consent records); the new scope."""
     codes = _scope_codes(scopes)
-    at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    with store.transaction(actor) as conn:
-        return _set_scope(store, conn, int(person_id), "given", codes, reason, at)
+    return store.change_consent(int(person_id), "given", codes, reason=reason, actor=actor)
 
 
-def withdraw_consent(store: "Store", person_id: int, scopes: Any = None,
+def withdraw_consent(store: Store, person_id: int, scopes: Any = None,
                      actor: str | None = None) -> list[str]:
     """Withdraw consent to ``scopes`` (default all); the scope that remains.
 
@@ -264,12 +171,11 @@ def withdraw_consent(store: "Store", person_id: int, scopes: Any = None,
     if "casework" in codes:
         erase(store, int(person_id), actor, reason="consent_withdrawn")
         return []
-    at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    with store.transaction(actor) as conn:
-        return _set_scope(store, conn, int(person_id), "withdrawn", codes, "request", at)
+    return store.change_consent(int(person_id), "withdrawn", codes, reason="request",
+                                actor=actor)
 
 
-def last_activity(store: "Store") -> pd.DataFrame:
+def last_activity(store: Store) -> pd.DataFrame:
     """Per person: role, programme, last activity date, open match, erased."""
     person = store.table("person")
     match, followup = store.table("match"), store.table("followup")
@@ -297,7 +203,7 @@ def last_activity(store: "Store") -> pd.DataFrame:
     })
 
 
-def retention(store: "Store", years: int = RETENTION_YEARS, dry_run: bool = True, *,
+def retention(store: Store, years: int = RETENTION_YEARS, dry_run: bool = True, *,
               today: dt.date | None = None, actor: str | None = None) -> pd.DataFrame:
     """People whose last activity is more than ``years`` ago and who have no open match.
 
@@ -317,9 +223,9 @@ def retention(store: "Store", years: int = RETENTION_YEARS, dry_run: bool = True
     due = due[["person_id", "role", "programme_id", "last_activity"]].reset_index(drop=True)
     if dry_run or due.empty:
         return due
-    with store.transaction(actor) as conn:
+    with store.transaction(actor):
         for pid in due["person_id"]:
-            erase_in(store, conn, int(pid), "retention")
+            store.erase_person(int(pid), reason="retention", ledger_file=ledger_path())
     purge(store)
     return due
 

@@ -44,9 +44,10 @@ import sqlalchemy as sa
 
 from mentorkit.config import Settings, database_url
 from mentorkit.errors import StoreError
+from mentorkit.store.audit import DATABASE, utcnow, write_audit
 from mentorkit.store.engine import is_sqlite, make_engine
 from mentorkit.store.schema import metadata
-from mentorkit.store.store import Store, utcnow
+from mentorkit.store.store import Store
 
 __all__ = ["BackupInfo", "RestoreReport", "backup", "restore"]
 
@@ -78,8 +79,9 @@ class RestoreReport:
 
     def to_text(self) -> str:
         rows = sum(n for t, n in self.counts.items() if t != "audit")
+        sources = ", ".join(self.ledger_sources) or "none"
         return (f"restored {rows} rows; erased again {len(self.reerased)} person(s) erased "
-                f"after the backup was made (ledger from {', '.join(self.ledger_sources) or 'none'})")
+                f"after the backup was made (ledger from {sources})")
 
 
 def _sha256(path: Path) -> str:
@@ -191,7 +193,7 @@ def _pg_dump(engine: sa.Engine, path: Path) -> dict[str, int]:
     with engine.connect() as conn:
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
-        counts = {t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar())
+        counts = {t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
                   for t in metadata.sorted_tables}
         run = subprocess.run([_pg_bin("pg_dump"), "--format=custom", "--no-owner",
                               "--no-privileges", f"--snapshot={snapshot}", f"--file={partial}",
@@ -231,17 +233,15 @@ def restore(path: str | os.PathLike[str], url: str | None = None, *, actor: str 
     with Store.open(target, actor=actor, upgrade=True, programmes=()) as store:
         report = reapply(store, entries, actor=actor)
         with store.transaction(actor) as conn:
-            conn.execute(metadata.tables["audit"].insert().values(
-                at=utcnow(), actor=actor, action="restore", table_name="*", row_id=None,
-                fields=[], before=None, after={"backup": path.name,
-                                               "erased_again": len(report.erased)}))
+            write_audit(conn, actor, "restore", DATABASE, [None],
+                        [{"backup": path.name, "erased_again": len(report.erased)}])
         counts = store.counts()
     return RestoreReport(target, counts, report.erased, sources)
 
 
 def _old_ledger(target: str) -> tuple[list[dict[str, Any]], list[str]]:
     """The erasure ledger of the database about to be replaced (if there is one)."""
-    from mentorkit.privacy.ledger import ledger_entries
+    from mentorkit.store.erasure import ledger_rows
 
     if is_sqlite(target):
         file = sa.make_url(target).database
@@ -252,7 +252,7 @@ def _old_ledger(target: str) -> tuple[list[dict[str, Any]], list[str]]:
         if "erasure_ledger" not in sa.inspect(engine).get_table_names():
             return [], []
         with engine.connect() as conn:
-            return ledger_entries(conn), ["the replaced database"]
+            return ledger_rows(conn), ["the replaced database"]
     except sa.exc.SQLAlchemyError:  # damaged: say so, restore anyway (that is why we are here)
         return [], ["(the replaced database's ledger could not be read)"]
     finally:

@@ -23,8 +23,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from mentorkit.errors import StoreError
+from mentorkit.store.audit import DATABASE, write_audit
+from mentorkit.store.bulk import reset_sequences
 from mentorkit.store.schema import metadata
-from mentorkit.store.store import Store, utcnow
+from mentorkit.store.store import Store
 
 CHUNK = 5_000
 
@@ -36,7 +38,7 @@ def copy_database(source: Store, target: Store, *, actor: str = "db copy") -> di
         offsets, before = {}, {}
         for t in tables:
             offsets[t.name] = int(conn.execute(
-                sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar())
+                sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar_one())
             before[t.name] = _count(conn, t)
         copied: dict[str, int] = {}
         with source.reading() as src:
@@ -50,16 +52,15 @@ def copy_database(source: Store, target: Store, *, actor: str = "db copy") -> di
         for table in tables:
             if _count(conn, table) != before[table.name] + copied[table.name]:
                 raise StoreError(f"the copy of {table.name} is incomplete; nothing was written")
-        target._reset_sequences()
-        conn.execute(metadata.tables["audit"].insert().values(
-            at=utcnow(), actor=actor, action="copy", table_name="*", row_id=None,
-            fields=sorted(copied), before=None,
-            after={name: n for name, n in copied.items() if name != "audit"}))
+        reset_sequences(conn)
+        write_audit(conn, actor, "copy", DATABASE, [None],
+                    [{name: n for name, n in copied.items() if name != "audit"}],
+                    fields=sorted(copied))
     return copied
 
 
 def _count(conn: sa.Connection, table: sa.Table) -> int:
-    return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar())
+    return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
 
 def _shift(table: sa.Table, row: dict[str, Any], offsets: dict[str, int]) -> dict[str, Any]:

@@ -1,4 +1,25 @@
-"""The case store: add, update, get and list every entity, each write audited.
+"""The case store: one object per database, the only door to it.
+
+:class:`Store` opens the database, hands out one :class:`~mentorkit.store.entity.Entity` per
+table (``store.people.add(...)``), runs transactions and reads tables for analysis. The rest
+of the package asks it, through the public methods below, for every other database operation
+(match runs, consent, subject access, erasure and its ledger, extracts); each job lives in a
+module of its own:
+
+==========================  ===========================================================
+:mod:`~.entity`             add, update, get, list, delete rows of one table
+:mod:`~.transactions`       the open transaction, friendly errors
+:mod:`~.audit`              the one audit writer
+:mod:`~.reading`            tables as DataFrames, the programme scope, row counts
+:mod:`~.bulk`               a whole dataset in one transaction
+:mod:`~.opening`            create, refuse or upgrade a schema; programme names to ids
+:mod:`~.match_runs`         saved matching runs
+:mod:`~.consent`            consent scope and records
+:mod:`~.subject_access`     what is held about one person
+:mod:`~.erasure`            erasure, purge, the erasure ledger
+:mod:`~.extracts`           research extracts and the audit
+:mod:`~.lookups`            small reads by column (the importer, mentions in notes)
+==========================  ===========================================================
 
 Example
 -------
@@ -12,211 +33,34 @@ Example
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import sqlalchemy as sa
 
 from mentorkit.config import Settings
-from mentorkit.errors import ConflictError, NotFoundError, StoreError
-from mentorkit.store import migrate
-from mentorkit.store.engine import is_sqlite, make_engine
-from mentorkit.store.frames import (conform, from_database, jsonable, read_columns, to_python,
-                                    to_records)
-from mentorkit.store.schema import ENTITY_TABLES, metadata
+from mentorkit.errors import StoreError
+from mentorkit.model.schema import ENTITY_TABLES
+from mentorkit.store import reading
+from mentorkit.store.audit import AUDIT_CHUNK, PRIVACY_OF, PUBLIC_COLUMNS, utcnow  # noqa: F401
+from mentorkit.store.bulk import load_dataset
+from mentorkit.store.consent import change_consent
+from mentorkit.store.engine import make_engine
+from mentorkit.store.entity import PLURAL, Entity, require_valid  # noqa: F401
+from mentorkit.store.match_runs import add_match_run, get_match_run
+from mentorkit.store.opening import bring_up_to_date, programme_ids
+from mentorkit.store.transactions import Transactions
 
 if TYPE_CHECKING:
-    from mentorkit.synth import Dataset
+    from mentorkit.model.dataset import Dataset
+    from mentorkit.privacy.erasure import ErasureReport
+    from mentorkit.privacy.ledger import ReapplyReport
 
-AUDIT_CHUNK = 5_000
-
-
-def require_valid(table: str, df: pd.DataFrame, partial: bool = False) -> None:
-    """:func:`mentorkit.model.validation.require_valid`, imported late (validation reads the
-    store's schema and frames, so a top-level import would be circular)."""
-    from mentorkit.model.validation import require_valid as check
-
-    check(table, df, partial)
-
-
-def utcnow() -> dt.datetime:
-    """Now, in UTC, without tzinfo (as stored)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
-#: Per table and column, the privacy class.
-PRIVACY_OF: dict[str, dict[str, str]] = {
-    t.name: {c.name: c.info.get("privacy", "none") for c in t.c} for t in metadata.tables.values()
-}
-#: Per table, the columns whose values the audit may keep (privacy class 'none').
-PUBLIC_COLUMNS: dict[str, frozenset[str]] = {
-    t.name: frozenset(c.name for c in t.c if c.info.get("privacy", "none") == "none")
-    for t in metadata.tables.values()
-}
-
-
-def _public(table: sa.Table, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields whose values the audit may keep (privacy class 'none')."""
-    public = PUBLIC_COLUMNS[table.name]
-    return {k: jsonable(v) for k, v in fields.items() if k in public}
-
-
-class Entity:
-    """Add, update, get, list and delete rows of one table, each write audited."""
-
-    def __init__(self, store: "Store", name: str) -> None:
-        self.store = store
-        self.name = name
-        self.table: sa.Table = metadata.tables[name]
-
-    def __repr__(self) -> str:
-        return f"<Entity {self.name}>"
-
-    def add(self, *, actor: str | None = None, **fields: Any) -> int:
-        """Insert one row and return its id.
-
-        Example
-        -------
-        >>> s = Store.open(":memory:")
-        >>> s.programmes.add(name="Tingbjerg")
-        1
-        """
-        return self.add_many([fields], actor=actor)[0]
-
-    def add_many(self, rows: pd.DataFrame | Sequence[Mapping[str, Any]], *,
-                 actor: str | None = None, validate: bool = True) -> list[int]:
-        """Insert many rows in one transaction (all or nothing) and return their ids.
-
-        Rows that carry an ``id`` keep it (used when loading a dataset or a copy).
-        """
-        df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-        if df.empty:
-            return []
-        unknown = [c for c in df.columns if c not in self.table.c]
-        if unknown:
-            raise StoreError(f"{self.name}: unknown column(s) {', '.join(map(str, unknown))}")
-        if self.store.scope is not None and "programme_id" in df.columns:
-            outside = set(pd.to_numeric(df["programme_id"]).dropna().astype(int)) - self.store.scope
-            if outside:
-                raise StoreError(f"{self.name}: programme id(s) {sorted(outside)} are outside "
-                                 "the programmes this store works on (MENTORKIT_PROGRAMMES)")
-        if validate:
-            require_valid(self.name, conform(self.name, df)[list(df.columns)])
-        now = utcnow()
-        records = to_records(self.name, df)
-        stamps = {"created_at", "updated_at"} & set(self.table.c.keys())
-        versioned = "version" in self.table.c
-        for record in records:
-            for stamp in stamps:
-                if record.get(stamp) is None:
-                    record[stamp] = now
-            if versioned and record.get("version") is None:
-                record["version"] = 1
-        with self.store.transaction(actor) as conn:
-            if "id" in df.columns and df["id"].notna().all():
-                conn.execute(self.table.insert(), records)
-                ids = [int(r["id"]) for r in records]
-            else:
-                ids = []
-                for chunk in _chunks(records, AUDIT_CHUNK):
-                    insert = self.table.insert().returning(self.table.c.id,
-                                                           sort_by_parameter_order=True)
-                    result = conn.execute(insert, chunk)
-                    ids.extend(int(i) for i in result.scalars())
-            self.store._audit(conn, "insert", self.name, ids, records, None)
-        return ids
-
-    def get(self, row_id: int) -> dict[str, Any]:
-        """One row as a dict; :class:`NotFoundError` if there is none."""
-        query = self.store.scoped(sa.select(self.table).where(self.table.c.id == row_id),
-                                  self.table)
-        with self.store.reading() as conn:
-            found = conn.execute(query).mappings().first()
-        if found is None:
-            raise NotFoundError(f"{self.name}: no row with id {row_id}")
-        return dict(found)
-
-    def update(self, row_id: int, *, actor: str | None = None,
-               expected_version: int | None = None, **changes: Any) -> dict[str, Any]:
-        """Change fields of one row; returns the row after the change.
-
-        With ``expected_version`` (tables with a ``version`` column) the update only happens
-        if nobody changed the row since it was read; otherwise :class:`ConflictError`.
-        """
-        unknown = [c for c in changes if c not in self.table.c or c == "id"]
-        if unknown:
-            raise StoreError(f"{self.name}: cannot update column(s) {', '.join(unknown)}")
-        require_valid(self.name, conform(self.name, pd.DataFrame([changes]))[list(changes)],
-                      partial=True)
-        values = {k: to_python(self.table.c[k], v) for k, v in changes.items()}
-        if self.store.scope is not None and "programme_id" in changes and \
-                int(changes["programme_id"]) not in self.store.scope:
-            raise StoreError(f"{self.name}: cannot move a row outside your programmes")
-        with self.store.transaction(actor) as conn:
-            before = conn.execute(self.store.scoped(
-                sa.select(self.table).where(self.table.c.id == row_id), self.table)
-                .with_for_update()).mappings().first()  # row lock on PostgreSQL
-            if before is None:
-                raise NotFoundError(f"{self.name}: no row with id {row_id}")
-            versioned = "version" in self.table.c
-            if versioned and expected_version is not None and before["version"] != expected_version:
-                raise ConflictError(
-                    f"{self.name} {row_id} was changed by someone else since you opened it "
-                    f"(version {before['version']}, you had {expected_version}); reload and retry")
-            if before.get("erased_at") is not None:
-                personal = [k for k, v in values.items()
-                            if PRIVACY_OF[self.name][k] != "none" and v not in (None, [])]
-                if personal:
-                    raise StoreError(f"{self.name} {row_id} was erased (GDPR Art. 17); its "
-                                     f"personal fields cannot be written again")
-            changed = {k: v for k, v in values.items() if before[k] != v}
-            if not changed:
-                return dict(before)
-            stamp = {"updated_at": utcnow()} if "updated_at" in self.table.c else {}
-            if versioned:
-                stamp["version"] = before["version"] + 1
-            where = [self.table.c.id == row_id]
-            if versioned:  # compare-and-set: nobody may have changed it since it was read
-                where.append(self.table.c.version == before["version"])
-            if conn.execute(self.table.update().where(*where).values(**changed, **stamp)
-                            ).rowcount != 1:
-                raise ConflictError(f"{self.name} {row_id} was changed by someone else while "
-                                    "you saved; reload and retry")
-            self.store._audit(conn, "update", self.name, [row_id], [changed],
-                              [{k: before[k] for k in changed}])
-            after = conn.execute(
-                sa.select(self.table).where(self.table.c.id == row_id)).mappings().first()
-        return dict(after)  # type: ignore[arg-type]
-
-    def delete(self, row_id: int, *, actor: str | None = None) -> None:
-        """Delete one row (the audit keeps that it happened, not what it held)."""
-        self.get(row_id)  # NotFoundError, also for a row outside the store's programmes
-        with self.store.transaction(actor) as conn:
-            gone = conn.execute(self.table.delete().where(self.table.c.id == row_id)).rowcount
-            if not gone:
-                raise NotFoundError(f"{self.name}: no row with id {row_id}")
-            self.store._audit(conn, "delete", self.name, [row_id], [{}], None)
-
-    def list(self, **filters: Any) -> pd.DataFrame:
-        """Rows whose columns equal ``filters`` (a list value means any of), as a DataFrame.
-
-        Example
-        -------
-        >>> s = Store.open(":memory:")
-        >>> _ = s.programmes.add(name="Skovparken", country="DK")
-        >>> s.programmes.list(country="DK")["name"].tolist()
-        ['Skovparken']
-        """
-        return self.store.table(self.name, **filters)
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+__all__ = ["Entity", "Store"]
 
 
 class Store:
@@ -225,11 +69,10 @@ class Store:
     def __init__(self, engine: sa.Engine, actor: str = "mentorkit") -> None:
         self.engine = engine
         self.actor = actor
-        self._conn: sa.Connection | None = None
-        self._conn_actor: str | None = None
+        self._tx = Transactions(engine)
         self.scope: frozenset[int] | None = None  # programme ids; None: every programme
         for name in ENTITY_TABLES:
-            setattr(self, _PLURAL[name], Entity(self, name))
+            setattr(self, PLURAL[name], Entity(self, name))
 
     programmes: Entity
     grants: Entity
@@ -242,9 +85,11 @@ class Store:
     events: Entity
     attendance: Entity
 
+    # --- opening -------------------------------------------------------------------------
+
     @classmethod
     def open(cls, url_or_path: str | None = None, *, actor: str | None = None,
-             upgrade: bool = False, programmes: Sequence[str] | None = None) -> "Store":
+             upgrade: bool = False, programmes: Sequence[str] | None = None) -> Store:
         """Open (and, when empty, create) the database at a URL or SQLite path.
 
         ``None`` uses ``MENTORKIT_DB`` (default ``data/mentorkit.db``). An empty database
@@ -256,11 +101,11 @@ class Store:
         settings = Settings.from_env()
         engine = make_engine(url_or_path or settings.database_url)
         try:
-            _bring_up_to_date(engine, upgrade)
+            bring_up_to_date(engine, upgrade)
             store = cls(engine, actor or settings.actor)
             names = settings.programmes if programmes is None else tuple(programmes)
             if names:
-                store.scope = store._programme_ids(names)
+                store.scope = programme_ids(store, names)
         except BaseException:
             engine.dispose()
             raise
@@ -270,7 +115,7 @@ class Store:
         """Release the database connections."""
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -278,12 +123,15 @@ class Store:
 
     def entity(self, name: str) -> Entity:
         """The accessor for a table by its name (``"person"``) or plural (``"people"``)."""
-        attr = _PLURAL.get(name, name)
-        if attr not in _PLURAL.values():
+        attr = PLURAL.get(name, name)
+        if attr not in PLURAL.values():
             raise StoreError(f"no table called {name!r}; known: {', '.join(ENTITY_TABLES)}")
-        return getattr(self, attr)
+        accessor: Entity = getattr(self, attr)
+        return accessor
 
-    @contextlib.contextmanager
+    # --- transactions --------------------------------------------------------------------
+
+    @contextmanager
     def transaction(self, actor: str | None = None) -> Iterator[sa.Connection]:
         """One transaction around everything inside; nested calls join the outer one.
 
@@ -293,48 +141,30 @@ class Store:
         >>> with s.transaction(actor="anna"):
         ...     a = s.programmes.add(name="A")
         ...     b = s.programmes.add(name="B")
-        >>> len(s.table("programme"))
-        2
+        >>> len(s.table("programme")), s.table("audit")["actor"].unique().tolist()
+        (2, ['anna'])
         """
-        if self._conn is not None:
-            yield self._conn
-            return
-        try:
-            with self.engine.begin() as conn:
-                self._conn, self._conn_actor = conn, actor
-                try:
-                    yield conn
-                finally:
-                    self._conn, self._conn_actor = None, None
-        except (sa.exc.OperationalError, sa.exc.IntegrityError) as err:
-            raise _friendly(err) from None
+        with self._tx.begin(actor) as conn:
+            yield conn
 
-    @contextlib.contextmanager
+    @contextmanager
     def reading(self) -> Iterator[sa.Connection]:
         """A read-only connection (joins an open transaction, so it sees its writes)."""
-        if self._conn is not None:
-            yield self._conn
-            return
-        with self.engine.connect() as conn:
-            yield conn.execution_options(readonly=True)
+        with self._tx.reading() as conn:
+            yield conn
 
-    def _audit(self, conn: sa.Connection, action: str, table_name: str, ids: Sequence[int],
-               after: Sequence[Mapping[str, Any]], before: Sequence[Mapping[str, Any]] | None
-               ) -> None:
-        table = metadata.tables[table_name]
-        actor = self._conn_actor or self.actor
-        now = utcnow()
-        rows = []
-        for i, row_id in enumerate(ids):
-            fields = sorted(k for k in after[i] if k != "id")
-            rows.append({
-                "at": now, "actor": actor, "action": action, "table_name": table_name,
-                "row_id": row_id, "fields": fields,
-                "before": _public(table, before[i]) if before is not None else None,
-                "after": _public(table, {k: after[i][k] for k in fields}) if fields else None,
-            })
-        for chunk in _chunks(rows, AUDIT_CHUNK):
-            conn.execute(metadata.tables["audit"].insert(), chunk)
+    @property
+    def in_transaction(self) -> bool:
+        """True inside :meth:`transaction` (a write now joins it and commits with it)."""
+        return self._tx.active
+
+    @property
+    def current_actor(self) -> str:
+        """Who the audit names for a write now: the open transaction's actor, else the
+        store's."""
+        return self._tx.actor or self.actor
+
+    # --- reading -------------------------------------------------------------------------
 
     def table(self, name: str, /, **filters: Any) -> pd.DataFrame:
         """A whole table (or the rows matching ``filters``) as a DataFrame, for analysis.
@@ -344,122 +174,80 @@ class Store:
         >>> Store.open(":memory:").table("person").shape[0]
         0
         """
-        if name not in metadata.tables:
-            raise StoreError(f"no table called {name!r}; known: {', '.join(sorted(metadata.tables))}")
-        table = metadata.tables[name]
-        dialect = self.engine.dialect
-        query = self.scoped(sa.select(*read_columns(name, dialect)).order_by(table.c.id), table)
-        for column, value in filters.items():
-            if column not in table.c:
-                raise StoreError(f"{name} has no column {column!r}")
-            if isinstance(value, (list, tuple, set, frozenset)):
-                query = query.where(table.c[column].in_(list(value)))
-            elif value is None:
-                query = query.where(table.c[column].is_(None))
-            else:
-                query = query.where(table.c[column] == value)
-        with self.reading() as conn:
-            result = conn.execute(query)
-            try:  # the driver's tuples, without a Row object each: from_database converts
-                cursor = result.cursor
-                codes = [d[1] for d in cursor.description]
-                rows = cursor.fetchall()
-            finally:
-                result.close()
-        columns = list(zip(*rows)) if rows else [()] * len(table.c)
-        return from_database(name, columns, dialect, codes)  # column-wise, no call per cell
+        return reading.read_table(self, name, **filters)
 
     def scoped(self, query: sa.Select, table: sa.Table) -> sa.Select:
         """``query`` limited to the store's programmes (unchanged when it sees them all)."""
-        if self.scope is None:
-            return query
-        ids = sorted(self.scope)
-        t = metadata.tables
-        via = {"followup": ("match_id", t["match"]), "outcome": ("person_id", t["person"]),
-               "attendance": ("event_id", t["event"]), "target": ("grant_id", t["grant"]),
-               "consent": ("person_id", t["person"]),
-               "erasure_ledger": ("person_id", t["person"])}
-        if table.name == "programme":
-            return query.where(table.c.id.in_(ids))
-        if "programme_id" in table.c:
-            return query.where(table.c.programme_id.in_(ids))
-        if table.name in via:
-            column, parent = via[table.name]
-            inside = sa.select(parent.c.id).where(parent.c.programme_id.in_(ids))
-            return query.where(table.c[column].in_(inside))
-        return query
-
-    def _programme_ids(self, names: Sequence[str]) -> frozenset[int]:
-        known = self.table("programme")
-        lookup = {str(n).lower(): int(i) for n, i in zip(known["name"], known["id"])}
-        missing = [n for n in names if n.lower() not in lookup]
-        if missing:
-            raise StoreError(f"no programme called {', '.join(map(repr, missing))}; known: "
-                             f"{', '.join(known['name'])}")
-        return frozenset(lookup[n.lower()] for n in names)
+        return reading.scoped(query, table, self.scope)
 
     def counts(self) -> dict[str, int]:
         """Number of rows per table."""
-        with self.reading() as conn:
-            return {name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar())
-                    for name, t in metadata.tables.items()}
+        return reading.row_counts(self)
 
-    def load(self, dataset: "Dataset", *, actor: str = "synth") -> None:
+    def load(self, dataset: Dataset, *, actor: str = "synth") -> None:
         """Insert a whole dataset (ids kept) in one transaction: all of it or nothing."""
-        with self.transaction(actor):
-            for name in ENTITY_TABLES:
-                df = getattr(dataset, name)
-                if len(df):
-                    self.entity(name).add_many(df, actor=actor, validate=False)
-            self._reset_sequences()
+        load_dataset(self, dataset, actor=actor)
 
-    def _reset_sequences(self) -> None:
-        """After inserts with explicit ids, move PostgreSQL's sequences past them."""
-        if is_sqlite(self.engine) or self._conn is None:
-            return
-        for name in [t.name for t in metadata.sorted_tables if "id" in t.c]:
-            self._conn.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)")
+    # --- match runs ----------------------------------------------------------------------
 
+    def add_match_run(self, values: Mapping[str, Any], *, actor: str | None = None) -> int:
+        """Save one matching run (``match_run`` columns) in one audited transaction; its id.
+        See :func:`mentorkit.matching.save_run`."""
+        return add_match_run(self, values, actor=actor)
 
-_PLURAL = {
-    "programme": "programmes", "grant": "grants", "target": "targets", "partner": "partners",
-    "person": "people", "match": "matches", "followup": "followups", "outcome": "outcomes",
-    "event": "events", "attendance": "attendance",
-}
+    def get_match_run(self, run_id: int) -> dict[str, Any]:
+        """A saved matching run's row; :class:`NotFoundError` if there is none."""
+        return get_match_run(self, run_id)
 
+    # --- the rights of the data subject --------------------------------------------------
 
-def _bring_up_to_date(engine: sa.Engine, upgrade: bool) -> None:
-    """Create an empty database; refuse (or, asked to, upgrade) an older schema."""
-    try:
-        current = migrate.current_revision(engine)
-    except sa.exc.OperationalError as err:
-        raise StoreError(f"cannot open the database: {err.orig}") from None
-    if current is None and not _has_tables(engine):
-        migrate.upgrade(engine)
-    elif current != migrate.head_revision():
-        if not upgrade:
-            raise StoreError(
-                f"the database schema is at revision {current}, this mentorkit needs "
-                f"{migrate.head_revision()}: run `mentorkit db upgrade` (after a backup)")
-        migrate.upgrade(engine)
+    def change_consent(self, person_id: int, action: Literal["given", "withdrawn"],
+                       scopes: Sequence[str], *, reason: str = "request",
+                       actor: str | None = None) -> list[str]:
+        """Give or withdraw consent scopes, audited, with a consent record; the scope after.
+        See :func:`mentorkit.privacy.give_consent`."""
+        return change_consent(self, person_id, action, scopes, reason=reason, actor=actor)
 
+    def person_record(self, person_id: int, *, actor: str | None = None) -> dict[str, Any]:
+        """Everything stored about one person, as rows; the access is audited. See
+        :func:`mentorkit.privacy.access`, which makes the export from it."""
+        from mentorkit.store.subject_access import person_record
 
-def _has_tables(engine: sa.Engine) -> bool:
-    return bool(sa.inspect(engine).get_table_names())
+        return person_record(self, person_id, actor=actor)
 
+    def erase_person(self, person_id: int, *, reason: str = "request",
+                     actor: str | None = None, ledger_file: Path | None = None
+                     ) -> ErasureReport:
+        """Erase one person's personal data in one transaction (joining an open one). See
+        :func:`mentorkit.privacy.erase`, which also purges the files afterwards."""
+        from mentorkit.store.erasure import erase_person
 
-def _friendly(err: sa.exc.OperationalError | sa.exc.IntegrityError) -> StoreError:
-    """A StoreError that says what went wrong without quoting any stored value."""
-    text = str(err.orig)
-    if isinstance(err, sa.exc.IntegrityError):
-        diag = getattr(err.orig, "diag", None)  # PostgreSQL: name the constraint, not the row
-        rule = diag.constraint_name if diag is not None else text
-        return StoreError(f"the write breaks a database rule ({rule}); nothing was written")
-    if isinstance(err.orig, sqlite3.OperationalError) and "full" in text:
-        return StoreError("the disk is full: nothing was written; free space and try again")
-    if "locked" in text or "busy" in text:
-        return StoreError("the database is busy (another program holds a write lock); "
-                          "nothing was written; try again")
-    return StoreError(f"the database refused the write: {text}")
+        return erase_person(self, person_id, reason=reason, actor=actor,
+                            ledger_file=ledger_file)
+
+    def purge(self) -> bool:
+        """Old row versions out of the database files; False when a reader blocked it."""
+        from mentorkit.store.erasure import purge
+
+        return purge(self)
+
+    def erasure_ledger(self) -> list[dict[str, Any]]:
+        """The erasure ledger's rows (ids, stamps and reasons), oldest first."""
+        from mentorkit.store.erasure import ledger_rows
+
+        return ledger_rows(self)
+
+    def reapply_erasures(self, entries: Sequence[Mapping[str, Any]], *,
+                         actor: str = "restore") -> ReapplyReport:
+        """Erase again everyone in the ledger ``entries`` whom the database still holds.
+        See :func:`mentorkit.privacy.ledger.reapply`."""
+        from mentorkit.store.erasure import reapply_erasures
+
+        return reapply_erasures(self, entries, actor=actor)
+
+    def record_extract(self, agreement: str | None, expires: dt.date | None,
+                       counts: dict[str, int], *, actor: str | None = None) -> None:
+        """Keep the fact of a research extract (agreement, expiry, rows) in the audit log."""
+        from mentorkit.store.extracts import record_extract
+
+        record_extract(self, agreement, expires, counts, actor)

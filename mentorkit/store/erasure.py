@@ -1,0 +1,222 @@
+"""Erasure in the database (GDPR Art. 17): the store's half of :mod:`mentorkit.privacy.erasure`.
+
+What is erased comes from the privacy rules (:func:`~mentorkit.privacy.classes.erase_columns`,
+:func:`~mentorkit.privacy.erasure.identifiers`, :data:`~mentorkit.privacy.erasure.FREE_TEXT`);
+this module does it in one transaction, audited, and keeps the ``erasure_ledger`` table:
+
+- :func:`erase_person`: blank the person's rows, redact mentions elsewhere, append the
+  consent record and the ledger row (and, first, the ledger file's line);
+- :func:`purge`: old row versions out of the files afterwards;
+- :func:`ledger_rows` and :func:`reapply_erasures`: the ledger, and erasing again after a
+  restore everyone it names whom the database still holds.
+
+Example
+-------
+>>> import datetime as dt
+>>> from mentorkit.store import Store
+>>> store = Store.open(":memory:")
+>>> pid = store.programmes.add(name="Vollsmose")
+>>> who, other = store.people.add_many(
+...     [{"programme_id": pid, "role": role, "first_name": first, "last_name": last,
+...       "registered_on": dt.date(2026, 1, 5), "consent_scope": ["casework"],
+...       "consent_given_at": dt.datetime(2026, 1, 5, 12)}
+...      for role, first, last in [("mentee", "Amal", "Hassan"), ("mentor", "Bente", "Holm")]])
+>>> _ = store.people.update(other, notes="Knows Amal Hassan well")
+>>> report = erase_person(store, who, reason="request")
+>>> report.rows["person"], report.mentions, store.people.get(other)["notes"]
+(1, 1, 'Knows [erased] well')
+>>> [e["person_id"] for e in ledger_rows(store)]
+[1]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from mentorkit.privacy.classes import erase_columns
+from mentorkit.privacy.erasure import (
+    FREE_TEXT,
+    REDACTED,
+    ErasureReport,
+    identifiers,
+    mentions_pattern,
+)
+from mentorkit.privacy.ledger import ReapplyReport, append_ledger_file
+from mentorkit.store.audit import utcnow, write_audit
+from mentorkit.store.consent import lock_person, record_consent
+from mentorkit.store.lookups import mentioning
+from mentorkit.store.schema import metadata
+
+if TYPE_CHECKING:
+    from mentorkit.store.store import Store
+
+__all__ = ["ERASED_TABLES", "erase_person", "ledger_rows", "purge", "reapply_erasures"]
+
+ERASED_TABLES = ("person", "match", "followup", "outcome")
+"""The tables an erasure blanks (and :func:`purge` vacuums on PostgreSQL)."""
+
+
+def erase_person(store: Store, person_id: int, *, reason: str, actor: str | None = None,
+                 ledger_file: Path | None = None) -> ErasureReport:
+    """Erase one person in one transaction (joining an open one); what was done.
+
+    ``ledger_file``: the erasure-ledger file to append the entry to before anything is
+    written (None: none). :class:`NotFoundError` for a person outside the store's scope; a
+    person erased already is left as is (``already_erased``).
+    """
+    with store.transaction(actor) as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA secure_delete=ON")
+        row = lock_person(store, conn, person_id)
+        report = ErasureReport(person_id, reason)
+        if row["erased_at"] is not None:
+            report.already_erased = True
+            return report
+        now = report.at = utcnow()
+        if ledger_file is not None:
+            append_ledger_file(ledger_file, {"person_id": person_id, "at": now, "reason": reason,
+                                             "person_created_at": row["created_at"]})
+        _blank(store, conn, "person", [person_id], report,
+               extra={"erased_at": now, "version": row["version"] + 1})
+        match = metadata.tables["match"]
+        match_ids = [int(i) for i in conn.execute(sa.select(match.c.id).where(
+            (match.c.mentee_id == person_id) | (match.c.mentor_id == person_id))).scalars()]
+        _blank(store, conn, "match", match_ids, report, versioned=True)
+        followup = metadata.tables["followup"]
+        _blank(store, conn, "followup", [int(i) for i in conn.execute(
+            sa.select(followup.c.id).where(followup.c.match_id.in_(match_ids))).scalars()],
+            report)
+        outcome = metadata.tables["outcome"]
+        _blank(store, conn, "outcome", [int(i) for i in conn.execute(
+            sa.select(outcome.c.id).where(outcome.c.person_id == person_id)).scalars()], report)
+        report.mentions = redact_mentions(store, conn, identifiers(row))
+        if row["consent_scope"]:
+            record_consent(conn, person_id, "withdrawn", row["consent_scope"], at=now,
+                           recorded_by=store.current_actor, reason=reason)
+        _ledger_row(conn, person_id, row["created_at"], now, reason)
+    return report
+
+
+def _blank(store: Store, conn: sa.Connection, name: str, ids: list[int],
+           report: ErasureReport, extra: dict[str, Any] | None = None,
+           versioned: bool = False) -> None:
+    cols = erase_columns(name)
+    report.rows[name] = len(ids)
+    report.fields[name] = list(cols)
+    if not ids:
+        return
+    table = metadata.tables[name]
+    values: dict[str, Any] = {c: sa.null() for c in cols}
+    if "updated_at" in table.c:
+        values["updated_at"] = utcnow()
+    if versioned and "version" in table.c:
+        values["version"] = table.c.version + 1
+    values.update(extra or {})
+    conn.execute(table.update().where(table.c.id.in_(ids)).values(**values))
+    stamp = {"erased_at": values["erased_at"]} if "erased_at" in values else {}
+    write_audit(conn, store.current_actor, "erase", name, ids,
+                [{**dict.fromkeys(cols), **stamp}] * len(ids))
+
+
+def redact_mentions(store: Store, conn: sa.Connection, needles: list[str]) -> int:
+    """Replace the needles in every free-text field (every programme's); rows changed."""
+    pattern = mentions_pattern(needles)
+    if pattern is None:
+        return 0
+    changed = 0
+    for name, column in FREE_TEXT:
+        table = metadata.tables[name]
+        for row_id, text in mentioning(conn, name, column, needles):
+            new = pattern.sub(REDACTED, text)
+            if new != text:
+                conn.execute(table.update().where(table.c.id == row_id).values({column: new}))
+                write_audit(conn, store.current_actor, "erase", name, [row_id], [{column: None}])
+                changed += 1
+    return changed
+
+
+def _ledger_row(conn: sa.Connection, person_id: int, created: dt.datetime | None,
+                at: dt.datetime, reason: str) -> None:
+    conn.execute(metadata.tables["erasure_ledger"].insert().values(
+        person_id=person_id, person_created_at=created, at=at, reason=reason))
+
+
+def ledger_rows(source: Store | sa.Connection) -> list[dict[str, Any]]:
+    """The ``erasure_ledger`` table's rows (person_id, person_created_at, at, reason),
+    oldest first, from a store or an open connection (a database about to be replaced)."""
+    ledger = metadata.tables["erasure_ledger"]
+    query = sa.select(ledger.c.person_id, ledger.c.person_created_at, ledger.c.at,
+                      ledger.c.reason).order_by(ledger.c.id)
+    if isinstance(source, sa.Connection):
+        return [dict(r) for r in source.execute(query).mappings()]
+    with source.reading() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _stamp(value: Any) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0)
+    return dt.datetime.fromisoformat(str(value)).replace(microsecond=0)
+
+
+def reapply_erasures(store: Store, entries: Sequence[Mapping[str, Any]], *,
+                     actor: str = "restore") -> ReapplyReport:
+    """Erase again, in one transaction, everyone in ``entries`` the database still holds
+    (no ledger file line: they are in it already); a person erased already who is missing
+    from the ledger table gets their row back in it."""
+    report = ReapplyReport()
+    person = metadata.tables["person"]
+    seen: set[tuple[int, Any]] = set()
+    with store.transaction(actor) as conn:
+        recorded = {(e["person_id"], _stamp(e["person_created_at"])) for e in ledger_rows(conn)}
+        for entry in entries:
+            pid, created = int(entry["person_id"]), _stamp(entry.get("person_created_at"))
+            if (pid, created) in seen:
+                continue
+            seen.add((pid, created))
+            row = conn.execute(sa.select(person.c.created_at, person.c.erased_at)
+                               .where(person.c.id == pid)).first()
+            if row is None:
+                report.absent.append(pid)
+                continue
+            if created is not None and _stamp(row.created_at) not in (None, created):
+                report.reused.append(pid)  # another person now has this id
+                continue
+            reason = str(entry.get("reason") or "request")
+            if row.erased_at is None:
+                erase_person(store, pid, reason=reason)
+                report.erased.append(pid)
+            else:
+                report.already.append(pid)
+                if (pid, created) not in recorded:
+                    _ledger_row(conn, pid, created, _stamp(entry.get("at")) or row.erased_at,
+                                reason)
+    return report
+
+
+def purge(store: Store) -> bool:
+    """Remove old row versions from the files after an erasure; False if a reader blocked it.
+
+    SQLite: ``PRAGMA wal_checkpoint(TRUNCATE)`` (the freed bytes were already zeroed by
+    ``secure_delete``). PostgreSQL: ``VACUUM`` of the tables an erasure touches.
+    """
+    engine = store.engine
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()  # autocommit DBAPI connection: no BEGIN around it
+        try:
+            busy = raw.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            raw.close()
+        return busy is None or int(busy[0]) == 0
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for name in ERASED_TABLES:
+            conn.exec_driver_sql(f'VACUUM "{name}"')  # identifiers of the schema, never values
+    return True

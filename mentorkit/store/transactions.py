@@ -1,0 +1,94 @@
+"""Transactions: one open transaction per store (nested calls join it), and what a refused
+write says.
+
+:class:`Transactions` keeps the store's open connection and who writes in it;
+:meth:`Store.transaction <mentorkit.store.Store.transaction>` and
+:meth:`Store.reading <mentorkit.store.Store.reading>` are its two doors.
+:func:`friendly_error` turns the database's refusal into a :class:`StoreError` that names the
+rule, never a stored value.
+
+Example
+-------
+>>> from mentorkit.store.engine import make_engine
+>>> tx = Transactions(make_engine("sqlite://"))
+>>> with tx.begin("anna") as conn:
+...     with tx.begin("bob") as inner:   # joins the outer transaction and its actor
+...         (inner is conn, tx.actor, tx.active)
+(True, 'anna', True)
+>>> tx.active
+False
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from mentorkit.errors import StoreError
+
+__all__ = ["Transactions", "friendly_error"]
+
+
+class Transactions:
+    """The one open transaction of a store, if any, and the actor it writes for."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.conn: sa.Connection | None = None
+        self.actor: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """True inside a transaction."""
+        return self.conn is not None
+
+    @contextlib.contextmanager
+    def begin(self, actor: str | None = None) -> Iterator[sa.Connection]:
+        """A transaction around everything inside; nested calls join the outer one."""
+        if self.conn is not None:
+            yield self.conn
+            return
+        try:
+            with self.engine.begin() as conn:
+                self.conn, self.actor = conn, actor
+                try:
+                    yield conn
+                finally:
+                    self.conn, self.actor = None, None
+        except (sa.exc.OperationalError, sa.exc.IntegrityError) as err:
+            raise friendly_error(err) from None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        """A read-only connection (joins an open transaction, so it sees its writes)."""
+        if self.conn is not None:
+            yield self.conn
+            return
+        with self.engine.connect() as conn:
+            yield conn.execution_options(readonly=True)
+
+
+def friendly_error(err: sa.exc.OperationalError | sa.exc.IntegrityError) -> StoreError:
+    """A StoreError that says what went wrong without quoting any stored value.
+
+    Example
+    -------
+    >>> full = sqlite3.OperationalError("database or disk is full")
+    >>> err = sa.exc.OperationalError("INSERT", {}, full)
+    >>> str(friendly_error(err))
+    'the disk is full: nothing was written; free space and try again'
+    """
+    text = str(err.orig)
+    if isinstance(err, sa.exc.IntegrityError):
+        diag = getattr(err.orig, "diag", None)  # PostgreSQL: name the constraint, not the row
+        rule = diag.constraint_name if diag is not None else text
+        return StoreError(f"the write breaks a database rule ({rule}); nothing was written")
+    if isinstance(err.orig, sqlite3.OperationalError) and "full" in text:
+        return StoreError("the disk is full: nothing was written; free space and try again")
+    if "locked" in text or "busy" in text:
+        return StoreError("the database is busy (another program holds a write lock); "
+                          "nothing was written; try again")
+    return StoreError(f"the database refused the write: {text}")

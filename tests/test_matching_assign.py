@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from mentorkit.errors import MatchingError
 from mentorkit.matching import blocking_pairs, score, solve, violations
-from mentorkit.synth.pool import random_instance, synthetic_pool
 from mentorkit.matching.quotas import Quota
 from mentorkit.matching.scoring import to_int
+from mentorkit.synth.pool import random_instance, synthetic_pool
 
 assign_module = importlib.import_module("mentorkit.matching.assignment")
 pricing_module = importlib.import_module("mentorkit.matching.pricing")
@@ -404,10 +404,21 @@ def test_old_table_methods_warn_naming_to_frame_and_give_the_same_table():
 
 def test_old_assignment_names_still_import():
     from mentorkit.matching.assignment import (  # noqa: F401
-        METHODS, OBJECTIVES, Assignment, assign, solve, violations, with_forbidden,
+        METHODS,
+        OBJECTIVES,
+        Assignment,
+        assign,
+        solve,
+        violations,
+        with_forbidden,
     )
     from mentorkit.matching.explanation import (  # noqa: F401
-        WhyNot, explain, pair_points, pair_reasons, reason_texts, why_not,
+        WhyNot,
+        explain,
+        pair_points,
+        pair_reasons,
+        reason_texts,
+        why_not,
     )
     from mentorkit.matching.result import Assignment as Result
 

@@ -41,9 +41,10 @@ def test_get_names_unknown_vocabulary() -> None:
 
 
 def test_schema_vocab_references_exist() -> None:
-    from mentorkit.model.schema import TABLES, sorted_tables
+    from mentorkit.model.schema import TABLES
 
-    for table in TABLES.values():
-        for column in table.c:
-            if column.info.get("vocab"):
-                vocab.get(column.info["vocab"])
+    named = {(table.name, column.name): column.info["vocab"] for table in TABLES.values()
+             for column in table.c if column.info.get("vocab")}
+    assert named[("person", "gender")] == "gender" and named[("match", "status")]
+    for name in named.values():
+        vocab.get(name)

@@ -11,10 +11,10 @@ import pytest
 from mentorkit import vocab
 from mentorkit.casework.caseload import FollowupPlan
 from mentorkit.casework.duplicates import WEIGHTS
-from mentorkit.privacy.roles import ROLES
-from mentorkit.monitoring.progress import FUNNEL_STAGES
 from mentorkit.casework.screening import STATUSES
 from mentorkit.errors import MissingTranslation, UnknownLanguage
+from mentorkit.monitoring.progress import FUNNEL_STAGES
+from mentorkit.privacy.roles import ROLES
 from mentorkit.ui import labels
 from mentorkit.ui.common import APPS
 from mentorkit.ui.forms import RULE_KEYS

@@ -89,14 +89,34 @@ def _graph(top_level_only: bool) -> nx.DiGraph:
     return g
 
 
-def test_no_import_cycles_between_modules() -> None:
-    g = _graph(top_level_only=False)
+def _cycles(g: nx.DiGraph) -> list[set[str]]:
+    """Groups of modules that import each other, directly or round about."""
+    g = g.copy()
     # A package importing its own submodules (to re-export them) is not a cycle of jobs.
     g.remove_edges_from([(a, b) for a, b in list(g.edges) if b.startswith(a + ".")
                          or a.startswith(b + ".") and b.count(".") < a.count(".")
                          and _is_package(b)])
-    cycles = [c for c in nx.strongly_connected_components(g) if len(c) > 1]
+    return [c for c in nx.strongly_connected_components(g) if len(c) > 1]
+
+
+def test_no_import_cycles_between_modules() -> None:
+    cycles = _cycles(_graph(top_level_only=False))
     assert not cycles, "import cycles: " + "; ".join(" <-> ".join(sorted(c)) for c in cycles)
+
+
+def test_the_checks_see_what_they_judge() -> None:
+    """The import graph holds the imports the tests above judge, and a planted cycle or a
+    store import in the core would be caught."""
+    seen = {(i.module, i.target) for i in all_imports()}
+    assert ("mentorkit.store.engine", "sqlalchemy") in seen
+    assert any(layer(m) == "ui" and t == "ipywidgets" for m, t in seen)
+    assert any(layer(m) == "core" and layer(t) == "model" for m, t in seen
+               if t.startswith("mentorkit."))
+    g = _graph(top_level_only=False)
+    a, b = "mentorkit.network.metrics", "mentorkit.outcomes.effects"
+    assert a in g and b in g
+    g.add_edges_from([(a, b), (b, a)])
+    assert {a, b} in [c & {a, b} for c in _cycles(g)]
 
 
 def _is_package(module: str) -> bool:
@@ -129,6 +149,13 @@ def test_the_analysis_core_loads_no_sqlalchemy(module: str) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "", f"import {module} loads {out}"
+
+
+def test_the_import_check_sees_sqlalchemy_where_it_is_loaded() -> None:
+    code = "import sys, mentorkit.store; print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "True"
 
 
 def test_old_import_paths_still_work_and_name_the_new_one() -> None:

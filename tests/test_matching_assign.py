@@ -253,6 +253,7 @@ def test_quotas_on_a_larger_problem_use_the_priced_flow(monkeypatch):
     full = solve(s, quotas=quotas, mentees=mentees, solver="flow")
     monkeypatch.setattr(assign_module, "FULL_ARCS", 0)
     priced = solve(s, quotas=quotas, mentees=mentees)
+    assert "certificate" in priced.stats and "certificate" not in full.stats  # priced it was
     assert priced.value == full.value
     genders = mentees.set_index("id").loc[s.mentee_ids[priced.rows], "gender"]
     assert (genders == "male").sum() >= men - 5 and (genders == "female").sum() >= 150

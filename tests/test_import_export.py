@@ -71,7 +71,9 @@ def csv_rows(path: Path) -> list[list[str]]:
 def add_risky_people(store: Store) -> list[int]:
     return [store.people.add(programme_id=1, role="mentee", first_name=f"Risk{i}",
                              last_name="Testesen", email=f"risk{i}@example.org",
-                             phone="+45 20 30 40 5" + str(i), postcode="0800", notes=notes)
+                             phone="+45 20 30 40 5" + str(i), postcode="0800", notes=notes,
+                             registered_on="2024-02-01", consent_given_at="2024-02-01 12:00",
+                             consent_scope=["casework"])
             for i, notes in enumerate(RISKY_NOTES)]
 
 

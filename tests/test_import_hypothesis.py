@@ -200,7 +200,8 @@ def test_awkward_text_round_trips(target: tuple[Store, Path], notes: str, last: 
     n = len(store.table("person"))
     fields = {"programme_id": 1, "role": "mentee", "first_name": "Testa",
               "last_name": last or None, "email": f"testa{n}@example.org",
-              "postcode": postcode, "notes": notes or None}
+              "postcode": postcode, "notes": notes or None, "registered_on": "2024-02-01",
+              "consent_given_at": "2024-02-01 12:30", "consent_scope": ["casework"]}
     frame = conform("person", pd.DataFrame([fields]))[list(fields)]
     if validate_frame("person", frame):
         return  # text the store itself refuses (a CPR-like number, mojibake …)

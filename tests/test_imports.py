@@ -12,32 +12,49 @@ import logging
 import random
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from mentorkit.model.dataset import Dataset
 from mentorkit.errors import ImportFailed, ValidationError
 from mentorkit.imports import ImportReport, import_file
+from mentorkit.model.dataset import Dataset
 from mentorkit.store import Store
 from mentorkit.synth import generate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 HEADER = ("first_name;last_name;email;phone;postcode;neighbourhood;gender;birth_year;"
-          "languages;registered_on;notes")
+          "languages;registered_on;consent_given_at;consent_scope;notes")
+#: What the intake rules ask of every new person (mentorkit.casework.rules): a first name,
+#: the day of registration, consent that covers casework (and when it was given).
+REGISTERED = {"first_name": "Testa", "registered_on": "01-02-2024",
+              "consent_given_at": "01-02-2024", "consent_scope": "casework"}
 
 
 def row(first_name: str = "Testa", last_name: str = "Testesen", email: str | None = None,
         phone: str = "+45 20 30 40 50", postcode: str = "5220", neighbourhood: str = "Bøgeparken",
         gender: str = "female", birth_year: str = "1985", languages: str = "ar|en",
-        registered_on: str = "01-02-2024", notes: str = "") -> str:
+        registered_on: str = "01-02-2024", consent_given_at: str = "01-02-2024",
+        consent_scope: str = "casework", notes: str = "") -> str:
     """One data line under HEADER."""
     email = email or f"{first_name.lower()}.{last_name.lower()}@example.org"
     return ";".join([first_name, last_name, email, phone, postcode, neighbourhood, gender,
-                     birth_year, languages, registered_on, notes])
+                     birth_year, languages, registered_on, consent_given_at, consent_scope,
+                     notes])
+
+
+def registered(text: str, sep: str = ";") -> str:
+    """A small file of people (header line, data lines) with the columns of
+    :data:`REGISTERED` it lacks appended, so that it shows only the problem it is about."""
+    lines = text.rstrip("\n").split("\n")
+    top = [lines.pop(0)] if lines[0].startswith("sep=") else []
+    missing = [c for c in REGISTERED if c not in lines[0].split(sep)]
+    tail = "".join(sep + c for c in missing)
+    cells = "".join(sep + REGISTERED[c] for c in missing)
+    return "\n".join(top + [lines[0] + tail] + [line + cells for line in lines[1:]]) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +200,8 @@ def test_followups_and_outcomes_by_id(filled: Store, tmp_path: Path) -> None:
 
 
 def test_excel_sep_line(filled: Store, tmp_path: Path) -> None:
-    path = write(tmp_path, "m.csv", "sep=,\nemail,birth_year\na@example.org;x,19x5\n")
+    path = write(tmp_path, "m.csv", registered("sep=,\nemail,birth_year\na@example.org;x,19x5\n",
+                                               ","))
     report = refused(filled, path, programme="Vollsmose")
     assert report.separator == ","
     assert problems(report) == [(3, "birth_year", "not a whole number")]
@@ -209,9 +227,11 @@ def test_dry_run_writes_nothing(filled: Store) -> None:
 def test_xlsx_text_cells_keep_leading_zeros(filled: Store, tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["first_name", "email", "postcode", "phone", "registered_on", "birth_year"])
+    sheet.append(["first_name", "email", "postcode", "phone", "registered_on", "birth_year",
+                  "consent_given_at", "consent_scope"])
     sheet.append(["Testa", "t@example.org", "0800", "0045 20304050",
-                  pd.Timestamp("2024-02-03").to_pydatetime(), 1985])
+                  pd.Timestamp("2024-02-03").to_pydatetime(), 1985,
+                  pd.Timestamp("2024-02-03 10:30").to_pydatetime(), "casework"])
     path = tmp_path / "mentees.xlsx"
     book.save(path)
     report = import_file(filled, path, "mentees", programme="Vollsmose")
@@ -246,7 +266,8 @@ def test_missing_programme_column_without_choice(filled: Store, tmp_path: Path) 
 
 
 def test_unknown_column_named_by_letter(filled: Store, tmp_path: Path) -> None:
-    path = write(tmp_path, "m.csv", "first_name;shoe_size;email\nTesta;38;t@example.org\n")
+    path = write(tmp_path, "m.csv",
+                 registered("first_name;shoe_size;email\nTesta;38;t@example.org\n"))
     report = refused(filled, path, programme="Vollsmose")
     assert problems(report) == [(1, "B", "unknown column")]
     assert report.problems[0].value == "shoe_size"
@@ -381,9 +402,9 @@ def test_zip_that_is_not_a_workbook(filled: Store, tmp_path: Path) -> None:
 def test_xlsx_formula_cell_is_refused(filled: Store, tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["first_name", "email", "birth_year"])
-    sheet.append(["Testa", "t@example.org", 1985])
-    sheet.append(["Anna", "a@example.org", "=1980+5"])
+    sheet.append(["first_name", "email", "birth_year", *list(REGISTERED)[1:]])
+    sheet.append(["Testa", "t@example.org", 1985, *list(REGISTERED.values())[1:]])
+    sheet.append(["Anna", "a@example.org", "=1980+5", *list(REGISTERED.values())[1:]])
     path = tmp_path / "mentees.xlsx"
     book.save(path)
     report = refused(filled, path, programme="Vollsmose")
@@ -394,8 +415,8 @@ def test_xlsx_formula_cell_is_refused(filled: Store, tmp_path: Path) -> None:
 def test_xlsx_hyperlink_formula_is_refused(filled: Store, tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["email", "notes"])
-    sheet.append(["t@example.org", '=HYPERLINK("http://x","y")'])
+    sheet.append(["email", "notes", *REGISTERED])
+    sheet.append(["t@example.org", '=HYPERLINK("http://x","y")', *REGISTERED.values()])
     path = tmp_path / "mentees.xlsx"
     book.save(path)
     report = refused(filled, path, programme="Vollsmose")
@@ -416,7 +437,7 @@ def test_error_in_row_5_of_6_writes_none(filled: Store, tmp_path: Path) -> None:
 
 def test_unknown_programme(filled: Store, tmp_path: Path) -> None:
     path = write(tmp_path, "m.csv",
-                 "programme;email\nVollsmose;a@example.org\nAtlantis;b@example.org\n")
+                 registered("programme;email\nVollsmose;a@example.org\nAtlantis;b@example.org\n"))
     report = refused(filled, path)
     assert problems(report) == [(3, "programme", "unknown programme")]
     assert "Vollsmose, Skovparken" in report.to_text()
@@ -425,15 +446,15 @@ def test_unknown_programme(filled: Store, tmp_path: Path) -> None:
 
 
 def test_programme_other_than_chosen(filled: Store, tmp_path: Path) -> None:
-    path = write(tmp_path, "m.csv",
-                 "programme;email\nvollsmose;a@example.org\nTingbjerg;b@example.org\n")
+    path = write(tmp_path, "m.csv", registered(
+        "programme;email\nvollsmose;a@example.org\nTingbjerg;b@example.org\n"))
     report = refused(filled, path, programme="Vollsmose")
     assert problems(report) == [(3, "programme", "another programme")]
 
 
 def test_unknown_partner(filled: Store, tmp_path: Path) -> None:
-    path = write(tmp_path, "m.csv", "email;referred_by\na@example.org;Jobcenter Odense\n"
-                                    "b@example.org;Jobcenter Groningen\n")
+    path = write(tmp_path, "m.csv", registered("email;referred_by\na@example.org;Jobcenter Odense\n"
+                                               "b@example.org;Jobcenter Groningen\n"))
     report = refused(filled, path, programme="Vollsmose")
     assert problems(report) == [(3, "referred_by", "unknown partner")]
 
@@ -499,13 +520,14 @@ def test_ragged_row_and_open_quote(filled: Store, tmp_path: Path) -> None:
 
 
 def test_role_must_fit_the_kind(filled: Store, tmp_path: Path) -> None:
-    path = write(tmp_path, "m.csv", "email;role\na@example.org;mentor\nb@example.org;mentee\n")
+    path = write(tmp_path, "m.csv",
+                 registered("email;role\na@example.org;mentor\nb@example.org;mentee\n"))
     report = refused(filled, path, "mentors", programme="Vollsmose")
     assert problems(report) == [(3, "role", "not a mentor")]
 
 
 def test_column_given_twice(filled: Store, tmp_path: Path) -> None:
-    path = write(tmp_path, "m.csv", "email;E-mail\na@example.org;b@example.org\n")
+    path = write(tmp_path, "m.csv", registered("email;E-mail\na@example.org;b@example.org\n"))
     report = refused(filled, path, programme="Vollsmose")
     assert problems(report) == [(1, "B", "column given twice")]
 

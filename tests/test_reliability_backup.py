@@ -22,6 +22,10 @@ from mentorkit.store.backup import backup, restore
 from mentorkit.store.engine import make_engine
 from mentorkit.store.schema import metadata
 
+#: What the intake rules ask of a new person (mentorkit.casework.rules), besides a name.
+REGISTERED = {"registered_on": dt.date(2026, 1, 5), "consent_given_at": dt.datetime(2026, 1, 5, 9),
+              "consent_scope": ["casework"]}
+
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (and the schema revision), in primary-key order."""
@@ -76,7 +80,8 @@ def test_backup_is_one_consistent_moment_while_others_write(live: Path, tmp_path
             while not stop.is_set():
                 try:
                     s.people.add_many([{"programme_id": programme, "role": "mentee",
-                                        "first_name": f"W{i}"} for i in range(20)])
+                                        "first_name": f"W{i}", **REGISTERED}
+                                       for i in range(20)])
                 except BaseException as err:  # noqa: BLE001 - reported below
                     errors.append(err)
                     return
@@ -134,11 +139,12 @@ def test_a_reused_id_is_not_erased_after_a_restore(live: Path, tmp_path: Path) -
     with Store.open(str(live)) as s:
         programme = int(s.table("programme")["id"].iloc[0])
         late = s.people.add(programme_id=programme, role="mentee", first_name="Late",
-                            created_at=dt.datetime(2026, 1, 5, 9, 0))
+                            created_at=dt.datetime(2026, 1, 5, 9, 0), **REGISTERED)
         erase(s, late, actor="coordinator", ledger=ledger)
     restore(info.path, str(live), ledger=ledger)  # the late person is not in the backup
     with Store.open(str(live)) as s:
-        newcomer = s.people.add(programme_id=programme, role="mentee", first_name="Newcomer")
+        newcomer = s.people.add(programme_id=programme, role="mentee", first_name="Newcomer",
+                                **REGISTERED)
         assert newcomer == late  # SQLite hands the id out again
     report = restore(backup(str(live), tmp_path / "b2.db").path, str(live), ledger=ledger)
     assert report.reerased == []

@@ -102,6 +102,7 @@ def people_csv(tmp_path: Path) -> Path:
         "gender": rng.choice(["female", "male"], n),
         "birth_year": rng.integers(1960, 2000, n),
         "registered_on": "2024-02-01",
+        "consent_given_at": "2024-02-01", "consent_scope": "casework",
     })
     path = tmp_path / "mentees.csv"
     df.to_csv(path, sep=";", index=False)
@@ -174,7 +175,9 @@ def _writer(db: str, batches: int, done: str) -> None:
     with Store.open(db, actor="writer") as store:
         for b in range(batches):
             store.people.add_many([{"programme_id": 1, "role": "mentee",
-                                    "first_name": f"R{b}-{i}"} for i in range(BATCH)])
+                                    "first_name": f"R{b}-{i}", "registered_on": "2026-01-05",
+                                    "consent_given_at": "2026-01-05 12:00",
+                                    "consent_scope": ["casework"]} for i in range(BATCH)])
     Path(done).touch()
 
 

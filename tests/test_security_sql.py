@@ -98,7 +98,8 @@ def test_hostile_text_is_stored_read_and_filtered_as_plain_text(store: Store,
                                language="da")
     before = len(store.table("audit"))
     person = store.people.add(programme_id=pid, role="mentee", first_name="A", last_name=hostile,
-                              notes=hostile)
+                              notes=hostile, registered_on="2026-01-05",
+                              consent_given_at="2026-01-05 12:00", consent_scope=["casework"])
     assert store.people.get(person)["last_name"] == hostile
     found = store.table("person", last_name=hostile)
     assert found["id"].tolist() == [person] and found["notes"].iloc[0] == hostile

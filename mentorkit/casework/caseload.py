@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -129,7 +130,7 @@ def plan_for(programme: str, plans: Mapping[str, FollowupPlan] | None = None) ->
     return plans.get(programme) or plans.get("default") or DEFAULT_PLAN
 
 
-def _take(values: pd.Series, keys: pd.Series, dtype: str) -> pd.Series:
+def _take(values: pd.Series, keys: pd.Series, dtype: Any) -> pd.Series:
     """``values`` (indexed by key) looked up for each of ``keys``, aligned with ``keys``."""
     found = values.reindex(keys.to_numpy()).to_numpy() if len(values) else [None] * len(keys)
     return pd.Series(found, index=keys.index).astype(dtype)
@@ -173,9 +174,9 @@ def caseload_table(matches: pd.DataFrame, followups: pd.DataFrame, today: dt.dat
         calls = f[f["kind"].isin(COORDINATOR_KINDS)]
         n_calls = calls.groupby("match_id").size()
         last_call = calls.groupby("match_id")["date"].max()
-        set_due = f[f["next_due"].notna()].sort_values(["date", "next_due"])
-        explicit = set_due.groupby("match_id").agg(set_on=("date", "last"),
-                                                   set_due=("next_due", "last"))
+        dated = f[f["next_due"].notna()].sort_values(["date", "next_due"])
+        explicit = dated.groupby("match_id").agg(set_on=("date", "last"),
+                                                 set_due=("next_due", "last"))
     else:
         last_any = last_call = pd.Series(dtype="datetime64[us]")
         n_calls = pd.Series(dtype="int64")

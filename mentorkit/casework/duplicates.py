@@ -34,7 +34,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -116,8 +117,8 @@ def score_duplicates(candidate: Mapping[str, Any], people: pd.DataFrame, *,
     name = normalise_name(candidate.get("first_name"), candidate.get("last_name"))
     phone = normalise_phone(candidate.get("phone"))
     email = _email(candidate.get("email"))
-    year = candidate.get("birth_year")
-    year = None if _blank(year) else int(year)
+    given: Any = candidate.get("birth_year")
+    year = None if _blank(given) else int(given)
 
     names = [normalise_name(f, la) for f, la in zip(pool["first_name"], pool["last_name"])]
     same_email = pool["email"].map(_email).eq(email) & bool(email)
@@ -141,7 +142,9 @@ def score_duplicates(candidate: Mapping[str, Any], people: pd.DataFrame, *,
     evidence = {"email": same_email, "phone": same_phone, "name": same_name,
                 "similar_name": similar_name, "birth_year": same_year,
                 "other_year": other_year.astype(bool)}
-    score = sum(WEIGHTS[k] * v.astype(float) for k, v in evidence.items())
+    score = pd.Series(0.0, index=pool.index)
+    for k, v in evidence.items():
+        score += WEIGHTS[k] * v.astype(float)
     keep = score >= POSSIBLE
     if not keep.any():
         return pd.DataFrame(columns=columns)

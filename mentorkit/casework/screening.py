@@ -5,6 +5,11 @@ The defaults here are that policy and can be changed per call (or per programme 
 dashboard settings): a børneattest is renewed after 2 years, a VOG after 3 years, and a
 check within 60 days of running out is shown as ``expiring``.
 
+The status is computed in one place, :func:`check_table` (a whole column at once);
+:func:`check_status` is the same for one date, and :func:`open_match_checks` the checks of
+the mentors the programme relies on now (in a proposed or active match, never an erased
+one), which the intake's renewal list and the home page's count both show.
+
 Example
 -------
 >>> import datetime as dt
@@ -17,39 +22,37 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["VALIDITY_YEARS", "WARN_DAYS", "check_status", "check_table", "STATUSES"]
+__all__ = ["OPEN_STATUSES", "STATUSES", "VALIDITY_YEARS", "WARN_DAYS", "check_status",
+           "check_table", "open_match_checks"]
 
 VALIDITY_YEARS: dict[str, int] = {"boerneattest": 2, "vog": 3}
 WARN_DAYS = 60
 STATUSES = ("missing", "expired", "expiring", "valid")
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+#: Statuses of a match whose mentor needs a valid check now.
+OPEN_STATUSES = ("proposed", "active")
 
 
 def check_status(checked_on: Any, kind: str | None, today: dt.date,
                  validity: Mapping[str, int] | None = None,
                  warn_days: int = WARN_DAYS) -> tuple[str, dt.date | None]:
-    """The status of one check (missing, expired, expiring, valid) and the day it runs out."""
-    if checked_on is None or pd.isna(checked_on):
+    """The status of one check (missing, expired, expiring, valid) and the day it runs out.
+
+    Example
+    -------
+    >>> check_status(dt.date(2020, 2, 29), "boerneattest", dt.date(2022, 1, 10))
+    ('expiring', datetime.date(2022, 2, 28))
+    """
+    if checked_on is None or (not isinstance(checked_on, str) and pd.isna(checked_on)):
         return "missing", None
-    day = pd.Timestamp(checked_on).date()
-    years = (validity or VALIDITY_YEARS).get(kind or "", min(VALIDITY_YEARS.values()))
-    until = _add_years(day, years)
-    if until < today:
-        return "expired", until
-    if (until - today).days <= warn_days:
-        return "expiring", until
-    return "valid", until
+    row = check_table(pd.DataFrame({"id": [0], "background_check_date": [checked_on]}), kind,
+                      today, validity, warn_days).iloc[0]
+    return str(row["status"]), pd.Timestamp(row["valid_until"]).date()
 
 
 def check_table(mentors: pd.DataFrame, kind: str | None, today: dt.date,
@@ -73,3 +76,25 @@ def check_table(mentors: pd.DataFrame, kind: str | None, today: dt.date,
                        ["missing", "expired", "expiring"], "valid")
     return pd.DataFrame({"person_id": mentors["id"].to_numpy(), "checked_on": checked.to_numpy(),
                          "valid_until": until.to_numpy(), "status": status})
+
+
+def open_match_checks(people: pd.DataFrame, matches: pd.DataFrame, kind: str | None,
+                      today: dt.date, validity: Mapping[str, int] | None = None,
+                      warn_days: int = WARN_DAYS) -> pd.DataFrame:
+    """:func:`check_table` of the mentors in a proposed or active match; erased mentors (whose
+    check date was erased with them) are left out.
+
+    Example
+    -------
+    >>> people = pd.DataFrame({"id": [1, 2, 3], "role": ["mentor"] * 3,
+    ...                        "erased_at": [None, None, pd.Timestamp("2026-01-02")],
+    ...                        "background_check_date": [pd.Timestamp("2025-06-01"), None, None]})
+    >>> matches = pd.DataFrame({"mentor_id": [1, 2, 3], "status": ["active", "completed",
+    ...                                                            "proposed"]})
+    >>> open_match_checks(people, matches, "vog", dt.date(2026, 1, 1))["person_id"].tolist()
+    [1]
+    """
+    busy = matches.loc[matches["status"].isin(OPEN_STATUSES), "mentor_id"]
+    mentors = people[(people["role"] == "mentor") & people["erased_at"].isna()
+                     & people["id"].isin(busy)]
+    return check_table(mentors, kind, today, validity, warn_days)

@@ -243,7 +243,9 @@ def importable_view(store: "Store", table: str) -> pd.DataFrame:
     >>> from mentorkit.store import Store
     >>> s = Store.open(":memory:")
     >>> _ = s.programmes.add(name="Vollsmose")
-    >>> _ = s.people.add(programme_id=1, role="mentor", email="a@example.org")
+    >>> _ = s.people.add(programme_id=1, role="mentor", email="a@example.org", first_name="A",
+    ...                  registered_on="2026-01-05", consent_given_at="2026-01-05 12:00",
+    ...                  consent_scope=["casework"])
     >>> importable_view(s, "mentors")[["programme", "role", "email"]].values.tolist()
     [['Vollsmose', 'mentor', 'a@example.org']]
     """

@@ -1,7 +1,10 @@
 """Import a coordinator's file: read, type, resolve, validate, de-duplicate, then write all.
 
 The stages run over whole columns (pandas and pandera), never row by row in Python, and
-every stage reports all it finds, so one report lists every problem of the file. Any problem
+every stage reports all it finds, so one report lists every problem of the file. The rows
+keep the same rules as the intake form and ``store.people.add``
+(:mod:`mentorkit.casework.rules`): a new person needs consent that covers casework, no date
+lies in the future, and fields that do not apply to a row's role are cleared. Any problem
 and nothing is written: the rows go in with one ``add_many`` in one store transaction, and
 the database is read for references and duplicates inside that same transaction, so two
 imports of the same file at once cannot both write it.
@@ -14,8 +17,9 @@ Example
 >>> _ = store.programmes.add(name="Vollsmose")
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> path = folder / "mentees.csv"
->>> _ = path.write_text("first_name;last_name;email;postcode;registered_on\\n"
-...                     "Amira;Testesen;amira@example.org;0800;01-02-2024\\n", encoding="utf-8")
+>>> _ = path.write_text("first_name;last_name;email;postcode;registered_on;consent_given_at;"
+...                     "consent_scope\\nAmira;Testesen;amira@example.org;0800;01-02-2024;"
+...                     "01-02-2024;casework\\n", encoding="utf-8")
 >>> report = import_file(store, path, "mentees", programme="Vollsmose")
 >>> report.inserted, store.table("person")["postcode"].tolist()
 (1, ['0800'])
@@ -29,18 +33,18 @@ import contextlib
 import dataclasses
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 import pandas as pd
 
+from mentorkit.casework.rules import apply_rules
 from mentorkit.errors import ImportFailed, ValidationError
 from mentorkit.imports.columns import IGNORED, SPECS, KindSpec, Ref
 from mentorkit.imports.duplicates import check_duplicates
 from mentorkit.imports.parsing import flag, parse_frame
 from mentorkit.imports.reading import RawTable, read_path
-from mentorkit.imports.references import (Lookups, match_ids, partner_ids, person_ids,
-                                          programme_ids)
+from mentorkit.imports.references import Lookups, match_ids, partner_ids, person_ids, programme_ids
 from mentorkit.imports.report import ImportReport
 from mentorkit.model.validation import Problem, validate_frame
 
@@ -65,7 +69,7 @@ def _spec(kind: str) -> KindSpec:
     return SPECS[name]
 
 
-def import_file(store: "Store", path: str | Path, kind: str, *, programme: str | int | None = None,
+def import_file(store: Store, path: str | Path, kind: str, *, programme: str | int | None = None,
                 actor: str = "import", dry_run: bool = False) -> ImportReport:
     """Import a .csv or .xlsx file of ``kind`` into ``store``: all rows or none.
 
@@ -123,6 +127,7 @@ def import_file(store: "Store", path: str | Path, kind: str, *, programme: str |
     with writing:
         _resolve(spec, store, frame, typed, programme, report.problems)
         _validate(spec, frame, typed, report.problems)
+        typed, broken = apply_rules(spec.table, typed, new=True)  # fields of other roles cleared
         # rows whose references failed have empty ids: comparing them would only mislead
         references = {c for r in spec.refs for c in r.columns}
         unsure = typed.index.isin([p.row for p in report.problems if p.column in references])
@@ -131,6 +136,7 @@ def import_file(store: "Store", path: str | Path, kind: str, *, programme: str |
             store, spec.table, typed.loc[~unsure], list(typed.columns),
             _labels(spec, frame, list(typed.columns)))
         report.problems.extend(duplicates)
+        _rule_problems(frame, broken, set(typed.index[present]), report.problems)
         if not report.ok:
             _fail(report)
         new = typed.loc[~present].reset_index(drop=True)  # already in the store's dtypes
@@ -155,7 +161,7 @@ def _labels(spec: KindSpec, frame: pd.DataFrame, columns: list[str]) -> dict[str
     return out
 
 
-def _fail(report: ImportReport) -> None:
+def _fail(report: ImportReport) -> NoReturn:
     report.problems.sort(key=lambda p: (p.row if p.row is not None else -1, p.column))
     report.inserted = report.already_present = 0
     log.info("import refused: %s", report.summary())
@@ -215,7 +221,7 @@ def _set_role(spec: KindSpec, typed: pd.DataFrame, frame: pd.DataFrame,
         typed["role"] = pd.Series(spec.role, index=typed.index, dtype="str")
 
 
-def _resolve(spec: KindSpec, store: "Store", frame: pd.DataFrame, typed: pd.DataFrame,
+def _resolve(spec: KindSpec, store: Store, frame: pd.DataFrame, typed: pd.DataFrame,
              programme: str | int | None, problems: list[Problem]) -> None:
     """Fill the id columns of ``typed`` from the file's names, e-mails and ids."""
     lookups = Lookups(store)
@@ -254,7 +260,7 @@ def _match_programme(lookups: Lookups, frame: pd.DataFrame, typed: pd.DataFrame,
         return
     people = lookups.people
     home = mentee.map(people["programme_id"]) if len(people) else mentee
-    home = pd.Series(pd.array(home, dtype="Int64"), index=typed.index)
+    home = pd.Series(home.to_numpy(), index=typed.index).astype("Int64")
     given_column = any(c in frame.columns for c in ("programme", "programme_id"))
     if programme is None and not given_column:
         typed["programme_id"] = home
@@ -268,6 +274,22 @@ def _match_programme(lookups: Lookups, frame: pd.DataFrame, typed: pd.DataFrame,
     flag(problems, other, source, column, "mentee in another programme",
          "the programme the mentee is registered in")
     typed["programme_id"] = ids.fillna(home).astype("Int64")
+
+
+def _rule_problems(frame: pd.DataFrame, broken: list[Problem], skipped: set[object],
+                   problems: list[Problem]) -> None:
+    """The intake rules' problems (:mod:`mentorkit.casework.rules`) of the rows that would be
+    written, with the file's cell as value; a cell already reported is not reported twice."""
+    seen = {(p.row, p.column) for p in problems}
+    for problem in broken:
+        if problem.row in skipped or (problem.row, problem.column) in seen \
+                or (None, problem.column) in seen:
+            continue
+        value = None
+        if problem.row is not None and problem.column in frame.columns:
+            with contextlib.suppress(KeyError):
+                value = frame.at[problem.row, problem.column]
+        problems.append(dataclasses.replace(problem, value=value))
 
 
 def _validate(spec: KindSpec, frame: pd.DataFrame, typed: pd.DataFrame,

@@ -53,8 +53,10 @@ def check_new_rows(table: str, df: pd.DataFrame) -> pd.DataFrame:
     in the store, the coordinator's rules of a new record (``mentorkit.casework.rules``), so
     that the intake form, the importer and this API apply the same ones.
     """
+    from mentorkit.casework.rules import require_rules
+
     require_valid(table, conform(table, df)[list(df.columns)])
-    return df
+    return require_rules(table, df, new=True)  # fields of other roles cleared, or refused
 
 
 class Entity:

@@ -1,8 +1,9 @@
 """Form plumbing shared by the apps: inputs for each kind of field and the checks behind them.
 
 An :class:`Input` wraps one widget with ``get()``/``set()`` in the store's terms (codes,
-dates, lists). :func:`problems_to_errors` turns :mod:`mentorkit.model.validation`'s problems into
-one message per field in the coordinator's language.
+dates, lists). :func:`problems_to_errors` turns the problems of
+:mod:`mentorkit.model.validation` and of the intake rules (:mod:`mentorkit.casework.rules`)
+into one message per field in the coordinator's language.
 
 Example
 -------
@@ -15,16 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 
-import mentorkit.store  # noqa: F401  (before mentorkit.model.validation, which cannot be imported first)
-from mentorkit.ui import labels
-from mentorkit.ui.common import (FieldError, fmt_date, parse_date, parse_number, parse_year,
-                                 vocab_options)
+from mentorkit.casework import rules
 from mentorkit.model.validation import Problem
+from mentorkit.ui import labels
+from mentorkit.ui.common import (
+    FieldError,
+    fmt_date,
+    parse_date,
+    parse_number,
+    parse_year,
+    vocab_options,
+)
 from mentorkit.vocab import Vocabulary
 
 __all__ = ["Input", "Checks", "problems_to_errors", "RULE_KEYS", "FieldError"]
@@ -43,6 +51,9 @@ RULE_KEYS = {
     "same person": "rule.same_person",
     "required": "error.required",
     "missing column": "error.required",
+    rules.FUTURE: "form.future",
+    rules.CONSENT: "intake.consent_required",
+    rules.CASEWORK: "intake.casework_required",
 }
 
 
@@ -114,7 +125,7 @@ class Input:
         k = self.kind
         if self._checks is not None:
             return self._checks.value
-        value = self.widget.value  # type: ignore[attr-defined]
+        value = self.widget.value
         if k in ("text", "textarea"):
             text = str(value).strip()
             return text or None
@@ -137,23 +148,23 @@ class Input:
         if self._checks is not None:
             self._checks.value = [] if missing else list(value)
         elif k in ("text", "textarea", "number", "whole"):
-            self.widget.value = "" if missing else str(value)  # type: ignore[attr-defined]
+            self.widget.value = "" if missing else str(value)
         elif k == "year":
-            self.widget.value = "" if missing else str(int(value))  # type: ignore[attr-defined]
+            self.widget.value = "" if missing else str(int(value))
         elif k == "date":
-            self.widget.value = "" if missing else fmt_date(value)  # type: ignore[attr-defined]
+            self.widget.value = "" if missing else fmt_date(value)
         elif k == "multi":
-            allowed = {o[1] for o in self.widget.options}  # type: ignore[attr-defined]
+            allowed = {o[1] for o in self.widget.options}
             chosen = tuple(c for c in ([] if missing else value) if c in allowed)
-            self.widget.value = chosen  # type: ignore[attr-defined]
+            self.widget.value = chosen
         elif k == "int":
-            self.widget.value = 1 if missing else int(value)  # type: ignore[attr-defined]
+            self.widget.value = 1 if missing else int(value)
         elif k == "bool":
-            self.widget.value = False if missing else bool(value)  # type: ignore[attr-defined]
+            self.widget.value = False if missing else bool(value)
         else:
-            allowed = {o[1] for o in self.widget.options}  # type: ignore[attr-defined]
+            allowed = {o[1] for o in self.widget.options}
             choice = None if missing or value not in allowed else value
-            self.widget.value = choice  # type: ignore[attr-defined]
+            self.widget.value = choice
 
 
 def _numbers(text: str) -> list[str]:

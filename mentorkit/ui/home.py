@@ -17,8 +17,13 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from mentorkit.casework.caseload import caseload_table, plan_for, unconfirmed_proposals, waiting_mentees
-from mentorkit.casework.screening import check_table
+from mentorkit.casework.caseload import (
+    caseload_table,
+    plan_for,
+    unconfirmed_proposals,
+    waiting_mentees,
+)
+from mentorkit.casework.screening import open_match_checks
 from mentorkit.ui.common import Field, esc
 from mentorkit.ui.shell import App, allowed_apps, guarded, launch
 
@@ -47,10 +52,8 @@ class HomeApp(App):
         load = caseload_table(self.matches, self.followups, today, plan)
         waiting = waiting_mentees(self.people, self.matches, today, plan)
         proposals = unconfirmed_proposals(self.matches, today, plan)
-        busy = set(self.matches.loc[self.matches["status"].isin(["active", "proposed"]),
-                                    "mentor_id"])
-        mentors = self.people[self.people["id"].isin(busy)]
-        checks = check_table(mentors, self.ctx.programme.get("background_check"), today)
+        checks = open_match_checks(self.people, self.matches,
+                                   self.ctx.programme.get("background_check"), today)
         return {
             "active": len(load),
             "overdue": int((load["state"] == "overdue").sum()),

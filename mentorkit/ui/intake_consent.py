@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["ConsentWithdrawal", "record_changes"]
 
 
-def record_changes(store: "Store", person_id: int, added: list[str],
+def record_changes(store: Store, person_id: int, added: list[str],
                    removed: list[str]) -> None:
     """Append a *given* record for the purposes added and a *withdrawn* one for those taken
     off (never casework: that is a withdrawal, see :class:`ConsentWithdrawal`)."""

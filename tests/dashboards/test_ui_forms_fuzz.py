@@ -142,6 +142,20 @@ def world(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
                 os.environ[k] = v
 
 
+def test_the_recorder_sees_what_a_callbacks_guard_catches(
+        world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks below see every error the forms' guard turns into a message."""
+    app: CaseloadApp = world["caseload"]
+
+    def broken(**_: object) -> None:
+        raise KeyError("planted")
+    monkeypatch.setattr(app.ctx.store.followups, "add", broken)
+    assert app.log_followup() is None
+    with pytest.raises(AssertionError, match="KeyError"):
+        world["unexpected"].check()
+    world["unexpected"].check()  # check() starts afresh
+
+
 TYPED = [name for _s, name, kind, _v, _r in FIELDS if kind in ("text", "textarea", "year",
                                                                 "date")]
 VALID = {"first_name": "Amina", "last_name": "Hassan", "birth_year": "1985",

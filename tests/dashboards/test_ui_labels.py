@@ -83,6 +83,12 @@ def test_every_key_the_apps_use_is_in_the_catalogue() -> None:
     assert missing == []
 
 
+def test_a_key_an_app_names_but_the_catalogue_lacks_is_caught(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(labels.LABELS, "intake.save")  # t("intake.save") in ui/intake.py
+    assert sorted(used_keys() - set(labels.LABELS)) == ["intake.save"]
+
+
 def mentioned() -> set[str]:
     """Every dotted string in the apps' code (keys passed around before ``t`` gets them); the
     catalogue itself does not count, or every key in it would be "used"."""

@@ -51,6 +51,8 @@ def _notebooks() -> list[Path]:
 
 
 def test_notebooks_are_parameterised_clean_and_runnable_by_papermill() -> None:
+    found = {p.stem for p in _notebooks()}
+    assert {"funder_report", "outcome_study", "network_analysis", "home", "intake"} <= found
     for path in _notebooks():
         nb = json.loads(path.read_text(encoding="utf-8"))
         assert nb["metadata"]["kernelspec"]["name"] == "python3", path

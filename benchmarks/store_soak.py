@@ -33,6 +33,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 SHARED = 40
 MENTORS = 30
 MATCH_BATCH = 10
+#: What the intake rules ask of a new person (mentorkit.casework.rules), besides a name.
+REGISTERED = {"registered_on": "2026-01-05", "consent_given_at": "2026-01-05 12:00",
+              "consent_scope": ["casework"]}
 
 
 def setup(url: str) -> dict[str, Any]:
@@ -41,10 +44,11 @@ def setup(url: str) -> dict[str, Any]:
     with Store.open(url, actor="soak") as store:
         programme = store.programmes.add(name="Soak")
         mentors = store.people.add_many([{"programme_id": programme, "role": "mentor",
-                                          "first_name": f"M{i}", "capacity": 3}
+                                          "first_name": f"M{i}", "capacity": 3, **REGISTERED}
                                          for i in range(MENTORS)])
         shared = store.people.add_many([{"programme_id": programme, "role": "mentee",
-                                         "first_name": f"S{i}"} for i in range(SHARED)])
+                                         "first_name": f"S{i}", **REGISTERED}
+                                        for i in range(SHARED)])
         return {"programme": programme, "mentors": mentors, "shared": shared,
                 "counts": store.counts()}
 
@@ -66,7 +70,8 @@ def writer(url: str, seed: int, seconds: float, base: dict[str, Any], out: str,
             try:
                 if op < 0.4:
                     mine.append(store.people.add(programme_id=base["programme"],
-                                                 role="mentee", first_name=f"W{seed}"))
+                                                 role="mentee", first_name=f"W{seed}",
+                                                 **REGISTERED))
                     log["people"] += 1
                 elif op < 0.6 and mine:
                     rows = [{"programme_id": base["programme"], "mentee_id": rng.choice(mine),

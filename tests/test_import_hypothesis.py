@@ -15,7 +15,7 @@ from typing import Iterator
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from mentorkit.errors import ImportFailed
@@ -203,8 +203,9 @@ def test_awkward_text_round_trips(target: tuple[Store, Path], notes: str, last: 
               "postcode": postcode, "notes": notes or None, "registered_on": "2024-02-01",
               "consent_given_at": "2024-02-01 12:30", "consent_scope": ["casework"]}
     frame = conform("person", pd.DataFrame([fields]))[list(fields)]
-    if validate_frame("person", frame):
-        return  # text the store itself refuses (a CPR-like number, mojibake …)
+    # text the store itself refuses (a CPR-like number, mojibake …) is not tried; should
+    # every row be refused (a new rule the fields above miss), hypothesis fails the test
+    assume(not validate_frame("person", frame))
     path = folder / f"people{suffix}"
     export_table(frame, path, table="person")
     assert import_file(store, path, "people").inserted == 1

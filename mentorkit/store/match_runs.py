@@ -7,6 +7,7 @@ through :meth:`Store.add_match_run <mentorkit.store.Store.add_match_run>` and
 Example
 -------
 >>> from mentorkit.store import Store
+>>> from mentorkit.store.audit import utcnow
 >>> store = Store.open(":memory:")
 >>> run_id = add_match_run(store, {"method": "optimal", "objective": "score", "settings": {},
 ...                                "input_fingerprint": "0" * 64, "n_mentees": 0,

@@ -16,7 +16,8 @@ from typing import Any, Iterator
 import pytest
 
 from conftest import ACTOR, ROOT, TODAY, AppPage, VoilaServer, copy_db, start_voila
-from mentorkit.casework.caseload import caseload_table, waiting_mentees
+from mentorkit.casework.caseload import (caseload_table, next_due_after_contact, plan_for,
+                                         waiting_mentees)
 from mentorkit.matching import prepare, suggest
 from mentorkit.store import Store
 
@@ -93,6 +94,8 @@ def test_caseload_logs_a_follow_up(app_page: AppPage, voila: VoilaServer) -> Non
         followups = store.table("followup", match_id=matches["id"].tolist())
         order = caseload_table(matches, followups, dt.date.fromisoformat(TODAY))
     chosen = int(order["match_id"].iloc[1])
+    calls = int(order["calls"].iloc[1])
+    due = next_due_after_contact(calls, dt.date.fromisoformat(TODAY), plan_for("Groningen"))
     before = count(db, "SELECT count(*) FROM followup WHERE match_id = ?", chosen)
     page = app_page.open("caseload", programme="Groningen", lang="en")
     p = page.page
@@ -110,8 +113,7 @@ def test_caseload_logs_a_follow_up(app_page: AppPage, voila: VoilaServer) -> Non
         actor = conn.execute("SELECT actor FROM audit WHERE table_name = 'followup' "
                              "ORDER BY id DESC LIMIT 1").fetchone()[0]
     conn.close()
-    assert row == [(chosen, "coordinator_call", TODAY, row[0][3])]
-    assert row[0][3] is not None and row[0][3] > TODAY
+    assert row == [(chosen, "coordinator_call", TODAY, due.isoformat())]  # the plan's next due
     assert actor == "coordinator-test"
     page.assert_clean()
 

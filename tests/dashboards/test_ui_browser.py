@@ -16,8 +16,12 @@ from typing import Any, Iterator
 import pytest
 
 from conftest import ACTOR, ROOT, TODAY, AppPage, VoilaServer, copy_db, start_voila
-from mentorkit.casework.caseload import (caseload_table, next_due_after_contact, plan_for,
-                                         waiting_mentees)
+from mentorkit.casework.caseload import (
+    caseload_table,
+    next_due_after_contact,
+    plan_for,
+    waiting_mentees,
+)
 from mentorkit.matching import prepare, suggest
 from mentorkit.store import Store
 

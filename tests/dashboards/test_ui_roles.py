@@ -161,6 +161,8 @@ def test_a_language_or_programme_switch_keeps_a_refused_app_refused(
     finally:
         queries.close()
     assert "Caseload is voor coördinatoren; uw rol is subsidiegever." in tree_text(app.root)
+    assert app.message.text == ""  # neither switch raised (the guard would say so here)
+    assert app.ctx.programme_id == int(ctx.programmes["id"].iloc[0])
     assert queries.of("person") == []
 
 

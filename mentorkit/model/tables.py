@@ -2,8 +2,9 @@
 
 Analysis code takes "the tables" in any of three shapes: a :class:`~mentorkit.store.Store`
 (anything with a ``table(name)`` method: it reads the database), a
-:class:`~mentorkit.model.dataset.Dataset` (synthetic or read from CSV) or a mapping of
-DataFrames by table name (a research extract). :func:`read_tables` turns each of them into
+:class:`~mentorkit.model.dataset.Dataset` (synthetic or read from CSV; also any object that
+holds the tables as DataFrame attributes, such as the funder report's ``FunderData``) or a
+mapping of DataFrames by table name (a research extract). :func:`read_tables` turns each of them into
 the same dict, so the analysis core never needs to know which it was given and never
 imports the store.
 
@@ -61,6 +62,8 @@ def read_tables(source: Tables, names: Iterable[str], *, conformed: bool = False
         return {name: source.table(name) for name in names}
     elif callable(getattr(source, "tables", None)):
         frames = source.tables()
+    elif names and all(isinstance(getattr(source, n, None), pd.DataFrame) for n in names):
+        frames = {n: getattr(source, n) for n in names}  # tables as attributes (FunderData)
     else:
         raise ValidationError(
             f"tables are read from a Store, a Dataset or a mapping of DataFrames by table "

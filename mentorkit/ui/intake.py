@@ -82,8 +82,6 @@ class IntakeApp(IntakeForm, IntakeSaving, ConsentWithdrawal, App):
                     self._draft[name] = inp.get()
                 except FieldError:
                     pass
-            if self._draft.get("consent_given"):
-                self._draft["consent_given_at"] = self._draft.get("consent_date")
         super()._context_changed(what)
 
 

@@ -26,7 +26,7 @@ from mentorkit import vocab
 from mentorkit.casework.screening import check_status, open_match_checks
 from mentorkit.ui.common import Field, badge, esc, fmt_date, grid, html_table, section, vlabel
 from mentorkit.ui.forms import FieldError, Input
-from mentorkit.ui.intake_fields import FIELDS, SECTIONS, shown
+from mentorkit.ui.intake_fields import FIELDS, NOT_STORED, SECTIONS, shown
 from mentorkit.ui.shell import guarded
 
 __all__ = ["IntakeForm"]
@@ -185,8 +185,11 @@ class IntakeForm:
     def _fill(self, row: dict[str, Any] | None) -> None:
         t = self.t
         row = row or {}
+        draft = "consent_date" in row  # the form's own fields, kept over a language switch
         for name, inp in self.inputs.items():
-            if name == "consent_given":
+            if name in NOT_STORED and draft:
+                inp.set(row.get(name))
+            elif name == "consent_given":
                 inp.set(row.get("consent_given_at") is not None
                         and not pd.isna(row.get("consent_given_at")))
             elif name == "consent_date":

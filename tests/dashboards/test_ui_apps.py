@@ -100,9 +100,6 @@ def test_every_app_builds_on_an_empty_database_and_on_the_demo(
     assert dutch != english and dutch == label_text(cls(open_ctx(db, lang="nl")))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a language switch empties the new person's "
-                   "consent date unless consent is ticked (IntakeApp._context_changed keeps "
-                   "consent_date only as consent_given_at)")
 def test_a_language_switch_keeps_what_was_typed_in_the_intake_form(db: Path,
                                                                   ui_env: Path) -> None:
     app = IntakeApp(open_ctx(db))

@@ -90,7 +90,8 @@ FLOOR = {"cells": [
     {"cell_type": "code", "execution_count": None, "id": "p", "metadata": {"tags": ["parameters"]},
      "outputs": [], "source": "programme = ''\nlang = ''"},
     {"cell_type": "code", "execution_count": None, "id": "b", "metadata": {}, "outputs": [],
-     "source": "import ipywidgets as w\nb = w.Button(description='ok')\nb.add_class('mk-ready')\nb"}],
+     "source": ("import ipywidgets as w\nb = w.Button(description='ok')\n"
+                "b.add_class('mk-ready')\nb")}],
     "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                 "language": "python"}, "language_info": {"name": "python"}},
     "nbformat": 4, "nbformat_minor": 5}

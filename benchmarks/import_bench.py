@@ -85,7 +85,7 @@ class RssPeak:
             self.peak = max(self.peak, self.process.memory_info().rss)
             time.sleep(self.interval)
 
-    def __enter__(self) -> "RssPeak":
+    def __enter__(self) -> RssPeak:
         self._thread.start()
         return self
 
@@ -156,7 +156,8 @@ def main() -> None:
             "sqlite": sqlite3.sqlite_version, "platform": platform.platform(),
         },
         "notes": ("*_s: wall-clock seconds; *_cpu_s: CPU seconds of this process (steadier on "
-                  "a shared machine). peak_rss: resident set size sampled every 10 ms by psutil during the import "
+                  "a shared machine). peak_rss: resident set size sampled every 10 ms by psutil "
+                  "during the import "
                   "(growth = peak minus RSS before the import); peak_tracemalloc: Python "
                   "allocations (numpy/pandas buffers included) in a separate traced run of the "
                   "import. Times are one run each on a shared, noisy machine."),

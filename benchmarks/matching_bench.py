@@ -34,18 +34,19 @@ import platform
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mentorkit.matching import score, solve, suggest, prepare  # noqa: E402
-from mentorkit.synth.pool import synthetic_pool  # noqa: E402
+from mentorkit.matching import prepare, score, solve, suggest  # noqa: E402
 from mentorkit.matching.quotas import Quota  # noqa: E402
 from mentorkit.matching.scoring import to_int  # noqa: E402
+from mentorkit.synth.pool import synthetic_pool  # noqa: E402
 
 #: Largest n each slow peer is run at (it is skipped above; the table says so).
 LIMITS = {"networkx max_weight_matching": 200, "munkres": 300,

@@ -39,8 +39,8 @@ import sqlalchemy as sa  # noqa: E402
 from postgres_server import PostgresServer  # noqa: E402
 
 from mentorkit.model.dataset import to_csv_frame  # noqa: E402
-from mentorkit.store import Store  # noqa: E402
 from mentorkit.model.frames import conform  # noqa: E402
+from mentorkit.store import Store  # noqa: E402
 from mentorkit.store.schema import metadata  # noqa: E402
 from mentorkit.synth import generate  # noqa: E402
 

@@ -31,8 +31,8 @@ _LAZY = {
 if TYPE_CHECKING:
     from mentorkit import vocab
     from mentorkit.config import Settings
-    from mentorkit.model.dataset import Dataset, Truth
     from mentorkit.errors import MentorkitError
+    from mentorkit.model.dataset import Dataset, Truth
     from mentorkit.store import Store
     from mentorkit.synth import generate
 

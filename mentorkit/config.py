@@ -16,9 +16,9 @@ Example
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from mentorkit.errors import ConfigError
 from mentorkit.i18n import check_lang
@@ -56,7 +56,7 @@ class Settings:
     programmes: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read settings from ``env`` (default: ``os.environ``).
 
         A ``MENTORKIT_LANG`` other than da, en or nl raises

@@ -33,7 +33,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -88,7 +88,7 @@ def _edge(day: pd.Timestamp, freq: str, last: bool) -> pd.Timestamp:
     return (p.end_time if last else p.start_time).normalize()
 
 
-PeriodLike = Union[Period, pd.Period, str, int, tuple, list, None]
+PeriodLike = Period | pd.Period | str | int | tuple | list | None
 """What :func:`parse_period` and :func:`within` take."""
 
 

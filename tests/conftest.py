@@ -8,15 +8,15 @@ cluster on 127.0.0.1 started once per session (see ``postgres_server.py``).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from postgres_server import PostgresServer, start_or_fail
 
 from mentorkit.model.dataset import Dataset
 from mentorkit.store import Store
 from mentorkit.synth import generate
-from postgres_server import PostgresServer, start_or_fail
 
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -1,7 +1,8 @@
 """pytest plugin: after the run, look for personal data in everything the run logged or showed.
 
 Loaded in every pytest run of this repository (by ``pytest_plugins`` in the root
-``conftest.py``), so it covers ``pytest tests`` and the nbval run over ``notebooks/`` and ``dashboards/`` alike.
+``conftest.py``), so it covers ``pytest tests`` and the nbval run over ``notebooks/`` and
+``dashboards/`` alike.
 While tests run it keeps:
 
 - every log record at any level from ``mentorkit.*`` and at WARNING and above from anything
@@ -28,8 +29,9 @@ import functools
 import json
 import logging
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

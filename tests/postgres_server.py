@@ -46,7 +46,7 @@ class PostgresServer:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         subprocess.run(cmd, check=True, capture_output=True, text=True)
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
         if not (initdb and pg_ctl):
             raise FileNotFoundError("PostgreSQL server binaries not found")

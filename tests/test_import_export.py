@@ -5,18 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from mentorkit.model.dataset import Dataset
 from mentorkit.errors import ValidationError
 from mentorkit.imports import export_table, import_file
-from mentorkit.store import Store
+from mentorkit.model.dataset import Dataset
 from mentorkit.model.schema import user_columns
+from mentorkit.store import Store
 from mentorkit.synth import generate
 
 INJECTION = '=HYPERLINK("http://x","y")'

@@ -9,8 +9,8 @@ export and an import unchanged.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import openpyxl
 import pandas as pd
@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from mentorkit.errors import ImportFailed
 from mentorkit.imports import KINDS, export_table, import_file
 from mentorkit.imports.columns import SPECS
-from mentorkit.store import Store
 from mentorkit.model.frames import conform
-from mentorkit.synth import generate
 from mentorkit.model.validation import validate_frame
+from mentorkit.store import Store
+from mentorkit.synth import generate
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -109,7 +109,7 @@ def plausible(column: str, emails: list[str]) -> st.SearchStrategy[str]:
     """Values that are often right for ``column``, mixed with awkward ones."""
     from mentorkit import vocab
     from mentorkit.model.frames import kind
-    from mentorkit.model.schema import TABLES, sorted_tables
+    from mentorkit.model.schema import TABLES
 
     good: list[str] = []
     if column.endswith("email"):

@@ -10,10 +10,9 @@ import sys
 import types
 import warnings
 
+import layering
 import networkx as nx
 import pytest
-
-import layering
 from layering import ALLOWED, RESTRICTED, all_imports, layer, module_name, source_files
 
 CORE_FORBIDDEN_PACKAGES = ("sqlalchemy", "ipywidgets", "voila", "alembic", "psycopg")

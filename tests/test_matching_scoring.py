@@ -9,14 +9,22 @@ import pytest
 
 from mentorkit.errors import MatchingError
 from mentorkit.matching import (
-    CRITERIA, MatchSettings, Weights, explain, prepare, score, slider_spec, solve, suggest,
+    CRITERIA,
+    MatchSettings,
+    Weights,
+    explain,
+    prepare,
+    score,
+    slider_spec,
+    solve,
+    suggest,
     why_not,
 )
 from mentorkit.matching import settings as st
 from mentorkit.matching.explanation import pair_points
-from mentorkit.synth.pool import random_instance, synthetic_pool
 from mentorkit.matching.scoring import combine, criterion_values
 from mentorkit.synth import generate
+from mentorkit.synth.pool import random_instance, synthetic_pool
 
 
 @pytest.fixture(scope="module")

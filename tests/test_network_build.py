@@ -12,8 +12,8 @@ import pytest
 
 from mentorkit import network, vocab
 from mentorkit.errors import ValidationError
-from mentorkit.network.builders import BLOCKED
 from mentorkit.model.frames import conform
+from mentorkit.network.builders import BLOCKED
 from mentorkit.synth import generate
 
 

@@ -10,8 +10,14 @@ import numpy as np
 import pytest
 
 from mentorkit.outcomes import effect
-from mentorkit.outcomes.public import (BALANCE_COVARIATES, PUBLISHED, nsw_effects,
-                                       nsw_experimental, nsw_observational, nsw_validation)
+from mentorkit.outcomes.public import (
+    BALANCE_COVARIATES,
+    PUBLISHED,
+    nsw_effects,
+    nsw_experimental,
+    nsw_observational,
+    nsw_validation,
+)
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,16 @@ matplotlib.use("Agg")
 
 from mentorkit.errors import UnknownLanguage
 from mentorkit.outcomes import analysis_table, effect, subgroups, suppress_small, survival
-from mentorkit.outcomes.report import (compare_methods, describe_effect, label, measure_of,
-                                       outcomes_by_phase, participation, subgroup_table,
-                                       survival_summary)
+from mentorkit.outcomes.report import (
+    compare_methods,
+    describe_effect,
+    label,
+    measure_of,
+    outcomes_by_phase,
+    participation,
+    subgroup_table,
+    survival_summary,
+)
 from mentorkit.plots import outcomes as plots
 from mentorkit.synth import generate
 
@@ -150,7 +157,7 @@ def test_notebook_is_thin_parameterised_and_clean():
     for cell in code:
         assert cell.get("outputs", []) == [] and cell.get("execution_count") is None
         src = "".join(cell["source"])
-        tree = ast.parse("\n".join(l for l in src.splitlines() if not l.startswith("%")))
+        tree = ast.parse("\n".join(line for line in src.splitlines() if not line.startswith("%")))
         banned = (ast.FunctionDef, ast.For, ast.While, ast.If, ast.ClassDef, ast.Lambda)
         assert not any(isinstance(n, banned) for n in ast.walk(tree)), src
         assert "SELECT" not in src.upper().split("#")[0]

@@ -47,7 +47,8 @@ def test_public_api_is_importable() -> None:
 
 
 def _notebooks() -> list[Path]:
-    return sorted(p for folder in ("notebooks", "dashboards") for p in (ROOT / folder).glob("*.ipynb"))
+    return sorted(p for folder in ("notebooks", "dashboards")
+                  for p in (ROOT / folder).glob("*.ipynb"))
 
 
 def test_notebooks_are_parameterised_clean_and_runnable_by_papermill() -> None:

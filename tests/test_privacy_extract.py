@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from mentorkit.errors import ConfigError
+from mentorkit.model.schema import PRIVACY_CLASSES, TABLES, sorted_tables
 from mentorkit.privacy import classes
 from mentorkit.privacy.extract import REGIONS, research_extract
 from mentorkit.privacy.pseudonyms import load_key, pseudonym, pseudonymise
 from mentorkit.privacy.subject_rights import give_consent, withdraw_consent
 from mentorkit.store import Store
-from mentorkit.model.schema import PRIVACY_CLASSES, TABLES, sorted_tables
 
 KEY = "test-key-0123456789-abcdef"
 OTHER_KEY = "another-test-key-9876543210"

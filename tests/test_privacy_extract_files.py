@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mentorkit.cli import app
-from mentorkit.model.dataset import Dataset
 from mentorkit.errors import ValidationError
+from mentorkit.model.dataset import Dataset
 from mentorkit.privacy.extract import research_extract
 from mentorkit.privacy.extract_files import ExtractExpired, read_extract, write_extract
 from mentorkit.privacy.leaks import Needles, scan_paths

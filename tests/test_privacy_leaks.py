@@ -144,6 +144,7 @@ def test_the_run_recorder_keeps_logs_errors_and_outputs(tmp_path: Path) -> None:
     import logging
 
     from leakcheck import Recorder
+
     from mentorkit.errors import ValidationError
 
     recorder = Recorder(tmp_path / "planted-recorder")

@@ -14,10 +14,15 @@ from sqlalchemy import event
 
 from mentorkit.errors import ConflictError, NotFoundError, StoreError
 from mentorkit.privacy.classes import erase_columns
-from mentorkit.privacy.subject_rights import (access, erase, give_consent, retention,
-                                              withdraw_consent, write_access)
-from mentorkit.store import Store
-from mentorkit.store import erasure
+from mentorkit.privacy.subject_rights import (
+    access,
+    erase,
+    give_consent,
+    retention,
+    withdraw_consent,
+    write_access,
+)
+from mentorkit.store import Store, erasure
 from mentorkit.store.schema import metadata
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_privacy_suppression import attack
 from typer.testing import CliRunner
 
 from mentorkit.cli import app
 from mentorkit.errors import ConfigError
+from mentorkit.model.schema import ENTITY_TABLES
 from mentorkit.privacy.roles import AccessDenied, current_role, require, view
 from mentorkit.store import Store
-from mentorkit.model.schema import ENTITY_TABLES
-from test_privacy_suppression import attack
 
 KEY = "test-key-0123456789-abcdef"
 HEX16 = re.compile(r"^[0-9a-f]{16}$")

@@ -23,9 +23,9 @@ from __future__ import annotations
 import importlib.metadata as md
 import json
 import os
-import time
 import subprocess
 import sys
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from mentorkit.cli import app
-from mentorkit.model.dataset import Dataset
 from mentorkit.errors import StoreError
+from mentorkit.model.dataset import Dataset
 from mentorkit.privacy.erasure import erase
 from mentorkit.privacy.ledger import read_ledger_file
 from mentorkit.store import Store

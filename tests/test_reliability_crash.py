@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mentorkit.model.dataset import Dataset
 from mentorkit.imports import import_file
+from mentorkit.model.dataset import Dataset
 from mentorkit.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mentorkit import vocab
-from mentorkit.monitoring import funder
 from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.monitoring import funder
 from mentorkit.outcomes import analysis_table
 from mentorkit.reports import plan, report_name, to_html
 from mentorkit.reports.params import coerce, parameters_for, parse_assignment, redact_url

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,9 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from mentorkit.errors import ConflictError, NotFoundError, StoreError, ValidationError
+from mentorkit.model.frames import conform, kind
 from mentorkit.store import Store, migrate
 from mentorkit.store.engine import make_engine
-from mentorkit.model.frames import conform, kind
 from mentorkit.store.schema import ENTITY_TABLES, metadata, privacy_class
 
 #: What the intake rules ask of a new person (mentorkit.casework.rules), besides its values.

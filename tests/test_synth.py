@@ -11,8 +11,8 @@ import pytest
 from mentorkit import vocab
 from mentorkit.model.dataset import Dataset
 from mentorkit.model.dictionary import END, START, data_dictionary
-from mentorkit.synth import PROGRAMMES, generate
 from mentorkit.model.validation import validate_frame
+from mentorkit.synth import PROGRAMMES, generate
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,7 +19,7 @@ from mentorkit.cli.base import (
 def backup(
     file: Path = typer.Argument(..., help="Backup file to write (SQLite file or pg_dump "
                                 "archive)."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Back the database up (SQLite online backup API, or pg_dump), checked."""
     from mentorkit.config import Settings
@@ -36,7 +35,7 @@ def backup(
 def restore(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A backup file."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Replace the database by a backup; erasures made since are applied again."""
     from mentorkit.store.backup import restore as restore_backup

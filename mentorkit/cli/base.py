@@ -8,7 +8,8 @@ one plain sentence, never as a traceback, and never with personal data.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import typer
 
@@ -50,7 +51,7 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _open(db: Optional[str], actor: str = "cli", upgrade: bool = False) -> Any:
+def _open(db: str | None, actor: str = "cli", upgrade: bool = False) -> Any:
     from mentorkit.store import Store
 
     return Store.open(db, actor=actor, upgrade=upgrade)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -20,7 +20,7 @@ from mentorkit.errors import MentorkitError
 
 @db_app.command("upgrade")
 @friendly
-def db_upgrade(db: Optional[str] = DbOption) -> None:
+def db_upgrade(db: str | None = DbOption) -> None:
     """Create the database, or bring its schema up to date (take a backup first)."""
     from mentorkit.config import Settings
     from mentorkit.store import migrate
@@ -37,7 +37,7 @@ def db_upgrade(db: Optional[str] = DbOption) -> None:
 
 @db_app.command("current")
 @friendly
-def db_current(db: Optional[str] = DbOption) -> None:
+def db_current(db: str | None = DbOption) -> None:
     """Print the schema revision of the database and of this mentorkit."""
     from mentorkit.config import Settings
     from mentorkit.store import migrate
@@ -72,7 +72,7 @@ def _ensure_folder(url: Any) -> None:
 @app.command()
 @friendly
 def demo(
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     seed: int = typer.Option(0, help="Random seed of the synthetic data."),
     scale: float = typer.Option(1.0, help="Size relative to the demo (1.0: about 1,100 people)."),
     replace: bool = typer.Option(False, "--replace", help="Empty the database first."),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -22,11 +22,12 @@ from mentorkit.errors import MentorkitError
 @app.command("import")
 @friendly
 def import_(
-    kind: str = typer.Argument(..., help="mentors, mentees, people, matches, followups or outcomes"),
+    kind: str = typer.Argument(
+        ..., help="mentors, mentees, people, matches, followups or outcomes"),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .csv or .xlsx file."),
-    programme: Optional[str] = typer.Option(None, help="Programme name, if the file has none."),
+    programme: str | None = typer.Option(None, help="Programme name, if the file has none."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the file, write nothing."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     actor: str = ActorOption,
 ) -> None:
     """Import a file: every row is checked first; a file with any error writes nothing."""
@@ -46,8 +47,8 @@ def export(
                                           "outcomes (the import format: names and e-mails), "
                                           "or any table as stored (person, match, audit …)."),
     file: Path = typer.Argument(..., help="Output .csv or .xlsx file."),
-    programme: Optional[str] = typer.Option(None, help="Only rows of this programme."),
-    db: Optional[str] = DbOption,
+    programme: str | None = typer.Option(None, help="Only rows of this programme."),
+    db: str | None = DbOption,
 ) -> None:
     """Export to CSV or Excel (formulas neutralised); exports of a kind import back."""
     from mentorkit.imports import export_table, importable_view
@@ -77,9 +78,9 @@ def _programme_id(store: Any, name: str) -> int:
 @people_app.command("list")
 @friendly
 def people_list(
-    programme: Optional[str] = typer.Option(None, help="Programme name."),
-    role: Optional[str] = typer.Option(None, help="mentor, mentee or resource_person."),
-    db: Optional[str] = DbOption,
+    programme: str | None = typer.Option(None, help="Programme name."),
+    role: str | None = typer.Option(None, help="mentor, mentee or resource_person."),
+    db: str | None = DbOption,
 ) -> None:
     """List people (id, role, programme, name, gender, registered)."""
     from mentorkit import vocab
@@ -104,7 +105,7 @@ def people_list(
 @people_app.command("show")
 @friendly
 def people_show(person_id: int = typer.Argument(..., help="Person id."),
-                db: Optional[str] = DbOption) -> None:
+                db: str | None = DbOption) -> None:
     """Show everything stored on one person."""
     _require("personal_data")
     with _open(db) as store:

@@ -1,9 +1,9 @@
-"""``mentorkit scan``, ``extract``, ``access``, ``erase``, ``retention``: data subjects' rights and disclosure."""
+"""``mentorkit scan``, ``extract``, ``access``, ``erase``, ``retention``: data subjects'
+rights and disclosure."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,7 +23,7 @@ from mentorkit.errors import MentorkitError
 def scan(
     paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders to read: logs, "
                                        "reports (.html), executed notebooks (outputs only)."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Look for the names, e-mails, phones, addresses and notes of the database's people.
 
@@ -54,7 +54,7 @@ def extract(
                                   "extract is made under, e.g. 'DSA-2026-07 KU evaluation'."),
     expires: str = typer.Option(..., "--expires", help="The day the extract must be deleted "
                                 "(YYYY-MM-DD), from the agreement."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     actor: str = ActorOption,
 ) -> None:
     """Write a pseudonymised research extract for an evaluator (people who consented only).
@@ -95,7 +95,7 @@ def extract(
 def access(
     person_id: int = typer.Argument(..., help="Person id."),
     out: Path = typer.Option(..., "--out", "-o", help="The JSON file to write (mode 600)."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     actor: str = ActorOption,
 ) -> None:
     """Write everything stored about one person to a file (GDPR Art. 15)."""
@@ -117,7 +117,7 @@ def erase(
     reason: str = typer.Option("request", help="request or consent_withdrawn (kept in the "
                                "erasure ledger)."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     actor: str = ActorOption,
 ) -> None:
     """Erase one person's personal data (GDPR Art. 17); counts and the fact remain."""
@@ -137,11 +137,11 @@ def erase(
 @app.command()
 @friendly
 def retention(
-    years: Optional[int] = typer.Option(None, help="Retention period in years "
+    years: int | None = typer.Option(None, help="Retention period in years "
                                         "[default: mentorkit.privacy.classes.RETENTION_YEARS]."),
     dry_run: bool = typer.Option(True, "--dry-run/--apply",
                                  help="List who is due (default) or erase them."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
     actor: str = ActorOption,
 ) -> None:
     """List (or, with --apply, erase) people inactive for longer than the retention period."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 import typer
 
@@ -22,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @app.command()
 @friendly
-def summary(db: Optional[str] = DbOption) -> None:
+def summary(db: str | None = DbOption) -> None:
     """Counts per programme: mentors, mentees, active and completed matches.
 
     Under the researcher and funder roles the counts are the suppressed aggregates

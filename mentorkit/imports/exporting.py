@@ -57,7 +57,7 @@ _VIEW_KINDS = {"people": "people", "person": "people", "mentors": "mentors",
                "outcome": "outcomes"}
 
 
-def export_table(df_or_store: "pd.DataFrame | Store", path: str | Path,
+def export_table(df_or_store: pd.DataFrame | Store, path: str | Path,
                  table: str | None = None) -> Path:
     """Write a DataFrame, or a table of a store, to ``path`` (``.csv`` or ``.xlsx``).
 
@@ -201,8 +201,7 @@ def _xlsx_value(value: Any, k: str) -> Any:
 
 def _write_xlsx(df: pd.DataFrame, table: str | None, path: Path, sheet: str) -> None:
     import openpyxl
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.cell.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
     from openpyxl.styles import Font
 
     text = _as_text(df, table)
@@ -235,7 +234,7 @@ def _write_xlsx(df: pd.DataFrame, table: str | None, path: Path, sheet: str) -> 
     book.save(path)
 
 
-def importable_view(store: "Store", table: str) -> pd.DataFrame:
+def importable_view(store: Store, table: str) -> pd.DataFrame:
     """Rows of ``store`` in the import format of a kind, or a table as stored.
 
     Example

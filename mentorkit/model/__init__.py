@@ -34,8 +34,16 @@ if TYPE_CHECKING:
     from mentorkit.model.dataset import Dataset, Truth
     from mentorkit.model.dictionary import data_dictionary
     from mentorkit.model.frames import conform, kind
-    from mentorkit.model.schema import (ENTITY_TABLES, PRIVACY_CLASSES, TABLES, Column, Table,
-                                        privacy_class, sorted_tables, user_columns)
+    from mentorkit.model.schema import (
+        ENTITY_TABLES,
+        PRIVACY_CLASSES,
+        TABLES,
+        Column,
+        Table,
+        privacy_class,
+        sorted_tables,
+        user_columns,
+    )
     from mentorkit.model.tables import read_tables
     from mentorkit.model.validation import Problem, require_valid, validate_frame
 

@@ -76,7 +76,7 @@ class Dataset:
         return written
 
     @classmethod
-    def from_csv(cls, folder: str | Path) -> "Dataset":
+    def from_csv(cls, folder: str | Path) -> Dataset:
         """Read a dataset written by :meth:`to_csv`."""
         folder = Path(folder)
         tables = {}

@@ -18,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from mentorkit.model.schema import TABLES, Column, Kind
 
 LIST_SEPARATOR = "|"

@@ -4,8 +4,8 @@ Analysis code takes "the tables" in any of three shapes: a :class:`~mentorkit.st
 (anything with a ``table(name)`` method: it reads the database), a
 :class:`~mentorkit.model.dataset.Dataset` (synthetic or read from CSV; also any object that
 holds the tables as DataFrame attributes, such as the funder report's ``FunderData``) or a
-mapping of DataFrames by table name (a research extract). :func:`read_tables` turns each of them into
-the same dict, so the analysis core never needs to know which it was given and never
+mapping of DataFrames by table name (a research extract). :func:`read_tables` turns each of
+them into the same dict, so the analysis core never needs to know which it was given and never
 imports the store.
 
 Example

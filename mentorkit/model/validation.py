@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -199,7 +199,7 @@ def _column_checks(table: str, column: Column) -> list:  # type: ignore[type-arg
     return checks
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema_for(table: str):  # type: ignore[no-untyped-def]
     """The pandera schema of ``table``, built from the SQLAlchemy columns."""
     import pandera.pandas as pa

@@ -66,7 +66,7 @@ class FunderData:
     attendance: pd.DataFrame
 
     @classmethod
-    def load(cls, source: Any, programme: int | str | None = None) -> "FunderData":
+    def load(cls, source: Any, programme: int | str | None = None) -> FunderData:
         """Read the tables from a Store, a Dataset or a mapping of DataFrames
         (:func:`~mentorkit.model.tables.read_tables`), then :meth:`restrict`."""
         return cls(**read_tables(source, [f.name for f in fields(cls)])).restrict(programme)
@@ -75,7 +75,7 @@ class FunderData:
         """The id of a programme given by id or name (case-insensitive); None for all."""
         return programme_id(self.programme, programme)
 
-    def restrict(self, programme: int | str | None) -> "FunderData":
+    def restrict(self, programme: int | str | None) -> FunderData:
         """Only the rows of one programme (unchanged for None or "")."""
         pid = self.programme_id(programme)
         if pid is None:

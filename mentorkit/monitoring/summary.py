@@ -11,6 +11,8 @@ Example
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from mentorkit.vocab import STARTED_MATCH_STATUSES as STARTED
@@ -25,16 +27,18 @@ def programme_summary(programmes: pd.DataFrame, people: pd.DataFrame,
     started = matches[matches["status"].isin(STARTED)]
     never = mentees[~mentees["id"].isin(started["mentee_id"])].groupby("programme_id").size()
     rows = []
+    def count(frame: pd.DataFrame, pid: Any, column: str) -> int:
+        return int(frame.at[pid, column]) if pid in frame.index and column in frame else 0
+
     for p in programmes.itertuples(index=False):
-        def count(frame: pd.DataFrame, column: str) -> int:
-            return int(frame.at[p.id, column]) if p.id in frame.index and column in frame else 0
         start = p.start_date.strftime("%Y-%m") if pd.notna(p.start_date) else "?"
         end = p.end_date.strftime("%Y-%m") if pd.notna(p.end_date) else ""
         rows.append({
             "programme": p.name, "city": p.city, "period": f"{start}–{end}",
-            "mentors": count(roles, "mentor"), "mentees": count(roles, "mentee"),
-            "active": count(status, "active"), "proposed": count(status, "proposed"),
-            "completed": count(status, "completed"), "ended_early": count(status, "ended_early"),
+            "mentors": count(roles, p.id, "mentor"), "mentees": count(roles, p.id, "mentee"),
+            "active": count(status, p.id, "active"), "proposed": count(status, p.id, "proposed"),
+            "completed": count(status, p.id, "completed"),
+            "ended_early": count(status, p.id, "ended_early"),
             "never_matched": int(never.get(p.id, 0)),
         })
     return pd.DataFrame(rows)

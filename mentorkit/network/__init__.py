@@ -35,9 +35,14 @@ from __future__ import annotations
 from mentorkit.network._backend import FAST_EDGES, Backend, have_igraph, to_igraph, to_networkx
 from mentorkit.network.builders import STARTED, assemble, bipartite, event_graph, relationship_graph
 from mentorkit.network.community import Communities, communities
-from mentorkit.network.interpret import (Tables, build, findings, parse_period, published_flow,
-                                        restrict)
-from mentorkit.network.timeline import edge_frame, growth
+from mentorkit.network.interpret import (
+                                        Tables,
+                                        build,
+                                        findings,
+                                        parse_period,
+                                        published_flow,
+                                        restrict,
+)
 from mentorkit.network.metrics import (
                                         Summary,
                                         centrality,
@@ -47,14 +52,15 @@ from mentorkit.network.metrics import (
                                         summary,
 )
 from mentorkit.network.published import (
-                                          community_sizes,
-                                          degree_table,
-                                          mentor_load,
-                                          published_growth,
-                                          published_summary,
-                                          top_mentors,
+                                        community_sizes,
+                                        degree_table,
+                                        mentor_load,
+                                        published_growth,
+                                        published_summary,
+                                        top_mentors,
 )
 from mentorkit.network.referral import participant_outcomes, partner_flow, referral_graph
+from mentorkit.network.timeline import edge_frame, growth
 
 __all__ = [
     "FAST_EDGES", "STARTED", "Backend", "Communities", "Summary", "Tables", "assemble",

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.errors import ValidationError
+from mentorkit.model.schema import TABLES
 from mentorkit.network._backend import Backend, Graph, _igraph, use_igraph
-from mentorkit.model.schema import TABLES, sorted_tables
 from mentorkit.vocab import STARTED_MATCH_STATUSES
 
 __all__ = ["PERSON_KEYS", "EVENT_KEYS", "PARTNER_KEYS", "STARTED", "bipartite",

@@ -33,11 +33,18 @@ from mentorkit.model.tables import read_tables
 from mentorkit.network._backend import Backend, Graph, node_table
 from mentorkit.network.builders import event_graph, relationship_graph
 from mentorkit.network.community import communities
-from mentorkit.network.timeline import growth
 from mentorkit.network.metrics import degrees, projection, summary
-from mentorkit.network.published import (LOAD_CLASSES, _ratio, _sum, mentor_load,
-                                         published_growth, threshold, top_mentors)
+from mentorkit.network.published import (
+    LOAD_CLASSES,
+    _ratio,
+    _sum,
+    mentor_load,
+    published_growth,
+    threshold,
+    top_mentors,
+)
 from mentorkit.network.referral import partner_flow, referral_graph
+from mentorkit.network.timeline import growth
 from mentorkit.periods import parse_period
 from mentorkit.privacy.suppression import suppress
 from mentorkit.programmes import programme_id

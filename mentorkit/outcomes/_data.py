@@ -8,8 +8,9 @@ subgroup with a handful of people is expected to trip them and the caller decide
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -46,22 +46,30 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from mentorkit.outcomes import _boot
-from mentorkit.outcomes._data import (EstimationError, Logit, Prepared, as_columns,
-                                      fit_logit, fit_outcome, is_binary, prepare)
+from mentorkit.outcomes._data import (
+    EstimationError,
+    Logit,
+    Prepared,
+    as_columns,
+    fit_logit,
+    fit_outcome,
+    is_binary,
+    prepare,
+)
 from mentorkit.outcomes._psm import psm as _psm
 from mentorkit.outcomes._refit import REFIT_MAX_ROWS, refit_draws
-from mentorkit.outcomes._weighting import Fitted
+from mentorkit.outcomes._weighting import Fitted, trim_mask
 from mentorkit.outcomes._weighting import aipw as _aipw
 from mentorkit.outcomes._weighting import ipw as _ipw
-from mentorkit.outcomes._weighting import trim_mask
 from mentorkit.outcomes.balance import balance_table, overlap_table
 
 __all__ = ["Effect", "METHODS", "effect"]

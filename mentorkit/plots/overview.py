@@ -15,7 +15,8 @@ Example
 from __future__ import annotations
 
 import io
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib
 import pandas as pd

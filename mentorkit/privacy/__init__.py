@@ -43,8 +43,13 @@ if TYPE_CHECKING:
     from mentorkit.privacy.extract import research_extract
     from mentorkit.privacy.pseudonyms import load_key, pseudonym, pseudonymise
     from mentorkit.privacy.roles import AccessDenied, require, view
-    from mentorkit.privacy.subject_rights import (access, give_consent, retention,
-                                                  withdraw_consent, write_access)
+    from mentorkit.privacy.subject_rights import (
+        access,
+        give_consent,
+        retention,
+        withdraw_consent,
+        write_access,
+    )
     from mentorkit.privacy.suppression import suppress
 
 

@@ -69,7 +69,7 @@ def columns_of_class(privacy: str) -> dict[str, tuple[str, ...]]:
     >>> columns_of_class("free_text")
     {'person': ('notes',), 'match': ('notes',), 'followup': ('notes',)}
     """
-    from mentorkit.model.schema import TABLES, sorted_tables
+    from mentorkit.model.schema import sorted_tables
 
     out = {}
     for table in sorted_tables():
@@ -102,7 +102,10 @@ def _digits(text: str) -> str:
 
 @dataclass
 class Needles:
-    """What counts as personal data in a scan; build with :meth:`from_tables` or :meth:`from_store`."""
+    """What counts as personal data in a scan.
+
+    Build it with :meth:`from_tables` or :meth:`from_store`.
+    """
 
     names: set[tuple[str, ...]] = field(default_factory=set)
     last_names: set[tuple[str, ...]] = field(default_factory=set)
@@ -142,7 +145,7 @@ class Needles:
             if len(words) >= _MIN_NOTE_WORDS:
                 self.notes[words[:_NOTE_WINDOW]] = f"{table}.notes"
 
-    def update(self, other: "Needles") -> None:
+    def update(self, other: Needles) -> None:
         """Add everything ``other`` looks for."""
         self.names |= other.names
         self.last_names |= other.last_names
@@ -152,7 +155,7 @@ class Needles:
         self.notes.update(other.notes)
 
     @classmethod
-    def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> "Needles":
+    def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> Needles:
         """From DataFrames named like the store's tables (``person``, ``match``, ``followup``)."""
         needles = cls()
         if "person" in tables:
@@ -164,7 +167,7 @@ class Needles:
         return needles
 
     @classmethod
-    def from_store(cls, store: Any) -> "Needles":
+    def from_store(cls, store: Any) -> Needles:
         """From every person and note in a :class:`~mentorkit.store.Store`."""
         names = {"person", *columns_of_class("free_text")}
         return cls.from_tables({name: store.table(name) for name in sorted(names)})

@@ -50,7 +50,7 @@ def load_key(key: str | bytes | None = None, *, env: Mapping[str, str] | None = 
     >>> load_key(None, env={})
     Traceback (most recent call last):
     ...
-    mentorkit.errors.ConfigError: no pseudonym key: set MENTORKIT_PSEUDONYM_KEY or MENTORKIT_PSEUDONYM_KEY_FILE (a file outside the repository) to a secret of at least 16 characters
+    mentorkit.errors.ConfigError: no pseudonym key: set MENTORKIT_PSEUDONYM_KEY or ...
     """
     env = os.environ if env is None else env
     if key is None:
@@ -86,7 +86,7 @@ def pseudonym(value: object, key: bytes, domain: str = "person") -> str:
 
     ``domain`` keeps id spaces apart: person 7 and match 7 get unrelated pseudonyms.
     """
-    message = f"{domain}:{value}".encode("utf-8")
+    message = f"{domain}:{value}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 

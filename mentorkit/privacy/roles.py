@@ -21,7 +21,7 @@ Example
 >>> require("subject_rights", "researcher")
 Traceback (most recent call last):
 ...
-mentorkit.privacy.roles.AccessDenied: the researcher role may not use subject_rights (allowed: aggregates, extract)
+mentorkit.privacy.roles.AccessDenied: the researcher role may not use subject_rights ...
 """
 
 from __future__ import annotations

@@ -16,16 +16,23 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from mentorkit.errors import ValidationError
 from mentorkit.reports.batch import default_workers, notebooks_in, plan, run_jobs
 from mentorkit.reports.html import to_html
 from mentorkit.reports.params import ALIASES, declared_parameters, report_name
-from mentorkit.reports.runner import (ReportFailed, ReportJob, ReportOutput, ReportResult,
-                                      execute, write_output)
+from mentorkit.reports.runner import (
+    ReportFailed,
+    ReportJob,
+    ReportOutput,
+    ReportResult,
+    execute,
+    write_output,
+)
 
 __all__ = ["ReportFailed", "ReportJob", "ReportOutput", "ReportResult", "declared_parameters",
            "default_workers", "execute", "guard", "notebooks_in", "plan", "programme_names",

@@ -20,10 +20,11 @@ Example
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from mentorkit.errors import ValidationError
 from mentorkit.reports.params import declared_parameters, parameters_for, report_name
@@ -116,7 +117,8 @@ def run_jobs(jobs: Sequence[ReportJob], out_dir: str | Path, workers: int | None
 def _run_dask(jobs: Sequence[ReportJob], scheduler: str,
               done: Callable[[ReportOutput], None]) -> None:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
     except ImportError:  # pragma: no cover - distributed is in the reports extra
         raise ValidationError("--scheduler needs dask.distributed: "
                               "pip install 'mentorkit[reports]'") from None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -28,24 +28,24 @@ _DB = typer.Option(None, "--db", envvar="MENTORKIT_DB", show_envvar=True,
 
 
 def report_command(
-    notebook: Optional[Path] = typer.Argument(
+    notebook: Path | None = typer.Argument(
         None, help="The notebook to run, e.g. notebooks/funder_report.ipynb (or use --all)."),
-    programme: Optional[str] = typer.Option(None, "--programme", help="Programme name or id."),
-    period: Optional[str] = typer.Option(
+    programme: str | None = typer.Option(None, "--programme", help="Programme name or id."),
+    period: str | None = typer.Option(
         None, "--period", help="A year (2019), quarter (2019Q3), month (2019-03) or day, or "
                                "FROM:TO (2019:2021, 2019-01-01:2019-06-30, 2019:)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Report language: da, en or nl."),
+    lang: str | None = typer.Option(None, "--lang", help="Report language: da, en or nl."),
     param: list[str] = typer.Option(
         [], "-p", "--param", help="Another notebook parameter as key=value (repeatable)."),
-    db: Optional[str] = _DB,
+    db: str | None = _DB,
     out: Path = typer.Option(Path("reports"), "--out", help="Folder for the reports."),
     all_: bool = typer.Option(
         False, "--all", help="Every notebook in --notebooks for every programme in the database."),
     notebooks: Path = typer.Option(Path("notebooks"), "--notebooks",
                                    help="Folder of the notebooks --all runs."),
-    workers: Optional[int] = typer.Option(
+    workers: int | None = typer.Option(
         None, "--workers", min=1, help="Reports run at once with --all (default: one per CPU)."),
-    scheduler: Optional[str] = typer.Option(
+    scheduler: str | None = typer.Option(
         None, "--scheduler", help="Run --all on a Dask cluster: its address, tcp://host:8786."),
     progress: bool = typer.Option(True, "--progress/--no-progress",
                                   help="Show a progress bar (per cell, or per report with --all)."),
@@ -69,8 +69,8 @@ def report_command(
         _all(notebooks, out, db, programme, period, lang, extra, workers, scheduler, progress)
 
 
-def _one(notebook: Path, out: Path, db: Optional[str], programme: Optional[str],
-         period: Optional[str], lang: Optional[str], extra: dict[str, Any],
+def _one(notebook: Path, out: Path, db: str | None, programme: str | None,
+         period: str | None, lang: str | None, extra: dict[str, Any],
          progress: bool) -> None:
     from mentorkit.reports import run_report
 
@@ -79,14 +79,21 @@ def _one(notebook: Path, out: Path, db: Optional[str], programme: Optional[str],
     typer.echo(f"wrote {result.html} and {result.ipynb.name} ({result.seconds:.1f} s)")
 
 
-def _all(notebooks: Path, out: Path, db: Optional[str], programme: Optional[str],
-         period: Optional[str], lang: Optional[str], extra: dict[str, Any],
-         workers: Optional[int], scheduler: Optional[str], progress: bool) -> None:
+def _all(notebooks: Path, out: Path, db: str | None, programme: str | None,
+         period: str | None, lang: str | None, extra: dict[str, Any],
+         workers: int | None, scheduler: str | None, progress: bool) -> None:
     from tqdm.auto import tqdm
 
     from mentorkit.errors import ValidationError
-    from mentorkit.reports import (ReportFailed, default_workers, guard, notebooks_in, plan,
-                                   programme_names, resolve_db)
+    from mentorkit.reports import (
+        ReportFailed,
+        default_workers,
+        guard,
+        notebooks_in,
+        plan,
+        programme_names,
+        resolve_db,
+    )
 
     t0 = time.perf_counter()
     paths = notebooks_in(notebooks)
@@ -108,7 +115,7 @@ def _all(notebooks: Path, out: Path, db: Optional[str], programme: Optional[str]
                            f"(the executed notebooks are in {out})")
 
 
-def _run(jobs: list[Any], out: Path, workers: Optional[int], scheduler: Optional[str],
+def _run(jobs: list[Any], out: Path, workers: int | None, scheduler: str | None,
          bar: Any) -> list[Any]:
     from mentorkit.reports import run_jobs
 

@@ -32,8 +32,17 @@ from mentorkit.monitoring import funder
 from mentorkit.periods import parse_period
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
 from mentorkit.reports.funder_text import REGION_LABELS, TEXT, t
-from mentorkit.reports.tables import (MARK, NUMBERS, TOTAL, Html, cell, count_text, html_table,
-                                      percent_text, published)
+from mentorkit.reports.tables import (
+    MARK,
+    NUMBERS,
+    TOTAL,
+    Html,
+    cell,
+    count_text,
+    html_table,
+    percent_text,
+    published,
+)
 
 __all__ = ["FunderReport", "Html"]
 
@@ -66,7 +75,7 @@ class FunderReport:
     @classmethod
     @renamed_min_cell("k")
     def build(cls, source: Any, programme: str = "", period: str = "", grant: str = "",
-              lang: str = "en", min_cell: int | None = 0) -> "FunderReport":
+              lang: str = "en", min_cell: int | None = 0) -> FunderReport:
         """Read and compute the report from a Store or a Dataset (``min_cell``: the disclosure
         threshold; 0, the notebook's default: the setting ``MENTORKIT_MIN_CELL``)."""
         lang = check_lang(lang)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from mentorkit.errors import ValidationError
 from mentorkit.periods import SEPARATOR

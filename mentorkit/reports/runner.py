@@ -51,7 +51,7 @@ class ReportJob:
 
     @classmethod
     def from_notebook(cls, path: str | Path, name: str, parameters: dict[str, Any],
-                      title: str = "") -> "ReportJob":
+                      title: str = "") -> ReportJob:
         """A job for the notebook file at ``path``."""
         p = Path(path)
         return cls(name=name, notebook=str(p), source=p.read_text(encoding="utf-8"),

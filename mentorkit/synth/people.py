@@ -7,7 +7,8 @@ generator; e-mail addresses use the reserved example.* domains. Nobody here exis
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,7 @@ def _dates(rng: np.random.Generator, start: np.datetime64, stop: np.datetime64, 
     return start + days
 
 
-def draw_people(rng: np.random.Generator, specs: Sequence["ProgrammeSpec"],
+def draw_people(rng: np.random.Generator, specs: Sequence[ProgrammeSpec],
                 partners: pd.DataFrame, scale: float, asof: np.datetime64) -> pd.DataFrame:
     """Mentors, mentees and a few resource persons for every programme, ids from 1."""
     frames = []
@@ -92,13 +93,13 @@ def draw_people(rng: np.random.Generator, specs: Sequence["ProgrammeSpec"],
     people = people.sort_values(["programme_id", "registered_on", "role"], kind="stable")
     people = people.reset_index(drop=True)
     people.insert(0, "id", np.arange(1, len(people) + 1))
-    people["email"] = [f"{_ascii(f)}.{_ascii(l)}.{i}@example.{'nl' if c == 'NL' else 'dk'}"
-                       for f, l, i, c in zip(people["first_name"], people["last_name"],
+    people["email"] = [f"{_ascii(f)}.{_ascii(last)}.{i}@example.{'nl' if c == 'NL' else 'dk'}"
+                       for f, last, i, c in zip(people["first_name"], people["last_name"],
                                              people["id"], people["_country"])]
     return people
 
 
-def _identity(rng: np.random.Generator, spec: "ProgrammeSpec", genders: np.ndarray
+def _identity(rng: np.random.Generator, spec: ProgrammeSpec, genders: np.ndarray
               ) -> dict[str, Any]:
     names = DutchNames if spec.country == "NL" else DanishNames
     n = len(genders)
@@ -141,7 +142,7 @@ def _multi(rng: np.random.Generator, table: dict[str, float], n: int, at_least: 
     return out
 
 
-def _mentees(rng: np.random.Generator, pid: int, spec: "ProgrammeSpec", n: int,
+def _mentees(rng: np.random.Generator, pid: int, spec: ProgrammeSpec, n: int,
              start: np.datetime64, stop: np.datetime64, refs: np.ndarray) -> pd.DataFrame:
     genders = np.where(rng.random(n) < spec.share_men, "male", "female")
     registered = _dates(rng, start, stop, n)
@@ -187,7 +188,7 @@ def _mentees(rng: np.random.Generator, pid: int, spec: "ProgrammeSpec", n: int,
     })
 
 
-def _mentors(rng: np.random.Generator, pid: int, spec: "ProgrammeSpec", n: int,
+def _mentors(rng: np.random.Generator, pid: int, spec: ProgrammeSpec, n: int,
              start: np.datetime64, stop: np.datetime64) -> pd.DataFrame:
     genders = np.where(rng.random(n) < spec.share_men, "male", "female")
     registered = _dates(rng, start, start + int((stop - start).astype(int) * 0.75), n, 0.35)
@@ -232,7 +233,7 @@ def _mentors(rng: np.random.Generator, pid: int, spec: "ProgrammeSpec", n: int,
     })
 
 
-def _resource(rng: np.random.Generator, pid: int, spec: "ProgrammeSpec", n: int,
+def _resource(rng: np.random.Generator, pid: int, spec: ProgrammeSpec, n: int,
               start: np.datetime64, stop: np.datetime64) -> pd.DataFrame:
     genders = np.where(rng.random(n) < 0.5, "male", "female")
     registered = _dates(rng, start, stop, n)

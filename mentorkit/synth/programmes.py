@@ -27,6 +27,10 @@ BASE_HAZARD = 0.00045
 CONFOUNDERS = ("language_rank", "education_rank", "age", "years_in_country", "male")
 
 
+#: A grant's target: metric, group field, group value, number promised.
+Target = tuple[str, str | None, str | None, int]
+
+
 @dataclass(frozen=True)
 class ProgrammeSpec:
     name: str
@@ -41,7 +45,7 @@ class ProgrammeSpec:
     postcodes: tuple[str, ...]
     neighbourhoods: tuple[str, ...]
     partners: tuple[tuple[str, str], ...]
-    grants: tuple[tuple[str, str, float, str, dt.date, dt.date, tuple[tuple[str, str | None, str | None, int], ...]], ...]
+    grants: tuple[tuple[str, str, float, str, dt.date, dt.date, tuple[Target, ...]], ...]
 
 
 D = dt.date

@@ -27,8 +27,8 @@ from mentorkit import vocab
 from mentorkit.model.dataset import Dataset, Truth
 from mentorkit.model.frames import conform
 from mentorkit.synth.people import draw_people
-from mentorkit.synth.programmes import (AS_OF, BASE_HAZARD, CONFOUNDERS, HAZARD_RATIO,
-                                        PROGRAMMES)
+from mentorkit.synth.programmes import AS_OF, BASE_HAZARD, CONFOUNDERS, HAZARD_RATIO, PROGRAMMES
+
 
 def generate(seed: int = 0, scale: float = 1.0, as_of: dt.date = AS_OF) -> Dataset:
     """Synthetic programme data: the same seed and scale give the same data.
@@ -117,7 +117,8 @@ def _simulate(rng: np.random.Generator, people: pd.DataFrame, programmes: pd.Dat
     lin_match = (0.75 + 0.9 * _z(cov["language_rank"].to_numpy())
                  + 0.55 * _z(cov["education_rank"].to_numpy())
                  + 0.25 * _z(cov["years_in_country"].to_numpy()))
-    lin_job = (0.8 * _z(cov["language_rank"].to_numpy()) + 0.6 * _z(cov["education_rank"].to_numpy())
+    lin_job = (0.8 * _z(cov["language_rank"].to_numpy())
+               + 0.6 * _z(cov["education_rank"].to_numpy())
                - 0.35 * _z(cov["age"].to_numpy()) + 0.25 * _z(cov["years_in_country"].to_numpy())
                + 0.3 * cov["male"].to_numpy())
     wants_match = rng.random(n) < expit(lin_match)

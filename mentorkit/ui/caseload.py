@@ -24,13 +24,19 @@ import ipywidgets as w
 import pandas as pd
 
 from mentorkit import vocab
-from mentorkit.casework.caseload import (COORDINATOR_KINDS, caseload_table, next_due_after_contact,
-                                plan_for, unconfirmed_proposals, waiting_mentees)
+from mentorkit.casework.caseload import (
+    COORDINATOR_KINDS,
+    caseload_table,
+    next_due_after_contact,
+    plan_for,
+    unconfirmed_proposals,
+    waiting_mentees,
+)
 from mentorkit.model.frames import conform
+from mentorkit.model.validation import validate_frame
 from mentorkit.ui.common import Field, badge, esc, fmt_date, grid, html_table, section
 from mentorkit.ui.forms import FieldError, Input, problems_to_errors
 from mentorkit.ui.shell import App, guarded, launch
-from mentorkit.model.validation import validate_frame
 
 __all__ = ["CaseloadApp", "app", "COMPLETED_REASONS"]
 

@@ -26,7 +26,8 @@ import re
 import secrets
 import sys
 import traceback
-from typing import Any, Iterable, Sequence, cast
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import ipywidgets as w
 import pandas as pd

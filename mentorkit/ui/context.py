@@ -39,9 +39,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, cast
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 import pandas as pd
@@ -174,7 +175,7 @@ class Context:
 
     @classmethod
     def open(cls, db: str | None = "", programme: Any = "", lang: str = "",
-             params: Mapping[str, Any] | None = None) -> "Context":
+             params: Mapping[str, Any] | None = None) -> Context:
         """Resolve the choices (see the module's docstring) and open the store."""
         settings = Settings.from_env()
         role = current_role()  # a malformed MENTORKIT_ROLE stops here: nothing is opened

@@ -17,10 +17,10 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.model.frames import conform
+from mentorkit.model.validation import validate_frame
 from mentorkit.ui.common import Field, esc, fmt_date, grid, html_table, section, vlabel
 from mentorkit.ui.forms import FieldError, Input, problems_to_errors
 from mentorkit.ui.shell import App, guarded, launch
-from mentorkit.model.validation import validate_frame
 
 __all__ = ["EventsApp", "app"]
 

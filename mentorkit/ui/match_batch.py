@@ -41,7 +41,7 @@ CHOICES = 5
 class BatchPanel:
     """Make, edit and save a proposal for every mentee waiting in the programme."""
 
-    def __init__(self, app: "MatchFinderApp") -> None:
+    def __init__(self, app: MatchFinderApp) -> None:
         require("personal_data", app.ctx.role)  # the waiting list is people: coordinators only
         self.app = app
         self.name = app.name

@@ -26,8 +26,8 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.casework.caseload import plan_for, waiting_mentees
-from mentorkit.matching import CRITERIA, Weights, prepare, slider_spec, suggest
 from mentorkit.casework.screening import check_status
+from mentorkit.matching import CRITERIA, Weights, prepare, slider_spec, suggest
 from mentorkit.ui.common import Field, badge, esc, fmt_date, html_table, section, vlabel
 from mentorkit.ui.forms import FieldError, Input
 from mentorkit.ui.match_batch import BatchPanel
@@ -231,7 +231,6 @@ class MatchFinderApp(App):
             self.suggestions.value = f"<p>{esc(t('finder.none_free'))}</p>"
             self.mentor_pick.options = []
             return
-        names = self.people.set_index("id")
         rows = []
         for r in self.top.itertuples(index=False):
             who = self.name_of(int(r.mentor_id))

@@ -24,19 +24,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.config import Settings
-from mentorkit.plots.overview import (funnel_chart, matches_chart, png, referrals_chart,
-                                      target_chart)
-from mentorkit.privacy.classes import privacy_class
 from mentorkit.monitoring.progress import target_progress
-from mentorkit.ui.common import (Field, esc, fmt_date, html_table, report_error, section,
-                                 vlabel)
+from mentorkit.plots.overview import funnel_chart, matches_chart, png, referrals_chart, target_chart
+from mentorkit.privacy.classes import privacy_class
+from mentorkit.ui.common import Field, esc, fmt_date, html_table, report_error, section, vlabel
 from mentorkit.ui.forms import FieldError, Input
 from mentorkit.ui.published import HIDDEN, Figures, figures
 from mentorkit.ui.shell import App, guarded, launch

@@ -46,10 +46,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mentorkit.monitoring.progress import (
+    FUNNEL_STAGES,
+    funnel,
+    matches_over_time,
+    readable_freq,
+    referrals,
+    target_progress,
+)
 from mentorkit.plots.overview import HIDDEN  # how a hidden count is shown, charts and tables
 from mentorkit.privacy.suppression import TOTAL, renamed_min_cell, suppress, threshold
-from mentorkit.monitoring.progress import (FUNNEL_STAGES, funnel, matches_over_time, readable_freq,
-                                referrals, target_progress)
 
 __all__ = ["Figures", "figures", "shown_total", "HIDDEN", "FUNNEL_PARTS", "UNKNOWN", "NONE"]
 

@@ -32,7 +32,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["configure", "LOOPBACK", "PORT", "CULL_IDLE_SECONDS", "options", "is_loopback"]
 

@@ -24,14 +24,23 @@ Example
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import ipywidgets as w
 
 from mentorkit.errors import ConflictError, MentorkitError
 from mentorkit.i18n import is_lang
-from mentorkit.ui.common import (APPS, LANG_NAMES, STYLE, Message, close_tree, esc,
-                                 report_error, tree_ids)
+from mentorkit.ui.common import (
+    APPS,
+    LANG_NAMES,
+    STYLE,
+    Message,
+    close_tree,
+    esc,
+    report_error,
+    tree_ids,
+)
 from mentorkit.ui.context import LANGS, Context
 
 __all__ = ["App", "Shell", "guarded", "launch", "allowed_apps", "NEEDS"]
@@ -131,7 +140,7 @@ def guarded(action: str) -> Callable[[Callable[..., T]], Callable[..., T | None]
     """
     def decorate(method: Callable[..., T]) -> Callable[..., T | None]:
         @functools.wraps(method)
-        def run(self: "App", *args: Any, **kwargs: Any) -> T | None:
+        def run(self: App, *args: Any, **kwargs: Any) -> T | None:
             try:
                 return method(self, *args, **kwargs)
             except ConflictError as err:

@@ -20,9 +20,10 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -190,7 +191,7 @@ class AppPage:
         self.errors: list[str] = []
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
-    def open(self, app: str, timeout: float = 120_000, **query: Any) -> "AppPage":
+    def open(self, app: str, timeout: float = 120_000, **query: Any) -> AppPage:
         self.page.goto(self.server.app_url(app, **query), wait_until="commit", timeout=timeout)
         self.page.wait_for_selector(".mk-ready, .mk-fatal", timeout=timeout)
         return self

@@ -10,8 +10,9 @@ import datetime as dt
 import http.client
 import sqlite3
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

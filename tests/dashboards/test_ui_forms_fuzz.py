@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 from conftest import TODAY, copy_db
 from mentorkit.errors import MentorkitError, ValidationError
 from mentorkit.model.frames import conform
+from mentorkit.model.validation import validate_frame
 from mentorkit.ui import shell
 from mentorkit.ui.caseload import CaseloadApp
 from mentorkit.ui.common import FieldError, fmt_date, parse_date, parse_number, parse_year
@@ -32,7 +34,6 @@ from mentorkit.ui.context import Context
 from mentorkit.ui.events import EventsApp
 from mentorkit.ui.forms import Input
 from mentorkit.ui.intake import FIELDS, IntakeApp
-from mentorkit.model.validation import validate_frame
 
 FAST = settings(max_examples=200, deadline=None)
 FORMS = settings(max_examples=80, deadline=None,

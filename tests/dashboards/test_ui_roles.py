@@ -10,8 +10,9 @@ coordinators runs no query of person rows for the other roles.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd

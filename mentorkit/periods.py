@@ -105,23 +105,23 @@ def _bound(part: Any, last: bool, value: Any) -> pd.Timestamp | None:
     if isinstance(part, pd.Period):
         return (part.end_time if last else part.start_time).normalize()
     if isinstance(part, (dt.date, np.datetime64)):  # dates, datetimes and pd.Timestamp
-        day = pd.Timestamp(part)
-        if day is pd.NaT:
+        stamp = pd.Timestamp(part)
+        if pd.isna(stamp):  # NaT: the stubs type Timestamp() as never returning it
             return None
-        return day.tz_localize(None).normalize() if day.tzinfo else day.normalize()
+        return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
     if not isinstance(part, str):
         raise _fail(value, f"{part!r} is not a year or a date")
     m = _BOUND.match(part.strip())
     if m is None:
         raise _fail(value, f"{part.strip()!r} is not a year or a date")
-    year, quarter, month, day = (int(g) if g else None
-                                 for g in m.group("year", "quarter", "month", "day"))
+    year = int(m["year"])
+    quarter, month, day = (int(g) if g else None for g in m.group("quarter", "month", "day"))
     if quarter is not None:
         first_month, last_month = 3 * quarter - 2, 3 * quarter
     else:
         first_month, last_month = (month, month) if month is not None else (1, 12)
     try:
-        if day is not None:
+        if month is not None and day is not None:  # the pattern has no day without a month
             return pd.Timestamp(dt.date(year, month, day))
         if not 1 <= first_month <= 12:
             raise ValueError(f"no month {first_month}")

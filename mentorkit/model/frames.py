@@ -69,7 +69,7 @@ def _conform_column(column: Column, values: pd.Series) -> Any:
     """One column of :func:`conform`: ``values`` in the dtype of its kind."""
     k = kind(column)
     if k == "int":
-        return pd.array(pd.to_numeric(values, errors="raise"), dtype="Int64")
+        return pd.to_numeric(values, errors="raise").astype("Int64").array
     if k == "float":
         return pd.to_numeric(values, errors="raise").astype("float64")
     if k in ("date", "datetime"):
@@ -137,6 +137,22 @@ def to_records(table: str, df: pd.DataFrame, columns: Iterable[str] | None = Non
     converted = [_column_values(cols[name], df[name]) for name in names]
     return [dict(zip(names, row)) for row in zip(*converted)] if names else [{} for _ in
                                                                               range(len(df))]
+
+
+def as_int(value: object) -> int:
+    """A cell that holds an integer (an id, a count) as int; TypeError for anything else.
+
+    pandas-stubs types a cell read with ``.at``, ``itertuples`` or ``groupby`` as any scalar;
+    this is the check that narrows it.
+
+    Example
+    -------
+    >>> as_int(pd.Series([3], dtype="Int64").iat[0])
+    3
+    """
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    raise TypeError(f"{value!r} is not an integer")
 
 
 def jsonable(value: Any) -> Any:

@@ -28,9 +28,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from mentorkit import vocab
+from mentorkit.errors import ValidationError
 from mentorkit.periods import within
 
 __all__ = ["target_progress", "funnel", "matches_over_time", "readable_freq", "referrals",
@@ -75,9 +77,10 @@ def target_progress(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.Data
     at_end = outcomes[(outcomes["phase"] == "end")
                       & outcomes["employment_status"].isin(vocab.JOB_OR_EDUCATION)]
     for t in targets.itertuples(index=False):
-        if t.grant_id not in g.index:
+        grant_id, value = t.grant_id, t.value
+        if not isinstance(grant_id, (int, np.integer)) or grant_id not in g.index:
             continue
-        grant = g.loc[t.grant_id]
+        grant = g.loc[grant_id]
         w0, w1 = _ts(grant["period_start"]), _ts(grant["period_end"])
         if s is not None:
             w0 = s if w0 is None else max(w0, s)
@@ -104,8 +107,10 @@ def target_progress(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.Data
             actual = int(_group(people, a["person_id"], t.group_field, t.group_value).sum())
         else:
             continue
-        target = int(t.value)
-        rows.append({"grant_id": int(t.grant_id), "funder": grant["funder"],
+        if not isinstance(value, (int, np.integer)):
+            raise ValidationError(f"target {t.id!r}: value {value!r} is not a whole number")
+        target = int(value)
+        rows.append({"grant_id": int(grant_id), "funder": grant["funder"],
                      "title": grant["title"], "period_start": w0, "period_end": w1,
                      "metric": t.metric, "group_field": t.group_field,
                      "group_value": t.group_value, "target": target, "actual": actual,

@@ -11,6 +11,7 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -28,11 +29,10 @@ def programme_summary(programmes: pd.DataFrame, people: pd.DataFrame,
     never = mentees[~mentees["id"].isin(started["mentee_id"])].groupby("programme_id").size()
     rows = []
     def count(frame: pd.DataFrame, pid: Any, column: str) -> int:
-        return int(frame.at[pid, column]) if pid in frame.index and column in frame else 0
+        return int(frame[column].get(pid, 0)) if column in frame else 0
 
     for p in programmes.itertuples(index=False):
-        start = p.start_date.strftime("%Y-%m") if pd.notna(p.start_date) else "?"
-        end = p.end_date.strftime("%Y-%m") if pd.notna(p.end_date) else ""
+        start, end = _month(p.start_date, "?"), _month(p.end_date, "")
         rows.append({
             "programme": p.name, "city": p.city, "period": f"{start}–{end}",
             "mentors": count(roles, p.id, "mentor"), "mentees": count(roles, p.id, "mentee"),
@@ -42,3 +42,8 @@ def programme_summary(programmes: pd.DataFrame, people: pd.DataFrame,
             "never_matched": int(never.get(p.id, 0)),
         })
     return pd.DataFrame(rows)
+
+
+def _month(day: object, missing: str) -> str:
+    """``day`` as year-month, or ``missing`` for no day (None, NaT)."""
+    return day.strftime("%Y-%m") if isinstance(day, dt.date) and pd.notna(day) else missing

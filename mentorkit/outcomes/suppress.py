@@ -135,6 +135,8 @@ def _pattern(values: pd.DataFrame, counts: list[str], total: str | None,
             pattern[i] = _protect(values.iloc[[i]][counts], k)[0]
     else:
         at = values.index.get_loc(total_row)
+        if not isinstance(at, int):             # a slice or a mask: the label is not unique
+            raise ValueError(f"total_row {total_row!r} labels more than one row")
         whole = values.iloc[at]
         pattern[at] = np.where((whole > 0) & (whole < k), "primary", "")
         labels = pd.Series(0 if groups is None else list(groups), index=range(len(values)))

@@ -78,6 +78,8 @@ class Cox:
     def hazard_ratio(self, term: str) -> tuple[float, float, float]:
         """(hazard ratio, ci_low, ci_high) of ``term``."""
         row = self.coefficients.set_index("term").loc[term]
+        if isinstance(row, pd.DataFrame):
+            raise ValueError(f"term {term!r} has more than one row in the coefficients")
         return float(row["hazard_ratio"]), float(row["ci_low"]), float(row["ci_high"])
 
 

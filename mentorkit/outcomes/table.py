@@ -44,7 +44,7 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -230,7 +230,8 @@ def _outcomes(outcome: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataFrame
     last = o.drop_duplicates(["person_id", "phase"], keep="last")
     wide = last.pivot(index="person_id", columns="phase", values=list(MEASURES))
     columns = [f"{m}_{p}" for m in MEASURES for p in vocab.OUTCOME_PHASES.codes]
-    wide.columns = [f"{m}_{p}" for m, p in wide.columns]
+    # pivot on a list of values: (measure, phase) pairs; the stubs type columns as Index[str]
+    wide.columns = [f"{m}_{p}" for m, p in cast(pd.MultiIndex, wide.columns)]
     wide = wide.reindex(columns=columns).astype("float64").reset_index()
 
     reg = people.set_index("person_id")["registered_on"]

@@ -57,7 +57,7 @@ def synthetic_pool(n_mentees: int, n_mentors: int | None = None, capacity: int |
     if capacity is not None:
         mentors["capacity"] = pd.array(np.full(n_mentors, capacity), dtype="Int64")
     else:
-        mentors["capacity"] = pd.array(mentors["capacity"], dtype="Int64")
+        mentors["capacity"] = mentors["capacity"].astype("Int64").array
     if one_programme:
         mentees["programme_id"] = 1
         mentors["programme_id"] = 1

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from scipy.special import expit
 
 from mentorkit import vocab
 from mentorkit.model.dataset import Dataset, Truth
-from mentorkit.model.frames import conform
+from mentorkit.model.frames import as_int, conform
 from mentorkit.synth.people import draw_people
 from mentorkit.synth.programmes import AS_OF, BASE_HAZARD, CONFOUNDERS, HAZARD_RATIO, PROGRAMMES
 
@@ -70,7 +71,10 @@ def generate(seed: int = 0, scale: float = 1.0, as_of: dt.date = AS_OF) -> Datas
 
 
 def _programme_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    programmes, grants, targets, partners = [], [], [], []
+    programmes: list[dict[str, Any]] = []
+    grants: list[dict[str, Any]] = []
+    targets: list[dict[str, Any]] = []
+    partners: list[dict[str, Any]] = []
     for pid, spec in enumerate(PROGRAMMES, start=1):
         programmes.append({
             "id": pid, "name": spec.name, "site": spec.site, "city": spec.city,
@@ -89,7 +93,17 @@ def _programme_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Da
             for metric, field, value, number in goals:
                 targets.append({"id": len(targets) + 1, "grant_id": gid, "metric": metric,
                                 "group_field": field, "group_value": value, "value": number})
-    return tuple(pd.DataFrame(t) for t in (programmes, grants, targets, partners))  # type: ignore[return-value]
+    return (pd.DataFrame(programmes), pd.DataFrame(grants), pd.DataFrame(targets),
+            pd.DataFrame(partners))
+
+
+def _day(value: object) -> np.datetime64:
+    """A date cell (a date, a Timestamp or a datetime64) as a numpy day."""
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]")
+    if not isinstance(value, dt.date):
+        raise TypeError(f"{value!r} is not a date")
+    return np.datetime64(value, "D")
 
 
 def _z(x: np.ndarray) -> np.ndarray:
@@ -127,13 +141,13 @@ def _simulate(rng: np.random.Generator, people: pd.DataFrame, programmes: pd.Dat
     early = rng.random(n) < 0.2
     length = np.where(early, (length * rng.uniform(0.15, 0.7, n)).astype(int) + 14, length)
 
-    prog_start = {p.id: np.datetime64(p.start_date, "D") for p in programmes.itertuples()}
-    prog_end = {p.id: np.datetime64(p.end_date, "D") for p in programmes.itertuples()}
+    prog_start = {p.id: _day(p.start_date) for p in programmes.itertuples()}
+    prog_end = {p.id: _day(p.end_date) for p in programmes.itertuples()}
     matches: list[dict] = []
     treated = np.zeros(n, dtype=bool)
     end_day = reg + wait + length                                  # end, or would-be end
     for pid, group in mentees.groupby("programme_id"):
-        _match_programme(rng, int(pid), group.index.to_numpy(), mentees, mentors, wants_match,
+        _match_programme(rng, as_int(pid), group.index.to_numpy(), mentees, mentors, wants_match,
                          wait, length, early, prog_start[pid], prog_end[pid], asof, matches,
                          treated, end_day)
     match = pd.DataFrame(matches)
@@ -221,6 +235,7 @@ def _match_programme(rng: np.random.Generator, pid: int, idx: np.ndarray, mentee
                     out.append(_match_row(pid, mentees, mentors, i, declined, "declined",
                                           proposed - 14, None, None, None))
         finish = begin + int(length[i])
+        reason: str | None
         if finish > end:
             finish, reason, status = end, "plan_completed", "completed"
         elif early[i]:
@@ -251,8 +266,8 @@ def _match_row(pid: int, mentees: pd.DataFrame, mentors: pd.DataFrame, i: int, m
                status: str, proposed: np.datetime64, started: np.datetime64 | None,
                ended: np.datetime64 | None, reason: str | None) -> dict:
     return {
-        "programme_id": pid, "mentee_id": int(mentees.at[i, "id"]),
-        "mentor_id": int(mentors.at[m, "id"]), "status": status, "proposed_on": proposed,
+        "programme_id": pid, "mentee_id": as_int(mentees.at[i, "id"]),
+        "mentor_id": as_int(mentors.at[m, "id"]), "status": status, "proposed_on": proposed,
         "started_on": started, "ended_on": ended, "end_reason": reason,
         "made_by": "coordinator", "score": None, "score_breakdown": None,
     }
@@ -298,7 +313,7 @@ def _outcomes(rng: np.random.Generator, mentees: pd.DataFrame, cov: pd.DataFrame
         job_start = reg + np.minimum(time_to_job, 1e5).astype(int)
         for i in np.flatnonzero(visible):
             rows.append({
-                "person_id": int(mentees.at[i, "id"]), "phase": phase, "recorded_on": day[i],
+                "person_id": as_int(mentees.at[i, "id"]), "phase": phase, "recorded_on": day[i],
                 "employment_status": status[i], "hours_per_week": hours[i],
                 "job_start_date": job_start[i] if employed[i] else None,
                 "language_level": vocab.LANGUAGE_LEVELS.codes[level[i]],
@@ -322,13 +337,14 @@ FOLLOWUP_NOTES = {
 
 def _followups(rng: np.random.Generator, match: pd.DataFrame, asof: np.datetime64) -> pd.DataFrame:
     """Coordinator calls after 2 and 4 weeks, then monthly; meetings about twice a month."""
-    rows = []
+    rows: list[tuple[object, np.datetime64, str, str, np.datetime64 | None]] = []
     started = match[match["started_on"].notna()]
     for m in started.itertuples(index=False):
         lang = "nl" if m.programme_id == 5 else "da"
         notes = FOLLOWUP_NOTES[lang]
-        start = np.datetime64(m.started_on, "D")
-        stop = asof if pd.isna(m.ended_on) else np.datetime64(m.ended_on, "D")
+        start, ended = _day(m.started_on), m.ended_on
+        stop = (_day(ended) if isinstance(ended, (dt.date, np.datetime64)) and pd.notna(ended)
+                else asof)
         calls = [start + 14, start + 28]
         while calls[-1] + 30 <= stop:
             calls.append(calls[-1] + 30)
@@ -357,12 +373,13 @@ EVENT_TITLES = {
 def _events(rng: np.random.Generator, programmes: pd.DataFrame, people: pd.DataFrame,
             asof: np.datetime64, scale: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per programme year: mentor trainings, courses, network meetings; who came."""
-    events, attendance = [], []
+    events: list[dict[str, Any]] = []
+    attendance: list[dict[str, int]] = []
     per_year = {"mentor_training": 2, "course": 3, "network_meeting": 4, "social": 2}
     for p in programmes.itertuples(index=False):
         lang = "nl" if p.country == "NL" else "da"
-        start = np.datetime64(p.start_date, "D")
-        stop = min(np.datetime64(p.end_date, "D"), asof)
+        start = _day(p.start_date)
+        stop = min(_day(p.end_date), asof)
         days = int((stop - start).astype(int))
         members = people[people["programme_id"] == p.id]
         for kind, count in per_year.items():

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from mentorkit.model.frames import kind
+from mentorkit.model.frames import as_int, kind
 from mentorkit.model.schema import TABLES
 from mentorkit.model.validation import Problem
 from mentorkit.store.lookups import rows_where
@@ -58,7 +58,7 @@ SCOPE = {"person": "programme_id", "match": "mentee_id", "followup": "match_id",
 SEP = "\x1f"
 
 
-def _cell_text(table: str, name: str, series: pd.Series) -> pd.Series:
+def _cell_text(table: str, name: str, series: pd.Series) -> pd.Series[str]:
     k = kind(TABLES[table].c[name])
     if k == "list":
         out = series.map(lambda v: "|".join(v) if isinstance(v, (list, tuple)) else "")
@@ -70,7 +70,7 @@ def _cell_text(table: str, name: str, series: pd.Series) -> pd.Series:
         numbers = pd.to_numeric(series).astype("float64").round(6)
         out = numbers.map(repr).where(numbers.notna())
     elif k == "int":
-        out = pd.Series(pd.array(series, dtype="Int64"), index=series.index).astype("str")
+        out = pd.Series(series.astype("Int64").array, index=series.index).astype("str")
     else:
         out = series.astype("str")
     return out.astype("str").fillna("")
@@ -127,7 +127,7 @@ def check_duplicates(store: Store, table: str, df: pd.DataFrame, columns: list[s
     for row in df.index[repeated.to_numpy()]:
         problems.append(Problem(int(row), key_label or "(whole row)", "duplicate in file",
                                 f"each row once: the same {key_label or 'row'} as row "
-                                f"{int(first_row.at[row])}", None))
+                                f"{as_int(first_row.at[row])}", None))
     existing = existing_rows(store, table, df, columns)
     if existing.empty:
         return np.zeros(len(df), dtype=bool), problems
@@ -139,10 +139,10 @@ def check_duplicates(store: Store, table: str, df: pd.DataFrame, columns: list[s
         by_key = pd.Series(existing.index, index=old_keys.to_numpy())
         by_key = by_key[~by_key.index.duplicated()]
         for row in df.index[conflict]:
-            old_id = int(by_key.at[keys.at[row]])
+            old_id = as_int(by_key.at[keys.at[row]])
             differ = [label.get(c, c) for c in columns
-                      if _cell_text(table, c, df.loc[[row], c]).iat[0]
-                      != _cell_text(table, c, existing.loc[[old_id], c]).iat[0]]
+                      if _cell_text(table, c, df.loc[[row], c]).iloc[0]
+                      != _cell_text(table, c, existing.loc[[old_id], c]).iloc[0]]
             problems.append(Problem(
                 int(row), key_label, "already in the database with other values",
                 f"an import never overwrites: {table} id {old_id} differs in "

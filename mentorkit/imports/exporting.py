@@ -173,12 +173,12 @@ def _as_text(df: pd.DataFrame, table: str | None) -> pd.DataFrame:
         elif k in ("date", "datetime"):
             text = _dates(series, k == "date")
         elif k == "int":
-            text = pd.Series(pd.array(series, dtype="Int64"), index=series.index).astype("str")
+            text = pd.Series(series.astype("Int64").array, index=series.index).astype("str")
         elif k in ("float", "bool"):
             text = series.astype("str").where(series.notna())
         else:
             text = neutralised(series)
-        out[neutralised(pd.Series([str(name)])).iat[0]] = text.astype("str").fillna("")
+        out[str(neutralised(pd.Series([str(name)])).iat[0])] = text.astype("str").fillna("")
     return pd.DataFrame(out, index=df.index)
 
 

@@ -114,7 +114,7 @@ def parse_ints(raw: pd.Series) -> tuple[pd.Series, Bad]:
     ok = text.str.fullmatch(_INT).fillna(False).astype(bool)
     bad = text.notna() & ~ok
     digits = text.where(ok).str.replace(r"\.0*$", "", regex=True)
-    values = pd.array(pd.to_numeric(digits, errors="coerce"), dtype="Int64")
+    values = pd.to_numeric(digits, errors="coerce").astype("Int64").array
     return pd.Series(values, index=raw.index), {
         "not a whole number": (bad, "a whole number written with digits only, like 1984")}
 

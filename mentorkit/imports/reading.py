@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.imports.columns import ALL_KNOWN, column_letter, normalise_header
+from mentorkit.model.frames import as_int
 from mentorkit.model.validation import Problem
 
 __all__ = ["RawTable", "read_bytes", "read_path"]
@@ -261,7 +262,7 @@ def _table(cells: pd.DataFrame) -> RawTable:
     cells = cells.apply(lambda c: c.astype("str").str.strip())
     filled = (cells != "").any(axis=1)
     if filled.any():
-        cells = cells.loc[int(filled.idxmax()):]
+        cells = cells.loc[as_int(filled.idxmax()):]
     header_row = int(cells.index[0])
     header = [str(h) for h in cells.iloc[0].tolist()]
     body = cells.iloc[1:]

@@ -35,6 +35,8 @@ from mentorkit.model.validation import Problem
 from mentorkit.store.lookups import columns
 
 if TYPE_CHECKING:
+    from pandas.api.typing import NAType
+
     from mentorkit.store import Store
 
 __all__ = ["Lookups", "match_ids", "partner_ids", "person_ids", "programme_ids"]
@@ -82,7 +84,7 @@ def _folded(series: pd.Series) -> pd.Series:
     return series.astype("str").str.strip().str.casefold()
 
 
-def _unique_map(keys: pd.Series, ids: pd.Series) -> dict:
+def _unique_map(keys: pd.Series, ids: pd.Series) -> dict[str, int]:
     """key -> id, with AMBIGUOUS for keys that several rows share."""
     frame = pd.DataFrame({"key": keys.to_numpy(), "id": ids.to_numpy()}).dropna(subset=["key"])
     counts = frame["key"].value_counts()
@@ -103,10 +105,13 @@ def _by_ids(raw: pd.Series, existing: pd.Index, column: str, what: str,
 
 
 def _combine(by_name: pd.Series | None, by_id: pd.Series | None, raw: pd.DataFrame,
-             ref: Ref, problems: list[Problem]) -> pd.Series:
-    """One id per row from a name-resolved and an id column; they must agree when both."""
+             ref: Ref, problems: list[Problem]) -> pd.Series | None:
+    """One id per row from a name-resolved and an id column; they must agree when both.
+
+    None when neither is given.
+    """
     if by_name is None:
-        return by_id  # type: ignore[return-value]
+        return by_id
     if by_id is None:
         return by_name
     clash = by_name.notna() & by_id.notna() & (by_name != by_id)
@@ -123,10 +128,10 @@ def programme_ids(lookups: Lookups, raw: pd.DataFrame, argument: str | int | Non
     names = _unique_map(_folded(table["name"]), table["id"])
     chosen: int | None = None
     if argument is not None:
-        text = str(argument).strip()
-        chosen = names.get(text.casefold())
-        if chosen is None and text.isascii() and text.isdigit() and int(text) in set(table["id"]):
-            chosen = int(text)
+        name = str(argument).strip()
+        chosen = names.get(name.casefold())
+        if chosen is None and name.isascii() and name.isdigit() and int(name) in set(table["id"]):
+            chosen = int(name)
         if chosen is None:
             problems.append(Problem(None, "programme", "unknown programme",
                                     f"one of: {lookups.programme_names()}", str(argument)))
@@ -135,7 +140,7 @@ def programme_ids(lookups: Lookups, raw: pd.DataFrame, argument: str | int | Non
     if "programme" in raw.columns:
         text = raw["programme"]
         folded = _folded(text).where(text != "")
-        by_name = pd.Series(pd.array(folded.map(names), dtype="Int64"), index=raw.index)
+        by_name = pd.Series(folded.map(names).astype("Int64").array, index=raw.index)
         flag(problems, folded.notna() & by_name.isna(), text, "programme", "unknown programme",
              f"one of: {lookups.programme_names()}")
     if "programme_id" in raw.columns:
@@ -173,7 +178,7 @@ def partner_ids(lookups: Lookups, raw: pd.Series, programmes: pd.Series
     free = partners["programme_id"].isna()
     shared = _unique_map(folded[free], partners["id"][free])
     existing = set(partners["id"].astype(int))
-    found: list[object] = []
+    found: list[int | NAType] = []
     rules: list[str | None] = []
     for text, programme in zip(raw.astype("str").tolist(), programmes.tolist()):
         if not text:
@@ -215,7 +220,7 @@ def person_ids(lookups: Lookups, raw: pd.DataFrame, ref: Ref, role: str | None
         folded = _folded(text).where(text != "")
         emails = _unique_map(_folded(people["email"]).where(people["email"].notna()),
                              people["id"])
-        found = pd.Series(pd.array(folded.map(emails), dtype="Int64"), index=raw.index)
+        found = pd.Series(folded.map(emails).astype("Int64").array, index=raw.index)
         flag(problems, folded.notna() & found.isna(), text, ref.by_name, "unknown person",
              "the e-mail address of a person registered in the database")
         ambiguous = found == AMBIGUOUS
@@ -224,13 +229,13 @@ def person_ids(lookups: Lookups, raw: pd.DataFrame, ref: Ref, role: str | None
         by_name = found.where(~ambiguous.fillna(False))
     if ref.by_id in raw.columns:
         by_id = _by_ids(raw[ref.by_id], pd.Index(people["id"]), ref.by_id, "person", problems)
-    if by_name is None and by_id is None:
-        return None, problems
     ids = _combine(by_name, by_id, raw, ref, problems)
+    if ids is None:                             # neither column given
+        return None, problems
     if role is not None:
         roles = ids.map(people["role"]) if len(people) else ids.astype(object)
         wrong = ids.notna() & (roles != role)
-        column = ref.by_name if ref.by_name in raw.columns else ref.by_id
+        column = ref.by_name if ref.by_name and ref.by_name in raw.columns else ref.by_id
         flag(problems, wrong, raw[column], column, f"not a {role}",
              f"a person registered with the role {role}")
         ids = ids.where(~wrong)

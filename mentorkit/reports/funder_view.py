@@ -22,7 +22,7 @@ import base64
 import html
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
 
@@ -98,6 +98,10 @@ class FunderReport:
                    data, effect)
 
     # -- suppression -------------------------------------------------------------------
+    @overload
+    def publish(self, counts: pd.DataFrame, margins: bool = True) -> pd.DataFrame: ...
+    @overload
+    def publish(self, counts: pd.Series, margins: bool = True) -> pd.Series: ...
     def publish(self, counts: pd.DataFrame | pd.Series, margins: bool = True
                 ) -> pd.DataFrame | pd.Series:
         """``counts`` as published: small counts, and those that would give them away,
@@ -118,8 +122,9 @@ class FunderReport:
                 and self.start.is_year_start and self.end.is_year_end:
             a, b = self.start.year, self.end.year
             return str(a) if a == b else f"{a}–{b}"
-        a, b = (f"{d:%Y-%m-%d}" if d is not None else "…" for d in (self.start, self.end))
-        return f"{a} – {b}"
+        since, until = (f"{d:%Y-%m-%d}" if d is not None else "…"
+                        for d in (self.start, self.end))
+        return f"{since} – {until}"
 
     def header(self) -> Html:
         """Title, programme, period and the grants reported on."""
@@ -190,13 +195,14 @@ class FunderReport:
         for _, grant in progress.groupby("grant_id", sort=False):
             rows = []
             for i, r in grant.iterrows():
-                a = published(actual[i])
+                got = actual.at[i]
+                a = published(got)
                 reached = a is not None and a >= r["target"]
                 met += reached
                 share = min(1.0, a / r["target"]) if a is not None and r["target"] else 0.0
                 bar = (f"<span class=\"mk-bar{' mk-met' if reached else ''}\">"
                        f"<span style=\"width:{100 * share:.0f}%\"></span></span>")
-                rows.append([self._target_label(r), count_text(r["target"]), count_text(actual[i]),
+                rows.append([self._target_label(r), count_text(r["target"]), count_text(got),
                              percent_text(a, int(r["target"]), lang), bar if a is not None else ""])
             r0 = grant.iloc[0]
             parts.append(f"<h3>{html.escape(str(r0['title']))} "
@@ -217,7 +223,7 @@ class FunderReport:
             whole = overall.get((r["grant_id"], r["metric"]))
             if isinstance(r["group_field"], str) and whole is not None \
                     and 0 < whole - r["actual"] < self.min_cell:
-                shown[i] = pd.NA
+                shown.at[i] = pd.NA
         return shown
 
     def _target_label(self, r: pd.Series) -> str:
@@ -380,7 +386,8 @@ class FunderReport:
         if e.reason == "too_few":
             return Html(head + "<p>" + t("effect_too_few", lang, nt=nt, nc=nc,
                                          min=funder.MIN_GROUP) + "</p>")
-        if not e.ok:
+        mt, mc, est, lo, hi = e.mean_treated, e.mean_control, e.estimate, e.ci_low, e.ci_high
+        if not e.ok or mt is None or mc is None or est is None or lo is None or hi is None:
             return Html(head + f"<p>{t('effect_not_estimable', lang)}</p>")
 
         def pct(x: float) -> str:
@@ -389,9 +396,9 @@ class FunderReport:
         def pp(x: float) -> str:
             return f"{100 * x:+.0f}".replace("-", "−")
 
-        text = t("effect_ok", lang, treated=pct(e.mean_treated), control=pct(e.mean_control),
-                 diff=pp(e.estimate), low=pp(e.ci_low), high=pp(e.ci_high), nt=nt, nc=nc)
-        unclear = f" {t('effect_unclear', lang)}" if e.ci_low <= 0 <= e.ci_high else ""
+        text = t("effect_ok", lang, treated=pct(mt), control=pct(mc), diff=pp(est), low=pp(lo),
+                 high=pp(hi), nt=nt, nc=nc)
+        unclear = f" {t('effect_unclear', lang)}" if lo <= 0 <= hi else ""
         return Html(head + f"<p>{text}{unclear}</p>"
                     f"<p class=\"mk-note\">{t('effect_caveat', lang)}</p>")
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib.rcsetup import cycler
+from matplotlib.typing import RcKeyType
 
 PALETTE: dict[str, str] = {
     "mentor": "#1b7837",
@@ -34,7 +36,7 @@ PALETTE: dict[str, str] = {
 SEQUENCE: list[str] = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#4d4d4d",
                        "#35978f", "#c51b7d"]
 
-STYLE: dict[str, Any] = {
+STYLE: dict[RcKeyType, Any] = {
     "figure.dpi": 110,
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
@@ -45,7 +47,7 @@ STYLE: dict[str, Any] = {
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
-    "axes.prop_cycle": matplotlib.cycler(color=SEQUENCE),
+    "axes.prop_cycle": cycler(color=SEQUENCE),
     "legend.frameon": False,
 }
 

@@ -27,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from mentorkit import vocab
-from mentorkit.i18n import Catalogue
+from mentorkit.i18n import Catalogue, check_lang
 from mentorkit.network import Communities, Summary, summary, to_networkx
 from mentorkit.network._backend import is_igraph
 from mentorkit.plots import PALETTE, SEQUENCE, figure
+from mentorkit.vocab import Lang
 
 __all__ = ["layout", "draw_network", "degree_distribution", "growth_lines", "partner_flow",
            "ROLE_COLOURS"]
@@ -77,9 +78,9 @@ _CACHE: OrderedDict[tuple[Any, ...], dict[Any, np.ndarray]] = OrderedDict()
 _CACHE_SIZE = 32
 
 
-def _role_label(role: str, lang: str) -> str:
+def _role_label(role: str, lang: Lang) -> str:
     if role in vocab.ROLES:
-        return vocab.ROLES.label(role, lang)  # type: ignore[arg-type]
+        return vocab.ROLES.label(role, lang)
     return WORDS.text(role, lang) if role in WORDS else role
 
 
@@ -141,6 +142,7 @@ def draw_network(G: Any, ax: Any = None, *, communities: Communities | None = No
     either. A drawing is not a count table: it shows one dot per node (ids only on the
     few labelled ones) and is meant for the analysis, not for tables of counts.
     """
+    lang = check_lang(lang)
     words = WORDS.in_lang(lang)
     G = to_networkx(G) if is_igraph(G) else G
     total = G.number_of_nodes()
@@ -175,11 +177,11 @@ def draw_network(G: Any, ax: Any = None, *, communities: Communities | None = No
     else:
         colours = [ROLE_COLOURS.get(H.nodes[v].get("role"), PALETTE["neutral"]) for v in nodes]
     deg = dict(H.degree())
-    sizes = [12 + 10 * math.sqrt(deg[v]) for v in nodes]
+    node_sizes = [12 + 10 * math.sqrt(deg[v]) for v in nodes]
     arrows = {"arrows": True, "arrowsize": 6} if H.is_directed() else {}
     nx.draw_networkx_edges(H, pos, ax=ax, width=0.5, alpha=0.35, edge_color=PALETTE["neutral"],
                            **arrows)
-    nx.draw_networkx_nodes(H, pos, nodelist=nodes, node_color=colours, node_size=sizes, ax=ax,
+    nx.draw_networkx_nodes(H, pos, nodelist=nodes, node_color=colours, node_size=node_sizes, ax=ax,
                            linewidths=0)
     top = sorted(nodes, key=lambda v: (-deg[v], str(v)))[:label_top]
     for i, v in enumerate(top):   # alternately above and below, so neighbours do not collide
@@ -213,6 +215,7 @@ def degree_distribution(G: Any, ax: Any = None, *, lang: str = "en") -> tuple[An
     else:
         S = G if isinstance(G, Summary) else summary(G)
         dists = S.degree_distribution
+    lang = check_lang(lang)
     words = WORDS.in_lang(lang)
     if ax is None:
         fig, ax = figure(6, 3.8)
@@ -264,10 +267,11 @@ def partner_flow(flow: pd.DataFrame, *, lang: str = "en", min_cell: int | None =
     ``flow`` is :func:`mentorkit.network.partner_flow`'s table; blanked (suppressed) cells
     are left out and, when ``min_cell`` is given, the caption says so.
     """
+    lang = check_lang(lang)
     words = WORDS.in_lang(lang)
     fig, ax = figure(7, 0.45 * max(len(flow), 3) + 1.2)
     y = np.arange(len(flow))
-    kinds = [vocab.PARTNER_KINDS.label(k, lang) if k in vocab.PARTNER_KINDS else str(k)  # type: ignore[arg-type]
+    kinds = [vocab.PARTNER_KINDS.label(k, lang) if k in vocab.PARTNER_KINDS else str(k)
              for k in flow["kind"]]
     names = [f"{p} · {k}" for p, k in zip(flow.index, kinds)]
     for column, colour, h in (("referred", PALETTE["neutral"], 0.8),

@@ -18,7 +18,6 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib
 import pandas as pd
 
 from mentorkit.plots import PALETTE, SEQUENCE, figure
@@ -94,6 +93,8 @@ def matches_chart(over_time: pd.DataFrame, title: str, freq: str = "MS", min_cel
                   hidden_label: str | None = None) -> Any:
     """Matches started per period (``freq`` MS, QS or YS); periods whose count is hidden
     (``pd.NA``) or under ``min_cell`` are drawn as hatched stubs without their height."""
+    import matplotlib.dates as dates
+
     fig, ax = figure(7.5, 2.8)
     if over_time.empty:
         ax.set_title(title, loc="left")
@@ -110,7 +111,6 @@ def matches_chart(over_time: pd.DataFrame, title: str, freq: str = "MS", min_cel
                label=hidden_label or f"<{min_cell}")
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set_title(title, loc="left")
-    dates = matplotlib.dates
     if freq == "MS":
         ax.xaxis.set_major_locator(dates.AutoDateLocator(maxticks=8))
         ax.xaxis.set_major_formatter(dates.DateFormatter("%m-%Y"))

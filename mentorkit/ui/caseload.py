@@ -85,20 +85,20 @@ class CaseloadApp(App):
     def _active_tab(self) -> w.Widget:
         t = self.t
         rows, classes = [], []
-        for r in self.load_table.itertuples(index=False):
-            state = badge(r.state, t("caseload.state." + r.state, days=r.days_overdue))
-            rows.append([esc(self.who(r.mentee_id)), esc(self.who(r.mentor_id)),
-                         fmt_date(r.started_on), fmt_date(r.last_contact), str(r.calls),
-                         fmt_date(r.next_due), state])
-            classes.append(r.state)
+        for r in self.load_table.to_dict("records"):
+            state = badge(r["state"], t("caseload.state." + r["state"], days=r["days_overdue"]))
+            rows.append([esc(self.who(r["mentee_id"])), esc(self.who(r["mentor_id"])),
+                         fmt_date(r["started_on"]), fmt_date(r["last_contact"]), str(r["calls"]),
+                         fmt_date(r["next_due"]), state])
+            classes.append(r["state"])
         table = w.HTML(html_table([t("caseload.col." + c) for c in
                                    ("mentee", "mentor", "started", "last_contact", "calls",
                                     "next_due", "state")], rows, classes, numeric=[4]))
         table.add_class("mk-active-table")
         if self.load_table.empty:
             return w.VBox([w.HTML(f"<p>{esc(t('caseload.none_active'))}</p>")])
-        options = [(f"{self.who(r.mentee_id)} – {self.who(r.mentor_id)}", int(r.match_id))
-                   for r in self.load_table.itertuples(index=False)]
+        options = [(f"{self.who(r['mentee_id'])} – {self.who(r['mentor_id'])}", int(r["match_id"]))
+                   for r in self.load_table.to_dict("records")]
         self.chosen = w.Dropdown(options=options, layout=w.Layout(width="460px"))
         self.chosen.add_class("mk-choose-match")
         self.action = w.ToggleButtons(options=[(t("caseload.log"), "log"),
@@ -172,14 +172,14 @@ class CaseloadApp(App):
         t = self.t
         people = self.people.set_index("id")
         rows, classes = [], []
-        for r in self.waiting.itertuples(index=False):
-            link = self.ctx.link("match_finder", mentee=int(r.person_id))
-            flag = badge("long", t("caseload.long_wait")) if r.long_wait else ""
+        for r in self.waiting.to_dict("records"):
+            link = self.ctx.link("match_finder", mentee=int(r["person_id"]))
+            flag = badge("long", t("caseload.long_wait")) if r["long_wait"] else ""
             find = f'<a href="{esc(link)}" target="_self">{esc(t("caseload.find_mentor"))}</a>'
-            rows.append([esc(self.who(r.person_id)),
-                         fmt_date(people.at[r.person_id, "registered_on"]),
-                         fmt_date(r.waiting_since), str(r.days_waiting), flag, find])
-            classes.append("long" if r.long_wait else "")
+            rows.append([esc(self.who(r["person_id"])),
+                         fmt_date(people.at[r["person_id"], "registered_on"]),
+                         fmt_date(r["waiting_since"]), str(r["days_waiting"]), flag, find])
+            classes.append("long" if r["long_wait"] else "")
         if not rows:
             return w.HTML(f"<p>{esc(t('caseload.none_waiting'))}</p>")
         columns = ("mentee", "registered", "waiting_since", "days", "state", "action")
@@ -191,17 +191,17 @@ class CaseloadApp(App):
         if self.proposals.empty:
             return w.HTML(f"<p>{esc(t('caseload.none_proposals'))}</p>")
         rows, classes = [], []
-        for r in self.proposals.itertuples(index=False):
-            flag = badge("stale", t("caseload.stale")) if r.stale else ""
-            rows.append([esc(self.who(r.mentee_id)), esc(self.who(r.mentor_id)),
-                         fmt_date(r.proposed_on), str(r.days_open), flag])
-            classes.append("stale" if r.stale else "")
+        for r in self.proposals.to_dict("records"):
+            flag = badge("stale", t("caseload.stale")) if r["stale"] else ""
+            rows.append([esc(self.who(r["mentee_id"])), esc(self.who(r["mentor_id"])),
+                         fmt_date(r["proposed_on"]), str(r["days_open"]), flag])
+            classes.append("stale" if r["stale"] else "")
         table = w.HTML(html_table([t("caseload.col." + c) for c in
                                    ("mentee", "mentor", "proposed", "days", "state")],
                                   rows, classes, numeric=[3]))
-        self.proposal = w.Dropdown(options=[(f"{self.who(r.mentee_id)} – {self.who(r.mentor_id)}",
-                                             int(r.match_id))
-                                            for r in self.proposals.itertuples(index=False)],
+        self.proposal = w.Dropdown(options=[(f"{self.who(r['mentee_id'])} – "
+                                             f"{self.who(r['mentor_id'])}", int(r["match_id"]))
+                                            for r in self.proposals.to_dict("records")],
                                    layout=w.Layout(width="420px"))
         self.start = Input("date", self.ctx.lang)
         self.start.set(self.ctx.today)

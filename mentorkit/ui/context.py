@@ -227,7 +227,7 @@ class Context:
         if self.programme_id is None:
             return {}
         row = self.programmes[self.programmes["id"] == self.programme_id]
-        return row.iloc[0].to_dict() if len(row) else {}
+        return {str(k): v for k, v in row.iloc[0].to_dict().items()} if len(row) else {}
 
     @property
     def programme_name(self) -> str:
@@ -268,8 +268,8 @@ class Context:
                      if row.get(k) is not None and not pd.isna(row.get(k))]
             if parts:
                 return f"{' '.join(parts)} (#{pid})"
-        kind = vocab.ROLES.label(role, cast(Lang, self.lang)) if role in vocab.ROLES \
-            else self.t("person")
+        kind = vocab.ROLES.label(role, cast(Lang, self.lang)) \
+            if isinstance(role, str) and role in vocab.ROLES else self.t("person")
         return f"{kind} #{pid}"
 
     def person_labels(self, people: pd.DataFrame) -> dict[int, str]:

@@ -32,6 +32,7 @@ class EventsApp(App):
 
     name = "events"
     needs = "personal_data"
+    event_id: int | None  # the event shown; set by the first load, kept by the later ones
 
     def load(self) -> None:
         store, pid = self.ctx.store, self.ctx.programme_id or -1
@@ -89,10 +90,11 @@ class EventsApp(App):
         t = self.t
         counts = self.attendance.groupby("event_id").size()
         rows, classes = [], []
-        for e in self.events.head(MAX_ROWS).itertuples(index=False):
-            upcoming = pd.Timestamp(e.date).date() >= self.ctx.today
-            rows.append([fmt_date(e.date), esc(vlabel(vocab.EVENT_KINDS, e.kind, self.ctx.lang)),
-                         esc(e.title), esc(e.location), str(int(counts.get(e.id, 0)))])
+        for e in self.events.head(MAX_ROWS).to_dict("records"):
+            upcoming = pd.Timestamp(e["date"]).date() >= self.ctx.today
+            rows.append([fmt_date(e["date"]),
+                         esc(vlabel(vocab.EVENT_KINDS, e["kind"], self.ctx.lang)),
+                         esc(e["title"]), esc(e["location"]), str(int(counts.get(e["id"], 0)))])
             classes.append("due_soon" if upcoming else "")
         more = (f"<p class='mk-muted'>{esc(t('events.more', n=len(self.events) - MAX_ROWS))}</p>"
                 if len(self.events) > MAX_ROWS else "")
@@ -106,8 +108,8 @@ class EventsApp(App):
         t = self.t
         if self.event_id is None:
             return section(t("events.who_came"), w.HTML(f"<p>{esc(t('events.none'))}</p>"))
-        options = [(f"{fmt_date(e.date)} {e.title or ''}", int(e.id))
-                   for e in self.events.head(200).itertuples(index=False)]
+        options = [(f"{fmt_date(e['date'])} {e['title'] or ''}", int(e["id"]))
+                   for e in self.events.head(200).to_dict("records")]
         self.event_pick = w.Dropdown(options=options, value=self.event_id,
                                      layout=w.Layout(width="420px"))
         self.event_pick.add_class("mk-event-pick")
@@ -138,10 +140,10 @@ class EventsApp(App):
         t = self.t
         table = self.attendance_per_person()
         kinds = list(vocab.EVENT_KINDS.codes)
-        rows = [[esc(self._names.get(int(r.person_id), f"#{r.person_id}")),
-                 esc(vlabel(vocab.ROLES, r.role, self.ctx.lang)),
-                 *[str(int(getattr(r, k))) for k in kinds], f"<b>{int(r.total)}</b>"]
-                for r in table.head(MAX_ROWS).itertuples(index=False)]
+        rows = [[esc(self._names.get(int(r["person_id"]), f"#{r['person_id']}")),
+                 esc(vlabel(vocab.ROLES, r["role"], self.ctx.lang)),
+                 *[str(int(r[k])) for k in kinds], f"<b>{int(r['total'])}</b>"]
+                for r in table.head(MAX_ROWS).to_dict("records")]
         headers = [t("person"), t("field.role"),
                    *[vlabel(vocab.EVENT_KINDS, k, self.ctx.lang) for k in kinds],
                    t("events.total")]

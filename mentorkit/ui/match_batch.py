@@ -19,6 +19,7 @@ Example
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -139,11 +140,11 @@ class BatchPanel:
 
     def over_capacity(self) -> list[int]:
         """Mentors the edited proposal would give more mentees than they have places."""
-        counts = pd.Series([m for _i, _e, m in self.chosen()], dtype="int64").value_counts()
-        if counts.empty:
+        counts = Counter(m for _i, _e, m in self.chosen())
+        if not counts:
             return []
         remaining = dict(zip(self.scores.mentor_ids.tolist(), self.scores.remaining.tolist()))
-        return sorted(int(m) for m, n in counts.items() if n > remaining.get(int(m), 0))
+        return sorted(m for m, n in counts.items() if n > remaining.get(m, 0))
 
     def _summarise(self) -> None:
         pairs = self.chosen()

@@ -232,17 +232,17 @@ class MatchFinderApp(App):
             self.mentor_pick.options = []
             return
         rows = []
-        for r in self.top.itertuples(index=False):
-            who = self.name_of(int(r.mentor_id))
-            reasons = "".join(f"<li>{esc(getattr(r, c))}</li>" for c in CRITERIA)
-            bar = (f'<span class="mk-bar"><span style="width:{round(100 * r.score)}%"></span>'
-                   f"</span> {r.score:.2f}")
-            rows.append([str(r.rank), f"<b>{esc(who)}</b>", bar,
+        for r in self.top.to_dict("records"):
+            who = self.name_of(int(r["mentor_id"]))
+            reasons = "".join(f"<li>{esc(r[c])}</li>" for c in CRITERIA)
+            bar = (f'<span class="mk-bar"><span style="width:{round(100 * r["score"])}%"></span>'
+                   f"</span> {r['score']:.2f}")
+            rows.append([str(r["rank"]), f"<b>{esc(who)}</b>", bar,
                          f'<ul class="mk-reasons">{reasons}</ul>'])
         self.suggestions.value = html_table([t("finder.col.rank"), t("finder.col.mentor"),
                                              t("finder.col.score"), t("finder.col.why")], rows)
-        options = [(f"{r.rank}. {self.name_of(int(r.mentor_id))} ({r.score:.2f})",
-                    int(r.mentor_id)) for r in self.top.itertuples()]
+        options = [(f"{r['rank']}. {self.name_of(int(r['mentor_id']))} ({r['score']:.2f})",
+                    int(r["mentor_id"])) for r in self.top.to_dict("records")]
         ids = [o[1] for o in options]
         self._setting = True
         try:
@@ -293,7 +293,7 @@ class MatchFinderApp(App):
                 items.append(("waiting", t("finder.waiting_days", n=int(days))))
         cells = "".join(f"<tr><th>{esc(t('profile.' + k))}</th><td>"
                         f"{v if k == 'check' else esc(v)}</td></tr>" for k, v in items if v)
-        name = esc(self.ctx.person_label(person.to_dict()))
+        name = esc(self.ctx.person_label({str(k): v for k, v in person.to_dict().items()}))
         return (f'<div class="mk-card-profile"><b>{name}</b><table class="mk-table">{cells}'
                 f"</table></div>")
 

@@ -118,22 +118,23 @@ class OverviewApp(App):
         self.shown = pub = self.figures()
         prog = pub.targets
         labels, rows = [], []
-        for r in prog.itertuples(index=False):
+        for r in prog.to_dict("records"):
             group = ""
-            if isinstance(r.group_value, str) and r.group_value and r.group_field == "gender":
-                group = vlabel(vocab.GENDERS, r.group_value, lang)
-            elif isinstance(r.group_value, str) and r.group_value:
-                group = r.group_value
-            metric = vlabel(vocab.TARGET_METRICS, r.metric, lang)
+            value = r["group_value"]
+            if isinstance(value, str) and value and r["group_field"] == "gender":
+                group = vlabel(vocab.GENDERS, value, lang)
+            elif isinstance(value, str) and value:
+                group = value
+            metric = vlabel(vocab.TARGET_METRICS, r["metric"], lang)
             name = f"{metric}: {group}" if group else metric
             labels.append(name)
-            hidden = pd.isna(r.shown)
-            share = "–" if hidden or not r.target else f"{int(r.shown) / r.target:.0%}"
-            width = 0 if hidden or not r.target else min(100, round(100 * int(r.shown) / r.target))
+            target, hidden = r["target"], pd.isna(r["shown"])
+            share = "–" if hidden or not target else f"{int(r['shown']) / target:.0%}"
+            width = 0 if hidden or not target else min(100, round(100 * int(r["shown"]) / target))
             bar = f'<span class="mk-bar"><span style="width:{width}%"></span></span>'
-            rows.append([esc(f"{r.funder}: {r.title}"), esc(name),
-                         f"{fmt_date(r.period_start)} – {fmt_date(r.period_end)}",
-                         str(int(r.target)), HIDDEN if hidden else str(int(r.shown)),
+            rows.append([esc(f"{r['funder']}: {r['title']}"), esc(name),
+                         f"{fmt_date(r['period_start'])} – {fmt_date(r['period_end'])}",
+                         str(int(target)), HIDDEN if hidden else str(int(r["shown"])),
                          f"{bar} {esc(share)}"])
         table = w.HTML(html_table([t("overview.col." + c) for c in
                                    ("grant", "target", "period", "promised", "actual", "share")],

@@ -107,7 +107,9 @@ def _suppressed(counts: pd.Series, k: int) -> pd.Series:
     (with their total) ride along in ``attrs["counts"]`` for :attr:`Figures.counts`."""
     if counts.empty:
         return pd.Series([], dtype="Int64")
-    out = suppress(counts.astype("int64"), k).astype("Int64")
+    blanked = suppress(counts.astype("int64"), k)
+    assert isinstance(blanked, pd.Series)  # a Series in, a Series out
+    out = blanked.astype("Int64")
     true = counts.astype("int64")
     if TOTAL in out.index:
         true = pd.concat([true, pd.Series([int(true.sum())], index=[TOTAL])])
@@ -301,7 +303,7 @@ def _targets(prog: pd.DataFrame, grants: pd.DataFrame, data: dict[str, pd.DataFr
                     pub = _link(pub, anchor)
             tables[f"target {name} by {field_name}"] = pub
             for i, r in g.iterrows():
-                shown[i] = pub.get(str(r["group_value"]), pd.NA)
+                shown.at[i] = pub.get(str(r["group_value"]), pd.NA)
         if anchor is None:
             alone = _suppressed(pd.Series([q], index=["all"]), k)
             tables[f"target {name}"] = alone

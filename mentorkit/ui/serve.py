@@ -61,7 +61,8 @@ def options(argv: Sequence[str]) -> dict[str, list[str | None]]:
         i += 1
         if not arg.startswith("-") or arg in ("-", "--"):
             continue
-        name, eq, value = arg.lstrip("-").partition("=")
+        name, eq, given = arg.lstrip("-").partition("=")
+        value: str | None = given
         if not eq:
             nxt = args[i] if i < len(args) else None
             value = None if nxt is None or nxt.startswith("-") else nxt

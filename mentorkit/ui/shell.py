@@ -102,7 +102,7 @@ class Shell:
             signed = esc(t("shell.role", role=t("access.role." + self.ctx.role)))
         self.title.value = (f"<h2>{esc(t('app.' + self.app))}</h2>"
                             f'<span class="mk-muted">{signed}</span>')
-        options = [(str(r.name), int(r.id)) for r in self.ctx.programmes.itertuples()]
+        options = [(str(r["name"]), int(r["id"])) for r in self.ctx.programmes.to_dict("records")]
         self._updating = True
         try:
             if list(self.programme.options) != options:

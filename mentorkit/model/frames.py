@@ -19,17 +19,20 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from mentorkit.model.schema import TABLES, Column, Kind
 
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
 LIST_SEPARATOR = "|"
 
 
-def kind(column: Any) -> Kind:
+def kind(column: Column | sa.Column[Any]) -> Kind:
     """The pandas-side kind of a column: int, float, date, datetime, list, json or str.
 
     ``column`` is a model column, or a database column of the same name and table.
@@ -65,7 +68,7 @@ def _as_json(value: Any) -> Any:
     return value
 
 
-def _conform_column(column: Column, values: pd.Series) -> Any:
+def _conform_column(column: Column | sa.Column[Any], values: pd.Series) -> Any:
     """One column of :func:`conform`: ``values`` in the dtype of its kind."""
     k = kind(column)
     if k == "int":

@@ -58,10 +58,10 @@ def read_tables(source: Tables, names: Iterable[str], *, conformed: bool = False
     names = tuple(names)
     if isinstance(source, Mapping):
         frames: Mapping[str, pd.DataFrame] = source
-    elif callable(getattr(source, "table", None)):
-        return {name: source.table(name) for name in names}
-    elif callable(getattr(source, "tables", None)):
-        frames = source.tables()
+    elif callable(table := getattr(source, "table", None)):
+        return {name: table(name) for name in names}
+    elif callable(tables := getattr(source, "tables", None)):
+        frames = tables()
     elif names and all(isinstance(getattr(source, n, None), pd.DataFrame) for n in names):
         frames = {n: getattr(source, n) for n in names}  # tables as attributes (FunderData)
     else:

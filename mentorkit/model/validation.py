@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from mentorkit import vocab
 from mentorkit.errors import ValidationError
 from mentorkit.model.frames import kind
 from mentorkit.model.schema import TABLES, Column
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # Danish CPR: ddmmyy-xxxx (or without the dash); the date part must be a real day and month.
 CPR_DASHED = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[-‐–]\d{4}(?!\d)")
@@ -126,7 +130,7 @@ def _texts(series: pd.Series) -> pd.Series:
     return series.dropna().astype(str)
 
 
-def _check_no_national_id(phone_field: bool):  # type: ignore[no-untyped-def]
+def _check_no_national_id(phone_field: bool) -> Callable[[pd.Series], pd.Series]:
     def check(series: pd.Series) -> pd.Series:
         ok = pd.Series(True, index=series.index)
         texts = _texts(series)
@@ -153,16 +157,16 @@ def _check_no_control(series: pd.Series) -> pd.Series:
     return ok
 
 
-def _check_codes(codes: frozenset[str]):  # type: ignore[no-untyped-def]
+def _check_codes(codes: frozenset[str]) -> Callable[[pd.Series], pd.Series]:
     def check(series: pd.Series) -> pd.Series:
         return series.map(lambda v: v is None or all(c in codes for c in v))
     return check
 
 
-def _column_checks(table: str, column: Column) -> list:  # type: ignore[type-arg]
+def _column_checks(table: str, column: Column) -> list[pa.Check]:
     import pandera.pandas as pa
 
-    checks = []
+    checks: list[pa.Check] = []
     k = kind(column)
     name = column.name
     voc = column.info.get("vocab")
@@ -200,7 +204,7 @@ def _column_checks(table: str, column: Column) -> list:  # type: ignore[type-arg
 
 
 @cache
-def schema_for(table: str):  # type: ignore[no-untyped-def]
+def schema_for(table: str) -> pa.DataFrameSchema:
     """The pandera schema of ``table``, built from the SQLAlchemy columns."""
     import pandera.pandas as pa
 
@@ -258,14 +262,14 @@ def validate_frame(table: str, df: pd.DataFrame, partial: bool = False) -> list[
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         for case in err.failure_cases.itertuples(index=False):
-            column = str(case.column)
+            field = str(case.column)
             if case.check_number is None or pd.isna(case.check_number):
                 rule, text = "required", "a value is required"
             else:
-                check = schema.columns[column].checks[int(case.check_number)]
+                check = schema.columns[field].checks[int(case.check_number)]
                 rule, text = check.name, check.error or check.name
             row = None if pd.isna(case.index) else int(case.index)
-            problems.append(Problem(row, column, rule, text, case.failure_case))
+            problems.append(Problem(row, field, rule, text, case.failure_case))
     problems.extend(_cross_field(table, df))
     problems.sort(key=lambda p: (p.row if p.row is not None else -1, p.column))
     return problems

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
 
@@ -34,7 +34,9 @@ from mentorkit.store.schema import metadata
 #: How SQLAlchemy writes dates and times into SQLite: always this layout, this many characters.
 SQLITE_LAYOUT: dict[str, tuple[str, int]] = {"date": ("%Y-%m-%d", 10),
                                              "datetime": ("%Y-%m-%d %H:%M:%S.%f", 26)}
-_SCAN_JSON = json.JSONDecoder().scan_once  # json.loads without its per-call Python layers
+#: json.loads without its per-call Python layers (typeshed omits scan_once: __init__ sets it).
+_SCAN_JSON: Callable[[str, int], tuple[Any, int]]
+_SCAN_JSON = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__
 
 
 def _plain_json(dialect: sa.Dialect) -> bool:

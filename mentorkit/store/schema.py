@@ -49,8 +49,10 @@ def sql_type(type_: model.Type) -> sa.types.TypeEngine:
         return sa.String(type_.length)
     if type_.sql == "decimal":
         return sa.Numeric(14, 2)
-    return {"integer": sa.Integer(), "float": sa.Float(), "date": sa.Date(),
-            "datetime": sa.DateTime(), "text": sa.Text(), "json": sa.JSON()}[type_.sql]
+    plain: dict[str, sa.types.TypeEngine] = {
+        "integer": sa.Integer(), "float": sa.Float(), "date": sa.Date(),
+        "datetime": sa.DateTime(), "text": sa.Text(), "json": sa.JSON()}
+    return plain[type_.sql]
 
 
 def _column(c: model.Column) -> sa.Column:

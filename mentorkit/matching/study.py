@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -67,8 +67,7 @@ def _parts(part: Iterable[int], whole: Iterable[int], k: int) -> tuple[np.ndarra
 
     shown_part, shown_whole = [], []
     for p, w in zip(part, whole):
-        row = cast(pd.DataFrame,
-                   suppress(pd.DataFrame({"part": [int(p)], "rest": [int(w) - int(p)]}), k))
+        row = suppress(pd.DataFrame({"part": [int(p)], "rest": [int(w) - int(p)]}), k)
         shown_part.append(row.iat[0, 0])
         shown_whole.append(row.iat[0, 2])
     return (np.array([_number(x) for x in shown_part]),
@@ -96,7 +95,7 @@ def pool_sizes(pools: dict[str, tuple[pd.DataFrame, pd.DataFrame]], min_cell: in
     counts = pd.DataFrame({"mentees": [len(a) for a, _ in pools.values()],
                            "mentors": [len(b) for _, b in pools.values()]},
                           index=list(pools))
-    return cast(pd.DataFrame, suppress(counts, threshold(min_cell), margins=False))
+    return suppress(counts, threshold(min_cell), margins=False)
 
 
 def pool(people: pd.DataFrame, matches: pd.DataFrame | None, programme: int | None = None,

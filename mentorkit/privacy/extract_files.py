@@ -100,7 +100,7 @@ def _manifest(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
         raise ValidationError("an evaluator export needs the data-sharing agreement it is made "
                               "under and its expiry date (research_extract(agreement=..., "
                               "expires=...))")
-    manifest = {key: (value.isoformat() if hasattr(value, "isoformat") else value)
+    manifest = {str(key): (value.isoformat() if hasattr(value, "isoformat") else value)
                 for key, value in row.items() if not (isinstance(value, float) and pd.isna(value))}
     manifest = {key: (int(value) if hasattr(value, "item") else value)
                 for key, value in manifest.items()}

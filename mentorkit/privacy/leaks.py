@@ -122,7 +122,7 @@ class Needles:
         """Add the direct identifiers (and notes) of a ``person`` table."""
         for column in _DIRECT:
             if column not in person.columns:
-                person = person.assign(**{column: pd.NA})
+                person = person.assign(**{column: None})  # as every missing cell is below
         rows = person[list(_DIRECT)].astype("object").where(person[list(_DIRECT)].notna(), None)
         for first, last, email, phone, address in rows.itertuples(index=False):
             if first and last:

@@ -27,6 +27,7 @@ import hmac
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -106,9 +107,10 @@ def pseudonymise(values: Iterable[object] | pd.Series, key: bytes,
     return pd.Series(out, index=series.index, dtype="str")
 
 
-def _is_whole(value: object) -> bool:
+def _is_whole(value: Any) -> bool:
+    """True for a value that float() and int() read as the same number (3, 3.0, "3")."""
     try:
-        return float(value) == int(value)  # type: ignore[arg-type]
+        return float(value) == int(value)
     except (TypeError, ValueError):
         return False
 

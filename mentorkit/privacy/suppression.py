@@ -35,7 +35,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -148,7 +148,7 @@ class _Grid:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.values.shape  # type: ignore[return-value]
+        return self.values.shape
 
     def is_total(self, cell: Cell) -> bool:
         return cell[0] >= self.r or cell[1] >= self.c
@@ -275,7 +275,7 @@ def suppression(table: pd.DataFrame | pd.Series, min_cell: int | None = 0, *,
 def _repair(grid: _Grid, hidden: set[Cell], cell: Cell, primary: set[Cell], k: int,
             lower: int) -> set[Cell]:
     """The cheapest set of further blanks that makes ``cell`` safe (or any that adds some)."""
-    options = []
+    options: list[tuple[float, list[Cell]]] = []
     for cand in _candidates(grid, cell):
         new = {c for c in cand if c not in hidden}
         if not new or any(grid.values[c] < lower for c in new):
@@ -283,14 +283,14 @@ def _repair(grid: _Grid, hidden: set[Cell], cell: Cell, primary: set[Cell], k: i
         options.append((sum(_cost(grid, c) for c in new), sorted(new)))
     options.sort()
     seen: set[tuple[Cell, ...]] = set()
-    for _, new in options:
-        if tuple(new) in seen:
+    for _, extra in options:
+        if tuple(extra) in seen:
             continue
-        seen.add(tuple(new))
-        trial = hidden | set(new)
+        seen.add(tuple(extra))
+        trial = hidden | set(extra)
         low, high = intervals(grid, trial, lower, cells=[cell])[cell]
         if _safe(cell, low, high, primary, k, lower):
-            return set(new)
+            return set(extra)
     return set(options[0][1]) if options else set()
 
 
@@ -305,10 +305,18 @@ def _result(table: pd.DataFrame | pd.Series, frame: pd.DataFrame, grid: _Grid,
         pattern.iat[i, j] = "primary" if (i, j) in primary else "secondary"
     published.index.name, published.columns.name = frame.index.name, frame.columns.name
     if isinstance(table, pd.Series):
-        return Suppression(published.iloc[:, 0].rename(table.name), pattern, k)
+        column = published.iloc[:, 0]
+        column.name = table.name                # any hashable (rename() is typed for scalars)
+        return Suppression(column, pattern, k)
     return Suppression(published, pattern, k)
 
 
+@overload
+def suppress(table: pd.DataFrame, min_cell: int | None = 0, *,
+             margins: bool = True, suppress_zeros: bool = False) -> pd.DataFrame: ...
+@overload
+def suppress(table: pd.Series, min_cell: int | None = 0, *,
+             margins: bool = True, suppress_zeros: bool = False) -> pd.Series: ...
 @renamed_min_cell("k")
 def suppress(table: pd.DataFrame | pd.Series, min_cell: int | None = 0, *,
              margins: bool = True, suppress_zeros: bool = False) -> pd.DataFrame | pd.Series:

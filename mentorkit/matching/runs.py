@@ -94,16 +94,16 @@ def run(mentees: pd.DataFrame, mentors: pd.DataFrame, matches: pd.DataFrame | No
     if not isinstance(capacity, (str, int)):
         raise MatchingError("a recorded run needs capacity as a column name or one number")
     settings = MatchSettings.of(weights, rules)
-    pinned, forbidden = _sorted_pairs(pinned), _sorted_pairs(forbidden)
+    pinned_pairs, forbidden_pairs = _sorted_pairs(pinned), _sorted_pairs(forbidden)
     recorded = {
         **settings.to_dict(), "capacity": capacity, "solver": solver,
         "quotas": [q.to_dict() for q in quotas_of(quotas)],
-        "pinned": pinned, "forbidden": forbidden,
+        "pinned": pinned_pairs, "forbidden": forbidden_pairs,
     }
     scores = score(mentees, mentors, settings, matches=matches, capacity=capacity)
     result = solve(scores, method, objective=objective, quotas=quotas, mentees=mentees,
-                   pinned=[tuple(p) for p in pinned], forbidden=[tuple(p) for p in forbidden],
-                   solver=solver)
+                   pinned=[(a, b) for a, b in pinned_pairs],
+                   forbidden=[(a, b) for a, b in forbidden_pairs], solver=solver)
     frame = result.to_frame(reasons=False)
     from mentorkit import __version__
 

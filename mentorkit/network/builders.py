@@ -183,7 +183,7 @@ def _codes(ids: pd.Series, frame_ids: pd.Index, roles: pd.Series | None, role: s
            offset: int) -> tuple[np.ndarray, pd.Series]:
     """Vertex numbers of edge endpoints ``ids`` (``offset`` + position in ``frame_ids``, or
     -1), and the labels of the endpoints that are not in the frame (-1), by position."""
-    pos = frame_ids.get_indexer(ids)
+    pos = frame_ids.get_indexer(pd.Index(ids))
     missing = pos < 0
     labels = node_labels(ids[missing], ids[missing].map(roles) if roles is not None else None,
                          role)

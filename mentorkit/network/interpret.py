@@ -48,6 +48,7 @@ from mentorkit.network.timeline import growth
 from mentorkit.periods import parse_period
 from mentorkit.privacy.suppression import suppress
 from mentorkit.programmes import programme_id
+from mentorkit.vocab import Lang
 
 __all__ = ["Tables", "parse_period", "restrict", "build", "findings", "published_flow",
            "FLOW_COUNTS", "KINDS"]
@@ -269,7 +270,7 @@ TEXT = Catalogue("network.findings", {
 """The words of :func:`findings`, by key."""
 
 
-def findings(t: Tables, lang: str = "en", *, phase: str = "followup_12m",
+def findings(t: Tables, lang: Lang = "en", *, phase: str = "followup_12m",
              min_cell: int | None = 0, top: int = 3, seed: int = 0) -> str:
     """Plain-language findings (Markdown) on mentors, repeat mentors, partner flow,
     the event network and the growth of the mentor corps. Node ids only, no names.
@@ -324,12 +325,13 @@ def _one(count: int, k: int) -> Any:
     return suppress(pd.Series([count]), k, margins=False).iloc[0]
 
 
-def _flow_text(t: Tables, T: dict[str, str], lang: str, phase: str, min_cell: int,
+def _flow_text(t: Tables, T: dict[str, str], lang: Lang, phase: str, min_cell: int,
                what: str) -> str:
     flow = published_flow(t, phase=phase, min_cell=min_cell)
     if not len(flow):
         return T["none"].format(what=what)
     total = flow.loc[TOTAL]
+    assert isinstance(total, pd.Series)  # published_flow has one total row
     needed = ["referred", "matched", "outcome_known", "employed", "employed_matched",
               "known_matched"]
     if total[needed].isna().any() or total["outcome_known"] < max(min_cell, 1):
@@ -347,17 +349,18 @@ def _flow_text(t: Tables, T: dict[str, str], lang: str, phase: str, min_cell: in
         name = ok["employed_share"].idxmax()
         kind = ok.at[name, "kind"]
         best = T["best"].format(partner=name, share=ok.at[name, "employed_share"],
-                                kind=vocab.PARTNER_KINDS.label(kind, lang)  # type: ignore[arg-type]
-                                if kind in vocab.PARTNER_KINDS else kind)
+                                kind=vocab.PARTNER_KINDS.label(kind, lang)
+                                if isinstance(kind, str) and kind in vocab.PARTNER_KINDS
+                                else kind)
     return T["flow"].format(partners=len(parts), referred=int(total["referred"]),
                             matched=total["matched"] / total["referred"],
-                            phase=vocab.OUTCOME_PHASES.label(phase, lang)  # type: ignore[arg-type]
+                            phase=vocab.OUTCOME_PHASES.label(phase, lang)
                             if phase in vocab.OUTCOME_PHASES else phase,
                             employed=total["employed"] / total["outcome_known"],
                             emp_m=emp_m, emp_u=emp_u, best=best).strip()
 
 
-def _event_text(t: Tables, T: dict[str, str], lang: str, seed: int, k: int, what: str) -> str:
+def _event_text(t: Tables, T: dict[str, str], lang: Lang, seed: int, k: int, what: str) -> str:
     E = event_graph(t.attendance, t.person, t.event)
     if E.number_of_edges() == 0:
         return T["none"].format(what=what)
@@ -368,12 +371,12 @@ def _event_text(t: Tables, T: dict[str, str], lang: str, seed: int, k: int, what
     P = projection(E, 0)
     C = communities(P, seed=seed)
     prog = pd.Series({v: E.nodes[v].get("programme_id") for v in people})
-    lead = prog.groupby(C.membership.reindex(prog.index)).agg(
+    group = C.membership.reindex(prog.index)
+    lead = prog.groupby(group).agg(  # type: ignore[type-var]  # the stubs bar a None result
         lambda s: s.value_counts().index[0] if s.notna().any() else None)
-    aligned = int((prog == C.membership.reindex(prog.index).map(lead)).sum())
+    aligned = int((prog == group.map(lead)).sum())
     largest = summary(P).largest_component
-    names = {r: vocab.ROLES.label(r, lang)  # type: ignore[arg-type]
-             for r in roles.index if r in vocab.ROLES}
+    names = {r: vocab.ROLES.label(r, lang) for r in roles.index if r in vocab.ROLES}
     return T["events"].format(
         events=int(sum(1 for _, s in E.nodes(data="bipartite") if s == 1)), people=_n(everyone),
         roles=", ".join(f"{name}: {_n(shown.get(r))}" for r, name in names.items()),

@@ -65,6 +65,7 @@ def _suppressed(counts: pd.Series, k: int, margins: bool = True) -> tuple[pd.Ser
         empty = pd.Series([], dtype="Int64", name=counts.name)
         return empty, pd.Series([], dtype=object)
     result = suppression(counts.astype("int64"), k, margins=margins)
+    assert isinstance(result.published, pd.Series)  # a Series in, a Series out
     return result.published, result.pattern.iloc[:, 0]
 
 
@@ -228,7 +229,7 @@ def published_growth(g: pd.DataFrame, min_cell: int | None = 0) -> pd.DataFrame:
     so_far = g["mentors_so_far"].astype("Int64")
     shown = running_total_shown(g["new_mentors"].to_numpy(), rows.isna().to_numpy()) \
         if total_shown else np.zeros(len(g), dtype=bool)
-    out["mentors_so_far"] = so_far.where(shown, pd.NA).to_numpy()
+    out["mentors_so_far"] = so_far.where(shown).to_numpy()  # blanks are NA in Int64
     retained = out["retained_mentors"].astype("Float64")
     before = out["active_mentors"].astype("Float64").shift(1)
     ratio = (retained / before.where(before > 0)).where(g["retention"].notna())

@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,7 @@ def edge_frame(G: Graph, keys: tuple[str, ...] = ("start", "end", "status", "pro
         names = np.asarray(labels(G), dtype=object)
         ends = np.asarray(G.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         present = G.es.attributes()
-        data = {"u": names[ends[:, 0]], "v": names[ends[:, 1]]}
+        data: dict[str, Any] = {"u": names[ends[:, 0]], "v": names[ends[:, 1]]}
         data.update({k: (G.es[k] if k in present else [None] * G.ecount()) for k in keys})
         return pd.DataFrame(data)
     rows = G.edges(data=True)
@@ -56,7 +56,7 @@ def edge_frame(G: Graph, keys: tuple[str, ...] = ("start", "end", "status", "pro
 def _periods(values: pd.Series, freq: str) -> np.ndarray:
     """Period ordinals (int64) of dates; missing -> the smallest int64."""
     stamps = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
-    return stamps.dt.to_period(freq).array.asi8
+    return pd.PeriodIndex(stamps.dt.to_period(freq)).asi8
 
 
 def growth(G: Graph, freq: Literal["month", "quarter", "year"] = "quarter",
@@ -143,6 +143,8 @@ def growth(G: Graph, freq: Literal["month", "quarter", "year"] = "quarter",
     cross = np.unique(mc[is_new_prog].astype(np.int64) * P + ms[is_new_prog])
     cross_mentors = np.bincount(cross % P, minlength=P)
     prev_active = np.r_[0, active_mentors[:-1]]
+    periods = pd.PeriodIndex.from_ordinals(  # type: ignore[attr-defined]  # not in pandas-stubs
+        np.arange(first, last + 1), freq=code, name="period")
     out = pd.DataFrame({
         "active_pairs": active_pairs, "new_pairs": np.bincount(s, minlength=P),
         "ended_pairs": np.bincount(t[closed], minlength=P),
@@ -151,5 +153,5 @@ def growth(G: Graph, freq: Literal["month", "quarter", "year"] = "quarter",
         "mentors_so_far": np.cumsum(new_mentors), "retained_mentors": retained_mentors,
         "retention": np.where(prev_active > 0, retained_mentors / np.maximum(prev_active, 1),
                               np.nan),
-    }, index=pd.PeriodIndex.from_ordinals(np.arange(first, last + 1), freq=code, name="period"))
+    }, index=periods)
     return out

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from mentorkit.errors import ConfigError
 from mentorkit.i18n import check_lang
+from mentorkit.vocab import Lang
 
 DEFAULT_DB = Path("data") / "mentorkit.db"
 
@@ -49,7 +50,7 @@ class Settings:
     """One object for all configuration."""
 
     database_url: str = database_url(DEFAULT_DB)
-    language: str = "en"
+    language: Lang = "en"
     min_cell: int = 5
     actor: str = "mentorkit"
     pseudonym_key: str | None = None

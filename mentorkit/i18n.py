@@ -28,7 +28,7 @@ import functools
 import string
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeGuard, TypeVar, cast
 
 from mentorkit.errors import MissingTranslation, UnknownLanguage
 from mentorkit.vocab import LANGS, Lang
@@ -59,7 +59,7 @@ def check_lang(lang: object, name: str = "lang") -> Lang:
     raise UnknownLanguage(lang, LANGS, name)
 
 
-def is_lang(value: object) -> bool:
+def is_lang(value: object) -> TypeGuard[Lang]:
     """True when ``value`` is a language of the package: for choosing among candidates
     (the page address, a remembered choice), where a wrong one is passed over, not an error.
 

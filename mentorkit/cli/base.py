@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
 
 from mentorkit.errors import ImportFailed, MentorkitError
+
+if TYPE_CHECKING:
+    from mentorkit.privacy.roles import Capability, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +51,7 @@ def friendly(func: F) -> F:
         except MentorkitError as err:
             typer.secho(f"error: {err}", fg="red", err=True)
             raise typer.Exit(1) from None
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # wraps keeps the signature; mypy cannot see that
 
 
 def _open(db: str | None, actor: str = "cli", upgrade: bool = False) -> Any:
@@ -58,7 +61,7 @@ def _open(db: str | None, actor: str = "cli", upgrade: bool = False) -> Any:
 
 
 
-def _require(capability: str) -> str:
+def _require(capability: Capability) -> Role:
     """The configured role (``MENTORKIT_ROLE``), if it may use ``capability``."""
     from mentorkit.privacy.roles import require
 

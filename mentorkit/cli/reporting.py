@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
 
@@ -17,6 +17,9 @@ from mentorkit.cli.base import (
     app,
     friendly,
 )
+
+if TYPE_CHECKING:
+    from mentorkit.privacy.roles import Capability
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +55,7 @@ def _print_summary(store: Any) -> None:
 
 
 
-def _report_capability(notebook: Path, params: list[str]) -> str:
+def _report_capability(notebook: Path, params: list[str]) -> Capability:
     """What running ``notebook`` needs: the funder report only aggregates; a notebook that
     declares an ``extract`` parameter and is given one (``-p extract=FOLDER``) only
     ``extract``; anything else reads the case store, which is ``personal_data``."""
@@ -83,7 +86,7 @@ def _with_report_role(func: F) -> F:
         for path in paths:
             _require(_report_capability(path, params))
         return func(*args, **kwargs)
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # wraps keeps the signature; mypy cannot see that
 
 
 from mentorkit.reports.command import report_command  # noqa: E402  (the `report` command)

@@ -30,7 +30,7 @@ import importlib
 import time
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -41,16 +41,23 @@ from mentorkit.matching.flow import Network
 from mentorkit.matching.greedy import sequential
 from mentorkit.matching.pricing import priced
 from mentorkit.matching.quotas import Quota, disjoint, flow_groups, quota_members, quotas_of
-from mentorkit.matching.result import Assignment, violations
+from mentorkit.matching.result import Assignment, Method, Objective, violations
 from mentorkit.matching.scoring import SCALE, Scores, score
 from mentorkit.matching.stable import deferred_acceptance
 from mentorkit.matching.subproblem import SubProblem, empty, pinned_positions, with_forbidden
+from mentorkit.vocab import Lang
 
 __all__ = ["Assignment", "METHODS", "OBJECTIVES", "assign", "solve", "violations"]
 
-METHODS: tuple[str, ...] = ("optimal", "stable", "greedy")
-OBJECTIVES: dict[str, str] = {"score": "score", "highest_total": "score",
-                              "coverage": "coverage", "nobody_left_out": "coverage"}
+#: An objective as it may be asked for: its own name or its plain-language one.
+ObjectiveName = Objective | Literal["highest_total", "nobody_left_out"]
+#: The solver of the exact optimum.
+Solver = Literal["auto", "flow", "lsa"]
+
+METHODS: tuple[Method, ...] = ("optimal", "stable", "greedy")
+OBJECTIVES: dict[ObjectiveName, Objective] = {"score": "score", "highest_total": "score",
+                                              "coverage": "coverage",
+                                              "nobody_left_out": "coverage"}
 FULL_ARCS = 50_000        # up to this many feasible pairs the flow gets all of them
 
 #: Tuning constants that moved with the solvers (read here with a DeprecationWarning).
@@ -71,10 +78,11 @@ def __getattr__(name: str) -> Any:
 
 def assign(mentees: pd.DataFrame, mentors: pd.DataFrame, weights: Any = None,
            capacity: str | int | Any = "capacity", quotas: Any = None,
-           method: str = "optimal", *, rules: Any = None, matches: pd.DataFrame | None = None,
+           method: Method = "optimal", *, rules: Any = None,
+           matches: pd.DataFrame | None = None,
            pinned: Iterable[tuple[int, int]] = (), forbidden: Iterable[tuple[int, int]] = (),
-           objective: str = "score", lang: str = "en", reasons: bool = True,
-           scores: Scores | None = None, solver: str = "auto") -> pd.DataFrame:
+           objective: ObjectiveName = "score", lang: Lang = "en", reasons: bool = True,
+           scores: Scores | None = None, solver: Solver = "auto") -> pd.DataFrame:
     """Match a batch of mentees to mentors and return the proposal, one row per match.
 
     Parameters
@@ -112,16 +120,16 @@ def assign(mentees: pd.DataFrame, mentors: pd.DataFrame, weights: Any = None,
     return df
 
 
-def solve(scores: Scores, method: str = "optimal", *, objective: str = "score",
+def solve(scores: Scores, method: Method = "optimal", *, objective: ObjectiveName = "score",
           quotas: Any = None, mentees: pd.DataFrame | None = None,
           pinned: Iterable[tuple[int, int]] = (), forbidden: Iterable[tuple[int, int]] = (),
-          solver: str = "auto") -> Assignment:
+          solver: Solver = "auto") -> Assignment:
     """The assignment on precomputed :class:`Scores` (see :func:`assign` for the options)."""
     if method not in METHODS:
         raise MatchingError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if objective not in OBJECTIVES:
         raise MatchingError(f"unknown objective {objective!r}; choose score or coverage")
-    objective = OBJECTIVES[objective]
+    goal = OBJECTIVES[objective]
     if solver not in ("auto", "flow", "lsa"):
         raise MatchingError("solver must be auto, flow or lsa")
     started = time.perf_counter()
@@ -136,7 +144,7 @@ def solve(scores: Scores, method: str = "optimal", *, objective: str = "score",
     stats: dict[str, Any] = {"quotas": [q.label() for q in qs]} if qs else {}
     if method == "optimal":
         members = quota_members(qs, scores, mentees)
-        rows, cols, found = _optimal(sub, objective, qs, members, p_rows, solver)
+        rows, cols, found = _optimal(sub, goal, qs, members, p_rows, solver)
         stats.update(found)
     elif method == "stable":
         rows, cols = deferred_acceptance(scores, sub.active, sub.cap)
@@ -146,15 +154,15 @@ def solve(scores: Scores, method: str = "optimal", *, objective: str = "score",
     cols = np.concatenate([p_cols, cols]).astype(np.int64)
     is_pinned = np.arange(len(rows)) < len(p_rows)
     stats["seconds"] = round(time.perf_counter() - started, 4)
-    result = Assignment(scores, rows, cols, is_pinned, method, objective, stats)
+    result = Assignment(scores, rows, cols, is_pinned, method, goal, stats)
     problems = violations(result)
     if problems:  # a bug, never the user's fault: refuse to hand out a wrong proposal
         raise MatchingError("internal error, the proposal breaks: " + "; ".join(problems))
     return result
 
 
-def _optimal(sub: SubProblem, objective: str, quotas: list[Quota], members: np.ndarray,
-             pinned_rows: np.ndarray, solver: str) -> Found:
+def _optimal(sub: SubProblem, objective: Objective, quotas: list[Quota], members: np.ndarray,
+             pinned_rows: np.ndarray, solver: Solver) -> Found:
     """The exact optimum of ``sub``: chooses the solver (flow on all pairs, priced flow,
     linear_sum_assignment or, for overlapping quotas, the integer program)."""
     n, m = len(sub), sub.scores.shape[1]

@@ -30,6 +30,7 @@ from mentorkit.matching.reasons import pair_points, pair_reasons, reason_texts
 from mentorkit.matching.result import Assignment
 from mentorkit.matching.scoring import Scores, coefficients
 from mentorkit.matching.settings import CRITERIA, CRITERION_LABELS
+from mentorkit.vocab import Lang
 
 # pair_points, pair_reasons and reason_texts live in mentorkit.matching.reasons (what a
 # proposal's table and these explanations both need); they stay importable from here.
@@ -64,11 +65,11 @@ TEXT = Catalogue("matching.why_not", {
 })
 
 
-def _t(key: str, lang: str, **kw: Any) -> str:
+def _t(key: str, lang: Lang, **kw: Any) -> str:
     return TEXT.text(key, lang, **kw)
 
 
-def explain(scores: Scores, mentee_id: int, mentor_id: int, lang: str = "en") -> pd.DataFrame:
+def explain(scores: Scores, mentee_id: int, mentor_id: int, lang: Lang = "en") -> pd.DataFrame:
     """One row per criterion: label, weight, value (0–1), points and reason.
 
     The points add up to the pair's score.
@@ -78,7 +79,7 @@ def explain(scores: Scores, mentee_id: int, mentor_id: int, lang: str = "en") ->
     return _explain_positions(scores, i, j, lang)
 
 
-def _explain_positions(scores: Scores, i: int, j: int, lang: str) -> pd.DataFrame:
+def _explain_positions(scores: Scores, i: int, j: int, lang: Lang) -> pd.DataFrame:
     values = scores.values(np.array([i]), np.array([j]))
     coef = coefficients(scores.settings)
     weights = scores.settings.weights.as_dict()
@@ -115,7 +116,7 @@ class WhyNot:
 
 
 def why_not(scores: Scores, mentee_id: int, mentor_id: int, proposal: Assignment | None = None,
-            lang: str = "en", cost: bool = True) -> WhyNot:
+            lang: Lang = "en", cost: bool = True) -> WhyNot:
     """Which rule or criteria keep mentee ``mentee_id`` and mentor ``mentor_id`` apart.
 
     Parameters

@@ -241,7 +241,7 @@ class History:
         load = taking.groupby(supply_key).size()
         declined = matches[status == "declined"]
         return cls(
-            {int(k): int(v) for k, v in load.items()},  # type: ignore[call-overload]
+            {int(k): int(v) for k, v in zip(load.index, load)},
             frozenset((int(a), int(b)) for a, b in zip(declined[demand_key],
                                                        declined[supply_key])),
             frozenset(int(i) for i in taking[demand_key]),

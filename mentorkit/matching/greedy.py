@@ -22,6 +22,7 @@ import pandas as pd
 
 from mentorkit.matching import settings as st
 from mentorkit.matching.scoring import Scores
+from mentorkit.vocab import Lang
 
 __all__ = ["sequential", "stretched", "take_in_turn"]
 
@@ -67,7 +68,7 @@ def take_in_turn(scores: Scores, order: np.ndarray, free: np.ndarray, rules: int
     return np.array(out_r, dtype=np.int64), np.array(out_c, dtype=np.int64)
 
 
-def stretched(scores: Scores, lang: str | None = None) -> pd.DataFrame:
+def stretched(scores: Scores, lang: Lang | None = None) -> pd.DataFrame:
     """Greedy, then every mentee still waiting put with the best mentor who has a place,
     whatever the rules say (only capacity and "same person" still hold).
 

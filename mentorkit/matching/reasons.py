@@ -36,6 +36,7 @@ from mentorkit.matching.features import (
 )
 from mentorkit.matching.scoring import Scores, coefficients, criterion_values
 from mentorkit.matching.settings import CRITERIA
+from mentorkit.vocab import Lang
 
 __all__ = ["TEXT", "pair_points", "pair_reasons", "reason_texts"]
 
@@ -89,7 +90,7 @@ TEXT = Catalogue("matching.reasons", {
 """The reason texts per criterion, by key."""
 
 
-def _t(key: str, lang: str, **kw: Any) -> str:
+def _t(key: str, lang: Lang, **kw: Any) -> str:
     return TEXT.text(key, lang, **kw)
 
 
@@ -102,15 +103,15 @@ def _join(labels: list[str]) -> str:
 
 
 def reason_texts(d: Encoded, s: Encoded, i: int, j: int, values: dict[str, float],
-                 lang: str = "en", local: tuple[str, ...] = ("da", "nl")) -> dict[str, str]:
+                 lang: Lang = "en", local: tuple[str, ...] = ("da", "nl")) -> dict[str, str]:
     """A readable reason per criterion for mentee row ``i`` of ``d`` and mentor row ``j``."""
     out: dict[str, str] = {}
     ms, es = int(s.sector[j]), int(d.sector[i])
     if ms == N_SECTORS or es == N_SECTORS:
         out["sector"] = _t("sector.unknown", lang)
     else:
-        m_label = vocab.SECTORS.label(vocab.SECTORS.codes[ms], lang)  # type: ignore[arg-type]
-        e_label = vocab.SECTORS.label(vocab.SECTORS.codes[es], lang)  # type: ignore[arg-type]
+        m_label = vocab.SECTORS.label(vocab.SECTORS.codes[ms], lang)
+        e_label = vocab.SECTORS.label(vocab.SECTORS.codes[es], lang)
         key = ("sector.same" if ms == es else
                "sector.related" if values["sector"] > 0 else "sector.other")
         out["sector"] = _t(key, lang, m=m_label, e=e_label)
@@ -120,7 +121,7 @@ def reason_texts(d: Encoded, s: Encoded, i: int, j: int, values: dict[str, float
         out["goals"] = _t("goals.unknown", lang)
     elif shared:
         out["goals"] = _t("goals.some", lang, k=len(shared), n=len(wanted),
-                          g=_join([vocab.GOALS.label(g, lang) for g in shared]))  # type: ignore[arg-type]
+                          g=_join([vocab.GOALS.label(g, lang) for g in shared]))
     else:
         out["goals"] = _t("goals.none", lang)
     common = [c for c in _bits(int(d.languages[i]) & int(s.languages[j]), LANGUAGE_BITS)
@@ -128,14 +129,14 @@ def reason_texts(d: Encoded, s: Encoded, i: int, j: int, values: dict[str, float
     others = [c for c in common if c != "en"]
     if others:
         out["language"] = _t("language.shared", lang, l=_join(
-            [vocab.LANGUAGES.label(c, lang) for c in others]))  # type: ignore[arg-type]
+            [vocab.LANGUAGES.label(c, lang) for c in others]))
     elif common:
         out["language"] = _t("language.english", lang)
     else:
         out["language"] = _t("language.none", lang)
     slots = _bits(int(d.availability[i]) & int(s.availability[j]), AVAILABILITY_BITS)
     out["availability"] = (_t("availability.some", lang, a=_join(
-        [vocab.AVAILABILITY.label(a, lang) for a in slots]))  # type: ignore[arg-type]
+        [vocab.AVAILABILITY.label(a, lang) for a in slots]))
         if slots else _t("availability.none", lang))
     if d.neighbourhood[i] == s.neighbourhood[j]:
         out["geography"] = _t("geography.neighbourhood", lang)
@@ -149,8 +150,8 @@ def reason_texts(d: Encoded, s: Encoded, i: int, j: int, values: dict[str, float
     if me == N_EDUCATION or ee == N_EDUCATION:
         out["education"] = _t("education.unknown", lang)
     else:
-        ml = vocab.EDUCATION_LEVELS.label(vocab.EDUCATION_LEVELS.codes[me], lang)  # type: ignore[arg-type]
-        el = vocab.EDUCATION_LEVELS.label(vocab.EDUCATION_LEVELS.codes[ee], lang)  # type: ignore[arg-type]
+        ml = vocab.EDUCATION_LEVELS.label(vocab.EDUCATION_LEVELS.codes[me], lang)
+        el = vocab.EDUCATION_LEVELS.label(vocab.EDUCATION_LEVELS.codes[ee], lang)
         out["education"] = (_t("education.same", lang, e=el) if me == ee
                             else _t("education.diff", lang, m=ml, e=el))
     gap = abs(float(d.birth_year[i]) - float(s.birth_year[j]))
@@ -175,7 +176,7 @@ def pair_points(scores: Scores, rows: np.ndarray, cols: np.ndarray,
     return out
 
 
-def pair_reasons(scores: Scores, rows: np.ndarray, cols: np.ndarray, lang: str = "en",
+def pair_reasons(scores: Scores, rows: np.ndarray, cols: np.ndarray, lang: Lang = "en",
                  top: int = 3) -> list[str]:
     """For each pair, its ``top`` criteria by points with their reasons, as one line."""
     points = pair_points(scores, rows, cols)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,8 +26,14 @@ import pandas as pd
 from mentorkit.matching import settings as st
 from mentorkit.matching.reasons import pair_points, pair_reasons
 from mentorkit.matching.scoring import Scores, to_int
+from mentorkit.vocab import Lang
 
 __all__ = ["Assignment", "violations"]
+
+#: How an assignment is found: the exact optimum, deferred acceptance, or first come first served.
+Method = Literal["optimal", "stable", "greedy"]
+#: What the optimum maximises: the total score, or first the number matched ("coverage").
+Objective = Literal["score", "coverage"]
 
 
 @dataclass
@@ -38,8 +44,8 @@ class Assignment:
     rows: np.ndarray
     cols: np.ndarray
     pinned: np.ndarray
-    method: str
-    objective: str
+    method: Method
+    objective: Objective
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -60,7 +66,7 @@ class Assignment:
         """Row positions of the mentees left unmatched."""
         return np.setdiff1d(np.arange(self.scores.shape[0]), self.rows)
 
-    def to_frame(self, lang: str = "en", reasons: bool = True) -> pd.DataFrame:
+    def to_frame(self, lang: Lang = "en", reasons: bool = True) -> pd.DataFrame:
         """One row per match, in the mentees' waiting order: mentee_id, mentor_id, score,
         pinned, and with ``reasons`` the top reasons (da/en/nl) and the breakdown (points per
         criterion)."""
@@ -80,7 +86,7 @@ class Assignment:
                 index=df.index, dtype=object)
         return df
 
-    def frame(self, lang: str = "en", reasons: bool = True) -> pd.DataFrame:
+    def frame(self, lang: Lang = "en", reasons: bool = True) -> pd.DataFrame:
         """Deprecated: use :meth:`to_frame`."""
         warnings.warn("Assignment.frame() is deprecated; use Assignment.to_frame()",
                       DeprecationWarning, stacklevel=2)

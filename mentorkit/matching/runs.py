@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.errors import MatchingError
-from mentorkit.matching.assignment import Assignment, solve
-from mentorkit.matching.features import History, encode
+from mentorkit.matching.assignment import Assignment, ObjectiveName, Solver, solve
+from mentorkit.matching.features import History, Side, encode
 from mentorkit.matching.quotas import quotas_of
+from mentorkit.matching.result import Method, Objective
 from mentorkit.matching.scoring import score
 from mentorkit.matching.settings import MatchSettings
 
@@ -47,8 +48,8 @@ __all__ = ["MatchRun", "Rerun", "fingerprint", "load_run", "proposals", "rerun",
 class MatchRun:
     """One matching run: settings, input fingerprint and result."""
 
-    method: str
-    objective: str
+    method: Method
+    objective: Objective
     settings: dict[str, Any]
     input_fingerprint: str
     result: dict[str, list[Any]]
@@ -84,10 +85,10 @@ def _sorted_pairs(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
 
 
 def run(mentees: pd.DataFrame, mentors: pd.DataFrame, matches: pd.DataFrame | None = None, *,
-        weights: Any = None, rules: Any = None, method: str = "optimal",
-        objective: str = "score", quotas: Any = None,
+        weights: Any = None, rules: Any = None, method: Method = "optimal",
+        objective: ObjectiveName = "score", quotas: Any = None,
         pinned: Iterable[tuple[int, int]] = (), forbidden: Iterable[tuple[int, int]] = (),
-        capacity: str | int = "capacity", solver: str = "auto",
+        capacity: str | int = "capacity", solver: Solver = "auto",
         programme_id: int | None = None, made_by: str | None = None
         ) -> tuple[MatchRun, Assignment]:
     """Score, assign and record: the run (to save) and the assignment (to show)."""
@@ -133,8 +134,9 @@ def fingerprint(mentees: pd.DataFrame, mentors: pd.DataFrame, matches: pd.DataFr
     """
     h = hashlib.sha256()
     capacity = settings.get("capacity", "capacity")
-    for side, frame in (("demand", mentees), ("supply", mentors)):
-        e = encode(frame, side, capacity if side == "supply" else "capacity")  # type: ignore[arg-type]
+    sides: tuple[tuple[Side, pd.DataFrame], ...] = (("demand", mentees), ("supply", mentors))
+    for side, frame in sides:
+        e = encode(frame, side, capacity if side == "supply" else "capacity")
         for name in ("ids", "programme", "gender", "wants_gender", "sector", "education",
                      "birth_year", "postcode", "area", "neighbourhood", "languages", "goals",
                      "availability", "capacity", "order"):

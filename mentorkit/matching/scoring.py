@@ -40,6 +40,7 @@ from mentorkit.matching.features import (
     encode,
 )
 from mentorkit.matching.settings import CRITERIA, MatchSettings, Rules
+from mentorkit.vocab import Lang
 
 __all__ = ["SCALE", "Scores", "coefficients", "combine", "criterion_values", "score", "to_int"]
 
@@ -249,7 +250,7 @@ class Scores:
                       self.total[np.ix_(r, c)], self.blocked[np.ix_(r, c)],
                       self.remaining[c], self.history)
 
-    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
+    def to_frame(self, lang: Lang | None = None) -> pd.DataFrame:
         """Long table (mentee_id, mentor_id, score, feasible, rules): for small problems."""
         i, j = np.indices(self.shape)
         df = pd.DataFrame({"mentee_id": self.mentee_ids[i.ravel()],
@@ -259,7 +260,7 @@ class Scores:
         df["rules"] = [", ".join(st.rule_names(int(b), lang)) for b in self.blocked.ravel()]
         return df
 
-    def frame(self, lang: str | None = None) -> pd.DataFrame:
+    def frame(self, lang: Lang | None = None) -> pd.DataFrame:
         """Deprecated: use :meth:`to_frame`."""
         import warnings
 

@@ -37,6 +37,7 @@ from typing import Any
 
 from mentorkit.errors import MatchingError
 from mentorkit.i18n import Catalogue, check_lang
+from mentorkit.vocab import Lang
 
 #: The soft criteria, in the order they are shown.
 CRITERIA: tuple[str, ...] = (
@@ -218,7 +219,7 @@ class MatchSettings:
                                                               weights.items()}))
 
 
-def slider_spec(lang: str = "en") -> list[dict[str, Any]]:
+def slider_spec(lang: Lang = "en") -> list[dict[str, Any]]:
     """What a dashboard needs to draw one slider per criterion.
 
     Example
@@ -232,7 +233,7 @@ def slider_spec(lang: str = "en") -> list[dict[str, Any]]:
              "step": 0.5, "default": defaults[c]} for c in CRITERIA]
 
 
-def rule_names(flags: int, lang: str | None = None) -> list[str]:
+def rule_names(flags: int, lang: Lang | None = None) -> list[str]:
     """The rules set in a ``blocked`` bit mask, as names or (with ``lang``) labels.
 
     Example

@@ -32,11 +32,13 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.errors import MatchingError
 from mentorkit.matching import settings as st
-from mentorkit.matching.assignment import Assignment, solve
+from mentorkit.matching.assignment import Assignment, ObjectiveName, solve
 from mentorkit.matching.greedy import stretched
+from mentorkit.matching.result import Method
 from mentorkit.matching.scoring import Scores, score
 from mentorkit.privacy.suppression import threshold
 from mentorkit.programmes import programme_id
+from mentorkit.vocab import Lang
 
 __all__ = ["blocked_shares", "compare", "example_pair", "greedy_pressure", "method_summary",
            "pool", "pool_sizes", "programme_id", "score_distribution", "threshold",
@@ -121,8 +123,8 @@ def pool(people: pd.DataFrame, matches: pd.DataFrame | None, programme: int | No
 
 
 def compare(mentees: pd.DataFrame, mentors: pd.DataFrame, matches: pd.DataFrame | None = None,
-            weights: Any = None, methods: Iterable[str] = ("optimal", "stable", "greedy"),
-            objective: str = "score", rules: Any = None
+            weights: Any = None, methods: Iterable[Method] = ("optimal", "stable", "greedy"),
+            objective: ObjectiveName = "score", rules: Any = None
             ) -> tuple[pd.DataFrame, dict[str, Assignment]]:
     """Each method on the same scores: matched, share, total and mean score, gap to optimal."""
     s = score(mentees, mentors, weights, rules, matches)
@@ -228,7 +230,7 @@ def score_distribution(results: dict[str, Assignment]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def blocked_shares(scores: Scores, lang: str | None = None, min_cell: int | None = 0
+def blocked_shares(scores: Scores, lang: Lang | None = None, min_cell: int | None = 0
                    ) -> pd.DataFrame:
     """How many pairs each hard rule blocks (a pair can be blocked by several).
 
@@ -249,7 +251,7 @@ def blocked_shares(scores: Scores, lang: str | None = None, min_cell: int | None
     return df
 
 
-def greedy_pressure(results: dict[str, Assignment], lang: str | None = None,
+def greedy_pressure(results: dict[str, Assignment], lang: Lang | None = None,
                     min_cell: int | None = 0) -> pd.DataFrame:
     """What a coordinator filling every gap greedily is pushed into, next to the optimum.
 

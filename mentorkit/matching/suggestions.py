@@ -29,6 +29,7 @@ from mentorkit.matching.features import Encoded, History, encode
 from mentorkit.matching.reasons import reason_texts
 from mentorkit.matching.scoring import coefficients, combine, criterion_values
 from mentorkit.matching.settings import CRITERIA, MatchSettings
+from mentorkit.vocab import Lang
 
 __all__ = ["prepare", "suggest"]
 
@@ -40,7 +41,7 @@ def prepare(mentors: pd.DataFrame, capacity: str | int | Any = "capacity") -> En
 
 def suggest(mentee: pd.Series | Mapping[str, Any] | pd.DataFrame,
             mentors: pd.DataFrame | Encoded, k: int = 5, weights: Any = None,
-            rules: Any = None, matches: pd.DataFrame | None = None, lang: str = "en",
+            rules: Any = None, matches: pd.DataFrame | None = None, lang: Lang = "en",
             capacity: str | int | Any = "capacity", include_blocked: bool = False
             ) -> pd.DataFrame:
     """The ``k`` best mentors for one mentee, best first.

@@ -18,6 +18,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,10 @@ from mentorkit.outcomes._data import as_columns, is_binary
 from mentorkit.outcomes.effects import METHODS, Effect, effect
 from mentorkit.outcomes.suppress import suppress_small
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
+from mentorkit.vocab import Lang
+
+if TYPE_CHECKING:
+    from mentorkit.outcomes.survival_analysis import Survival
 
 __all__ = ["TEXT", "balance_summary", "compare_methods", "describe_effect", "label",
            "measure_of", "outcomes_by_phase", "participation", "subgroup_table",
@@ -100,7 +105,7 @@ TEXT = Catalogue("outcomes.report", {
 
 
 @renamed_language
-def label(key: str, lang: str = "en") -> str:
+def label(key: str, lang: Lang = "en") -> str:
     """A word or phrase of the report in ``lang`` (da, en, nl); unknown keys pass through.
 
     Example
@@ -115,7 +120,7 @@ def label(key: str, lang: str = "en") -> str:
 @renamed_language
 @renamed_min_cell("threshold")
 def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
-                  lang: str = "en", min_cell: int | None = 0) -> pd.DataFrame:
+                  lang: Lang = "en", min_cell: int | None = 0) -> pd.DataFrame:
     """Who took part, per programme and in all: counts with small cells suppressed.
 
     The "all" row is the sum of the programmes, and mentees the sum of matched and not
@@ -147,7 +152,7 @@ def participation(table: pd.DataFrame, outcome: str = "employed_followup_12m",
 @renamed_min_cell("threshold")
 def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
                     covariates: str | Sequence[str], methods: Sequence[str] = METHODS[:5],
-                    n_boot: int = 1000, seed: int = 0, lang: str = "en",
+                    n_boot: int = 1000, seed: int = 0, lang: Lang = "en",
                     min_cell: int | None = 0) -> pd.DataFrame:
     """The effect by several methods side by side (estimate, interval, group sizes).
 
@@ -168,7 +173,7 @@ def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
 
 
 @renamed_language
-def balance_summary(e: Effect, lang: str = "en") -> pd.DataFrame:
+def balance_summary(e: Effect, lang: Lang = "en") -> pd.DataFrame:
     """Covariate, SMD before and after, rounded to two decimals, for display.
 
     Not a count table: standardised mean differences of whole groups, no counts.
@@ -199,7 +204,7 @@ def measure_of(outcome: str) -> str:
 
 @renamed_language
 @renamed_min_cell("threshold")
-def survival_summary(surv: object, lang: str = "en", min_cell: int | None = 0
+def survival_summary(surv: Survival, lang: Lang = "en", min_cell: int | None = 0
                      ) -> pd.DataFrame:
     """Median time to job per group with interval; counts under ``min_cell`` (0: the
     setting) hidden.
@@ -207,7 +212,7 @@ def survival_summary(surv: object, lang: str = "en", min_cell: int | None = 0
     A group's median and interval are blanked with its count of people or of jobs: with few
     jobs the median is one person's time to a job.
     """
-    m = surv.medians.copy()                                     # type: ignore[attr-defined]
+    m = surv.medians.copy()
     ci = ["" if np.isnan(a) and np.isnan(b) else
           ("?" if np.isnan(a) else f"{a:.0f}") + " - " + ("?" if np.isnan(b) else f"{b:.0f}")
           for a, b in zip(m["ci_low"], m["ci_high"])]
@@ -226,7 +231,7 @@ def survival_summary(surv: object, lang: str = "en", min_cell: int | None = 0
 
 @renamed_language
 @renamed_min_cell("threshold")
-def subgroup_table(groups: pd.DataFrame, lang: str = "en", min_cell: int | None = 0
+def subgroup_table(groups: pd.DataFrame, lang: Lang = "en", min_cell: int | None = 0
                    ) -> pd.DataFrame:
     """The subgroup estimates for display: rounded, counts under ``min_cell`` (0: the
     setting) hidden.
@@ -290,7 +295,7 @@ def outcomes_by_phase(table: pd.DataFrame, treatment: str = "matched",
 
 @renamed_language
 @renamed_min_cell("threshold")
-def describe_effect(adjusted: Effect, naive: Effect, lang: str = "en",
+def describe_effect(adjusted: Effect, naive: Effect, lang: Lang = "en",
                     min_cell: int | None = 0) -> str:
     """A short paragraph in plain words: naive vs adjusted effect, with the interval.
 

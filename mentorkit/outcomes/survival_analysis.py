@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -211,14 +212,14 @@ def cox(df: pd.DataFrame, duration: str, event: str, covariates: str | Sequence[
     return Cox(table, ph, len(d), int(d[event].sum()), ci, tuple(notes))
 
 
-def _ph_test(res: object, time: np.ndarray, status: np.ndarray, names: list[str]
+def _ph_test(res: Any, time: np.ndarray, status: np.ndarray, names: list[str]
              ) -> pd.DataFrame:
     """Grambsch–Therneau test of proportional hazards against the rank of event time."""
-    r = np.asarray(res.schoenfeld_residuals)          # type: ignore[attr-defined]
+    r = np.asarray(res.schoenfeld_residuals)
     ev = status.astype(bool) & ~np.isnan(r).any(axis=1)
     r, t = r[ev], time[ev]
     n_ev = len(t)
-    V = np.asarray(res.cov_params())                   # type: ignore[attr-defined]
+    V = np.asarray(res.cov_params())
     g = stats.rankdata(t)
     g = g - g.mean()
     ss = float(np.sum(g ** 2))

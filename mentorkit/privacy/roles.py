@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, TypeGuard
 
 import pandas as pd
 
@@ -38,13 +38,18 @@ from mentorkit.privacy.extract import research_extract
 from mentorkit.privacy.suppression import renamed_min_cell, suppress
 from mentorkit.vocab import STARTED_MATCH_STATUSES
 
-__all__ = ["AccessDenied", "CAPABILITIES", "ROLES", "aggregates", "current_role", "require",
-           "view"]
+__all__ = ["AccessDenied", "CAPABILITIES", "ROLES", "aggregates", "current_role", "is_role",
+           "require", "view"]
 
-ROLES: tuple[str, ...] = ("coordinator", "researcher", "funder")
+#: Who is working: a programme's coordinator, a researcher or a funder.
+Role = Literal["coordinator", "researcher", "funder"]
+#: What a role may do or see.
+Capability = Literal["personal_data", "extract", "aggregates", "subject_rights", "backup"]
+
+ROLES: tuple[Role, ...] = ("coordinator", "researcher", "funder")
 ROLE_VARIABLE = "MENTORKIT_ROLE"
 
-CAPABILITIES: dict[str, frozenset[str]] = {
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
     "coordinator": frozenset({"personal_data", "extract", "aggregates", "subject_rights",
                               "backup"}),
     "researcher": frozenset({"extract", "aggregates"}),
@@ -58,7 +63,18 @@ class AccessDenied(MentorkitError):
     """The configured role may not do or see this."""
 
 
-def current_role(env: Mapping[str, str] | None = None) -> str:
+def is_role(value: object) -> TypeGuard[Role]:
+    """True when ``value`` is one of :data:`ROLES`.
+
+    Example
+    -------
+    >>> is_role("funder"), is_role("Funder")
+    (True, False)
+    """
+    return value in ROLES
+
+
+def current_role(env: Mapping[str, str] | None = None) -> Role:
     """The configured role (``MENTORKIT_ROLE``; default ``coordinator``).
 
     Example
@@ -68,15 +84,15 @@ def current_role(env: Mapping[str, str] | None = None) -> str:
     """
     value = (os.environ if env is None else env).get(ROLE_VARIABLE, "coordinator")
     role = value.strip().lower()
-    if role not in ROLES:
+    if not is_role(role):
         raise ConfigError(f"{ROLE_VARIABLE} must be one of {', '.join(ROLES)} (got {value!r})")
     return role
 
 
-def require(capability: str, role: str | None = None) -> str:
+def require(capability: Capability, role: Role | None = None) -> Role:
     """The role, if it has ``capability``; :class:`AccessDenied` otherwise."""
     role = current_role() if role is None else role
-    if role not in CAPABILITIES:
+    if not is_role(role):                       # a caller without type checking
         raise ConfigError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     if capability not in CAPABILITIES[role]:
         allowed = ", ".join(sorted(CAPABILITIES[role]))
@@ -114,7 +130,7 @@ def aggregates(source: Any, min_cell: int | None = 0) -> dict[str, pd.DataFrame]
 
 
 @renamed_min_cell("k")
-def view(source: Any, role: str | None = None, *, key: str | bytes | None = None,
+def view(source: Any, role: Role | None = None, *, key: str | bytes | None = None,
          min_cell: int | None = 0) -> dict[str, pd.DataFrame]:
     """Everything ``role`` may see of ``source``, and nothing more.
 

@@ -130,7 +130,7 @@ def _sqlite_backup(engine: sa.Engine, path: Path) -> dict[str, int]:
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     raw = engine.raw_connection()
-    source: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+    source: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]  # sqlite3 here
     try:
         source.execute("BEGIN")  # one read transaction: counts and copy see the same moment
         try:

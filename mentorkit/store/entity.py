@@ -197,7 +197,8 @@ class Entity:
                         [changed], [{k: before[k] for k in changed}])
             after = conn.execute(
                 sa.select(self.table).where(self.table.c.id == row_id)).mappings().first()
-        return dict(after)  # type: ignore[arg-type]
+        assert after is not None  # the row this transaction just updated
+        return dict(after)
 
     def delete(self, row_id: int, *, actor: str | None = None) -> None:
         """Delete one row (the audit keeps that it happened, not what it held)."""

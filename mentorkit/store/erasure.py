@@ -211,7 +211,7 @@ def purge(store: Store) -> bool:
     if engine.dialect.name == "sqlite":
         raw = engine.raw_connection()  # autocommit DBAPI connection: no BEGIN around it
         try:
-            busy = raw.driver_connection.execute(  # type: ignore[union-attr]
+            busy = raw.driver_connection.execute(  # type: ignore[union-attr]  # None only once closed
                 "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         finally:
             raw.close()

@@ -42,7 +42,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qs
 
 import pandas as pd
@@ -50,7 +50,7 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.config import Settings
 from mentorkit.i18n import check_lang, is_lang
-from mentorkit.privacy.roles import CAPABILITIES, current_role
+from mentorkit.privacy.roles import CAPABILITIES, Role, current_role
 from mentorkit.store import Store
 from mentorkit.ui import labels
 from mentorkit.vocab import LANGS, Lang
@@ -166,12 +166,12 @@ class Context:
     store: Store
     programmes: pd.DataFrame
     programme_id: int | None
-    lang: str
+    lang: Lang
     actor: str
     today: dt.date
     personal: bool
     params: dict[str, str] = field(default_factory=dict)
-    role: str = "coordinator"
+    role: Role = "coordinator"
 
     @classmethod
     def open(cls, db: str | None = "", programme: Any = "", lang: str = "",
@@ -268,7 +268,7 @@ class Context:
                      if row.get(k) is not None and not pd.isna(row.get(k))]
             if parts:
                 return f"{' '.join(parts)} (#{pid})"
-        kind = vocab.ROLES.label(role, cast(Lang, self.lang)) \
+        kind = vocab.ROLES.label(role, self.lang) \
             if isinstance(role, str) and role in vocab.ROLES else self.t("person")
         return f"{kind} #{pid}"
 
@@ -285,7 +285,7 @@ class Context:
         if people.empty:
             return {}
         ids = people["id"].astype(int)
-        roles = people["role"].map(lambda r: vocab.ROLES.label(r, cast(Lang, self.lang))
+        roles = people["role"].map(lambda r: vocab.ROLES.label(r, self.lang)
                                    if r in vocab.ROLES else self.t("person"))
         out = roles.str.cat(ids.astype(str), sep=" #")
         if self.personal:

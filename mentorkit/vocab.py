@@ -110,6 +110,13 @@ MATCH_STATUSES = Vocabulary("match_status", {
 #: The one definition; ``STARTED`` in monitoring and network is this same tuple.
 STARTED_MATCH_STATUSES: tuple[str, ...] = ("active", "completed", "ended_early")
 
+#: The match statuses of an *open* match: proposed or active. A mentee has at most one open
+#: match, and a mentor at most ``capacity`` (a missing capacity counts as one place): a
+#: proposal holds the mentor's place until it is confirmed or declined, as in matching's
+#: ``load_statuses``. The one definition: the store's check, the database's partial unique
+#: index (migration 0004), the casework rules and screening all use this tuple.
+OPEN_MATCH_STATUSES: tuple[str, ...] = ("proposed", "active")
+
 END_REASONS = Vocabulary("end_reason", {
     "plan_completed": ("Forløbet gennemført", "Plan completed", "Traject afgerond"),
     "mentee_found_job": ("Mentee fik job", "Mentee found a job", "Mentee vond werk"),

@@ -1,7 +1,7 @@
 """Crash safety and concurrency on SQLite: kill -9 mid-transaction, readers during writes.
 
 A child process writes a big batch in one transaction (a 100,000-row import through
-``mentorkit.imports.import_file``; a batch of 20,000 proposed matches through
+``mentorkit.imports.import_file``; a batch of 20,000 (declined) matches through
 ``Store.matches.add_many``); the test watches the write-ahead log
 grow (frames appear there only while the batch's transaction is writing, before its commit)
 and kills the child with SIGKILL at a random size. Afterwards the database must open, pass
@@ -150,7 +150,9 @@ def test_kill_9_in_the_middle_of_a_batch_match_save(tmp_path: Path,
     batch = pd.DataFrame({"programme_id": pick["programme_id"].to_numpy(),
                           "mentee_id": pick["id_mentee"].to_numpy(),
                           "mentor_id": pick["id_mentor"].to_numpy(),
-                          "status": "proposed", "proposed_on": pd.Timestamp("2026-11-01"),
+                          # declined: 20,000 random open pairs would break the open-match
+                          # rules (tests/test_match_integrity.py), refused before any write
+                          "status": "declined", "proposed_on": pd.Timestamp("2026-11-01"),
                           "score": rng.random(MATCHES), "made_by": "batch run"})
     source = tmp_path / "batch.pkl"
     batch.to_pickle(source)

@@ -30,14 +30,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mentorkit.vocab import OPEN_MATCH_STATUSES
+
 __all__ = ["FollowupPlan", "DEFAULT_PLAN", "load_plans", "plan_for", "caseload_table",
            "waiting_mentees", "unconfirmed_proposals", "next_due_after_contact",
-           "COORDINATOR_KINDS", "OPEN_STATUSES"]
+           "COORDINATOR_KINDS", "OPEN_STATUSES", "TAKEN_STATUSES"]
 
 #: Follow-up kinds that count as the coordinator's contact with the pair.
 COORDINATOR_KINDS: frozenset[str] = frozenset({"coordinator_call"})
-#: Match statuses that mean a mentee is taken care of (not waiting).
-OPEN_STATUSES: frozenset[str] = frozenset({"proposed", "active", "completed"})
+#: Match statuses that mean a mentee is taken care of (not waiting): an open match
+#: (:data:`mentorkit.vocab.OPEN_MATCH_STATUSES`) or a completed one. (The old name
+#: ``OPEN_STATUSES`` is kept; it is *not* the open matches of ``casework.match_rules``.)
+TAKEN_STATUSES: frozenset[str] = frozenset({*OPEN_MATCH_STATUSES, "completed"})
+OPEN_STATUSES = TAKEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -211,7 +216,7 @@ def waiting_mentees(people: pd.DataFrame, matches: pd.DataFrame, today: dt.date,
     erased people are left out. Columns: person_id, waiting_since, days_waiting, long_wait.
     """
     mentees = people[(people["role"] == "mentee") & people["erased_at"].isna()]
-    taken = set(matches.loc[matches["status"].isin(OPEN_STATUSES), "mentee_id"].dropna())
+    taken = set(matches.loc[matches["status"].isin(TAKEN_STATUSES), "mentee_id"].dropna())
     mentees = mentees[~mentees["id"].isin(taken)]
     ended = matches[matches["status"] == "ended_early"].groupby("mentee_id")["ended_on"].max()
     since = pd.to_datetime(mentees["registered_on"]).astype("datetime64[us]")

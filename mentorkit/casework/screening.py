@@ -28,14 +28,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mentorkit.vocab import OPEN_MATCH_STATUSES
+
 __all__ = ["OPEN_STATUSES", "STATUSES", "VALIDITY_YEARS", "WARN_DAYS", "check_status",
            "check_table", "open_match_checks"]
 
 VALIDITY_YEARS: dict[str, int] = {"boerneattest": 2, "vog": 3}
 WARN_DAYS = 60
 STATUSES = ("missing", "expired", "expiring", "valid")
-#: Statuses of a match whose mentor needs a valid check now.
-OPEN_STATUSES = ("proposed", "active")
+#: Statuses of a match whose mentor needs a valid check now: the open ones (the one
+#: definition, :data:`mentorkit.vocab.OPEN_MATCH_STATUSES`).
+OPEN_STATUSES = OPEN_MATCH_STATUSES
 
 
 def check_status(checked_on: Any, kind: str | None, today: dt.date,

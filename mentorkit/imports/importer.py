@@ -33,7 +33,7 @@ import contextlib
 import dataclasses
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,8 @@ from mentorkit.imports.reading import RawTable, read_path
 from mentorkit.imports.references import Lookups, match_ids, partner_ids, person_ids, programme_ids
 from mentorkit.imports.report import ImportReport
 from mentorkit.model.validation import Problem, validate_frame
+from mentorkit.store.lookups import lock_imports
+from mentorkit.store.match_guard import match_problems
 
 if TYPE_CHECKING:
     from mentorkit.store import Store
@@ -124,7 +126,9 @@ def import_file(store: Store, path: str | Path, kind: str, *, programme: str | i
     if spec.table == "person":
         _set_role(spec, typed, frame, report.problems)
     writing = store.reading() if dry_run else store.transaction(actor)
-    with writing:
+    with writing as conn:
+        if not dry_run:
+            lock_imports(conn, spec.table)  # a second import of the file waits, then skips
         _resolve(spec, store, frame, typed, programme, report.problems)
         _validate(spec, frame, typed, report.problems)
         typed, broken = apply_rules(spec.table, typed, new=True)  # fields of other roles cleared
@@ -139,6 +143,11 @@ def import_file(store: Store, path: str | Path, kind: str, *, programme: str | i
         _rule_problems(frame, broken, set(typed.index[present]), report.problems)
         if not report.ok:
             _fail(report)
+        if spec.table == "match":  # one open match per mentee, capacity (after the locks)
+            _open_match_problems(spec, conn, frame, typed.loc[~present], dry_run,
+                                 report.problems)
+            if not report.ok:
+                _fail(report)
         new = typed.loc[~present].reset_index(drop=True)  # already in the store's dtypes
         report.already_present = int(present.sum())
         report.inserted = len(new)
@@ -146,6 +155,16 @@ def import_file(store: Store, path: str | Path, kind: str, *, programme: str | i
             store.entity(spec.table).add_many(new, actor=actor, validate=False)
     log.info("import %s", report.summary())
     return report
+
+
+def _open_match_problems(spec: KindSpec, conn: Any, frame: pd.DataFrame,
+                         new: pd.DataFrame, dry_run: bool, problems: list[Problem]) -> None:
+    """The rows that would give a mentee a second open match or a mentor more than their
+    capacity, named by file row and column (:mod:`mentorkit.casework.match_rules`)."""
+    labels = _labels(spec, frame, ["mentee_id", "mentor_id"])
+    for problem in match_problems(conn, new, lock=not dry_run):
+        problems.append(dataclasses.replace(problem,
+                                            column=labels.get(problem.column, problem.column)))
 
 
 def _labels(spec: KindSpec, frame: pd.DataFrame, columns: list[str]) -> dict[str, str]:

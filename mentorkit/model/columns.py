@@ -105,14 +105,21 @@ class Unique:
 
 @dataclass(frozen=True)
 class Index:
-    """An index the database keeps for look-ups."""
+    """An index the database keeps for look-ups; ``unique`` makes it a rule, over the rows
+    that satisfy ``where`` (SQL, a partial index) when given. A column written as an SQL
+    expression (``lower(email)``) indexes that expression."""
 
     name: str
     columns: tuple[str, ...]
+    unique: bool = False
+    where: str | None = None
 
-    def __init__(self, name: str, *columns: str) -> None:
+    def __init__(self, name: str, *columns: str, unique: bool = False,
+                 where: str | None = None) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "unique", unique)
+        object.__setattr__(self, "where", where)
 
 
 class Columns:

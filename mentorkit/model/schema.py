@@ -48,6 +48,7 @@ from mentorkit.model.columns import (  # noqa: F401  (the model's vocabulary, na
     Type,
     Unique,
 )
+from mentorkit.vocab import OPEN_MATCH_STATUSES
 
 #: Every table of the model by name, in the order they are declared.
 TABLES: dict[str, Table] = {}
@@ -191,6 +192,10 @@ person = _table(
     col("version", INT, nullable=False, server_default="1",
         doc="Row version, raised by every update (detects lost updates)."),
     Index("ix_person_programme_role", "programme_id", "role"),
+    # the importer's key (imports.duplicates.KEYS, which also ignores case): two imports of
+    # one file at once cannot both write a person
+    Index("uq_person_programme_email", "programme_id", "email", unique=True,
+          where="email IS NOT NULL"),
 )
 
 match = _table(
@@ -214,6 +219,9 @@ match = _table(
         doc="Row version, raised by every update (detects lost updates)."),
     Check("mentee_id <> mentor_id", name="not_self"),
     Index("ix_match_mentee", "mentee_id"), Index("ix_match_mentor", "mentor_id"),
+    # one open match per mentee (vocab.OPEN_MATCH_STATUSES; casework.match_rules)
+    Index("uq_match_open_mentee", "mentee_id", unique=True,
+          where=f"status IN ({', '.join(repr(s) for s in OPEN_MATCH_STATUSES)})"),
 )
 
 followup = _table(

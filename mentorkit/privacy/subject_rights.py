@@ -48,7 +48,7 @@ __all__ = ["REDACTED", "access", "erase", "give_consent", "last_activity", "rete
            "withdraw_consent", "write_access"]
 
 _PERSON_REFS = {"match": ("mentee_id", "mentor_id")}
-OPEN_STATUSES = ("proposed", "active")
+OPEN_STATUSES = vocab.OPEN_MATCH_STATUSES  # the one definition of an open match
 
 
 def _plain(value: Any) -> Any:

@@ -23,12 +23,16 @@ from mentorkit.errors import ConflictError, NotFoundError, StoreError
 from mentorkit.model.frames import conform, to_python, to_records
 from mentorkit.model.schema import TABLES
 from mentorkit.store.audit import AUDIT_CHUNK, PRIVACY_OF, chunks, utcnow, write_audit
+from mentorkit.store.match_guard import guard_matches
 from mentorkit.store.schema import metadata
 
 if TYPE_CHECKING:
     from mentorkit.store.store import Store
 
 __all__ = ["PLURAL", "Entity", "require_valid"]
+
+#: The columns of a match the open-match rules read (:mod:`mentorkit.store.match_guard`).
+_GUARDED = ("mentee_id", "mentor_id", "status")
 
 #: The Store's attribute for each entity table.
 PLURAL: dict[str, str] = {
@@ -115,6 +119,8 @@ class Entity:
             if versioned and record.get("version") is None:
                 record["version"] = 1
         with self.store.transaction(actor) as conn:
+            if self.name == "match":  # one open match per mentee, capacity: after the locks
+                guard_matches(conn, pd.DataFrame(records, columns=list(_GUARDED)))
             if "id" in df.columns and df["id"].notna().all():
                 conn.execute(self.table.insert(), records)
                 ids = [int(r["id"]) for r in records]
@@ -183,6 +189,10 @@ class Entity:
             changed = {k: v for k, v in values.items() if before[k] != v}
             if not changed:
                 return dict(before)
+            if self.name == "match" and set(changed) & set(_GUARDED):
+                pair = {k: changed.get(k, before[k]) for k in _GUARDED}
+                guard_matches(conn, pd.DataFrame([pair], index=pd.Index([None])),
+                              exclude=[row_id])
             stamp = {"updated_at": utcnow()} if "updated_at" in self.table.c else {}
             if versioned:
                 stamp["version"] = before["version"] + 1

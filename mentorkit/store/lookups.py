@@ -18,6 +18,7 @@ Example
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from mentorkit.store.schema import metadata
 if TYPE_CHECKING:
     from mentorkit.store.store import Store
 
-__all__ = ["CHUNK", "columns", "mentioning", "rows_where"]
+__all__ = ["CHUNK", "columns", "lock_imports", "mentioning", "rows_where"]
 
 CHUNK = 5_000
 """Values per ``IN (...)`` list."""
@@ -68,3 +69,14 @@ def mentioning(conn: sa.Connection, table: str, column: str,
     col = t.c[column]
     like = sa.or_(*[sa.func.lower(col).contains(n.lower(), autoescape=True) for n in needles])
     return [(int(i), text) for i, text in conn.execute(sa.select(t.c.id, col).where(like))]
+
+
+def lock_imports(conn: sa.Connection, table: str) -> None:
+    """Let one import into ``table`` at a time read and write, until the transaction ``conn``
+    ends: on PostgreSQL a transaction-level advisory lock, so a second import of the same
+    file waits, then finds every row already present (the unique indexes of migration 0004
+    hold even without it); on SQLite the write transaction's ``BEGIN IMMEDIATE`` does it."""
+    if conn.dialect.name == "sqlite":
+        return
+    key = zlib.crc32(f"mentorkit.import.{table}".encode())
+    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key))).all()

@@ -15,6 +15,8 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from mentorkit.model import schema as model
@@ -65,11 +67,19 @@ def _column(c: model.Column) -> sa.Column:
                      comment=c.doc or None, **extra)
 
 
+def _index(i: model.Index) -> sa.Index:
+    """An index of the model; a column given as an expression (``lower(email)``) is SQL."""
+    columns = [sa.text(c) if "(" in c else c for c in i.columns]
+    where: dict[str, Any] = {} if i.where is None else {"sqlite_where": sa.text(i.where),
+                                        "postgresql_where": sa.text(i.where)}
+    return sa.Index(i.name, *columns, unique=i.unique, **where)
+
+
 def _build(t: model.Table) -> sa.Table:
     parts: list = [_column(c) for c in t.columns]
     parts += [sa.CheckConstraint(k.sql, name=k.name) for k in t.checks]
     parts += [sa.UniqueConstraint(*u.columns, name=u.name) for u in t.uniques]
-    parts += [sa.Index(i.name, *i.columns) for i in t.indexes]
+    parts += [_index(i) for i in t.indexes]
     return sa.Table(t.name, metadata, *parts, comment=t.comment)
 
 

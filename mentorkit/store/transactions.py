@@ -27,9 +27,22 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from mentorkit.errors import StoreError
+from mentorkit.errors import ConflictError, StoreError
 
-__all__ = ["Transactions", "friendly_error"]
+__all__ = ["CASEWORK_CONSTRAINTS", "Transactions", "friendly_error"]
+
+#: The database's casework rules (migration 0004): index name -> (what SQLite's refusal
+#: says, what the refusal means). A refusal becomes a :class:`ConflictError`, as the store's
+#: own check in the same transaction says it (:mod:`mentorkit.store.match_guard`).
+CASEWORK_CONSTRAINTS: dict[str, tuple[str, str]] = {
+    "uq_match_open_mentee": (
+        "UNIQUE constraint failed: match.mentee_id",
+        "match: one open match per mentee: the mentee has a proposed or active match already"),
+    "uq_person_programme_email": (
+        "UNIQUE constraint failed: person.programme_id, person.email",
+        "person: one person per programme and e-mail, the import's key: "
+        "the e-mail is registered in the programme already"),
+}
 
 
 class Transactions:
@@ -85,6 +98,10 @@ def friendly_error(err: sa.exc.OperationalError | sa.exc.IntegrityError) -> Stor
     if isinstance(err, sa.exc.IntegrityError):
         diag = getattr(err.orig, "diag", None)  # PostgreSQL: name the constraint, not the row
         rule = diag.constraint_name if diag is not None else text
+        for name, (sqlite_text, says) in CASEWORK_CONSTRAINTS.items():
+            if rule == name or sqlite_text in text or f"index '{name}'" in text:
+                return ConflictError(f"{says} (database rule {name}); nothing was written; "
+                                     "reload and retry")
         return StoreError(f"the write breaks a database rule ({rule}); nothing was written")
     if isinstance(err.orig, sqlite3.OperationalError) and "full" in text:
         return StoreError("the disk is full: nothing was written; free space and try again")

@@ -26,6 +26,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from mentorkit.errors import ConflictError
 from mentorkit.matching import run, save_run
 from mentorkit.privacy.roles import require
 from mentorkit.ui.common import esc, section
@@ -185,10 +186,14 @@ class BatchPanel:
                          "score_breakdown": {c: round(float(v), 6)
                                              for c, v in self.scores.points(i, j).items()}})
         store = app.ctx.store
-        with store.transaction():
-            run_id = save_run(store, self.record, app.ctx.actor)
-            made_by = f"{app.ctx.actor} (run {run_id})"[:100]
-            store.matches.add_many(pd.DataFrame([{**r, "made_by": made_by} for r in rows]))
+        try:
+            with store.transaction():
+                run_id = save_run(store, self.record, app.ctx.actor)
+                made_by = f"{app.ctx.actor} (run {run_id})"[:100]
+                store.matches.add_many(pd.DataFrame([{**r, "made_by": made_by} for r in rows]))
+        except ConflictError as err:  # saved meanwhile by someone else: nothing was written
+            self.message.show("error", self.t("error.store", detail=str(err)))
+            return 0
         app.load()
         app.render()
         app.message.show("ok", self.t("batch.saved", n=len(rows), run=run_id))

@@ -27,6 +27,7 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.casework.caseload import plan_for, waiting_mentees
 from mentorkit.casework.screening import check_status
+from mentorkit.errors import ConflictError
 from mentorkit.matching import CRITERIA, Weights, prepare, slider_spec, suggest
 from mentorkit.ui.common import Field, badge, esc, fmt_date, html_table, section, vlabel
 from mentorkit.ui.forms import FieldError, Input
@@ -278,7 +279,7 @@ class MatchFinderApp(App):
         ]
         if mentor:
             busy = int(((self.matches["mentor_id"] == person["id"])
-                        & self.matches["status"].isin(["active", "proposed"])).sum())
+                        & self.matches["status"].isin(list(vocab.OPEN_MATCH_STATUSES))).sum())
             cap = 0 if pd.isna(person["capacity"]) else int(person["capacity"])
             items.append(("load", t("finder.load", n=busy, cap=cap)))
             status, until = check_status(person["background_check_date"],
@@ -333,7 +334,13 @@ class MatchFinderApp(App):
                 return None
             self.start_field.set_error(None)
             values["started_on"] = start
-        new_id = self.ctx.store.matches.add(**values)
+        try:
+            new_id = self.ctx.store.matches.add(**values)
+        except ConflictError as err:  # a second open match or a full mentor: say which rule
+            self.load()
+            self.render()
+            self.message.show("error", t("error.store", detail=str(err)))
+            return None
         self.ctx.params.pop("mentee", None)  # the mentee asked for in the address is done
         label = f"{self.name_of(int(self.mentee_id))} – {self.name_of(int(row['mentor_id']))}"
         self.load()

@@ -125,15 +125,19 @@ def _save_batch(url: str, barrier: Any, results: Any, rows: list[dict[str, Any]]
         store.close()
 
 
-def test_two_batch_saves_from_the_same_state_write_one_whole(store: Store) -> None:
-    mentors = {f"m{j}": 2 for j in range(5)}
-    ids = _people(store, mentors, 10)
+@pytest.mark.parametrize("mentees", ["same", "other"])
+def test_two_batch_saves_from_the_same_state_write_one_whole(store: Store, mentees: str
+                                                             ) -> None:
+    """Both batches fill every mentor's places: for the same ten mentees (the index alone
+    would refuse the second) or for ten other mentees each (only capacity refuses it)."""
+    ids = _people(store, {f"m{j}": 2 for j in range(5)}, 20)
     pid = ids["programme"]
 
-    def batch(shift: int) -> list[dict[str, Any]]:  # each mentor gets two of the ten mentees
-        return [{"programme_id": pid, "mentee_id": ids[f"e{i}"],
-                 "mentor_id": ids[f"m{(i + shift) % 5}"], "status": "proposed",
-                 "proposed_on": DAY, "made_by": f"run {shift}"} for i in range(10)]
+    def batch(run: int) -> list[dict[str, Any]]:  # each mentor gets two mentees
+        first = 10 * run if mentees == "other" else 0
+        return [{"programme_id": pid, "mentee_id": ids[f"e{first + i}"],
+                 "mentor_id": ids[f"m{(i + run) % 5}"], "status": "proposed",
+                 "proposed_on": DAY, "made_by": f"run {run}"} for i in range(10)]
 
     results = _race(_save_batch, _url(store), [batch(0), batch(1)])
     assert sorted(r[0] for r in results) == ["refused", "saved"]

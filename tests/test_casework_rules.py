@@ -299,3 +299,21 @@ def test_one_date_and_a_column_get_the_same_status() -> None:
     assert table["status"].tolist() == ["expired", "expiring", "valid", "missing", "expired"]
     for day, status in zip(days, table["status"]):
         assert check_status(day, "boerneattest", TODAY)[0] == status
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("da", "En anden person i programmet har allerede denne e-mailadresse"),
+    ("nl", "Iemand anders in dit programma heeft dit e-mailadres al"),
+])
+def test_the_form_refuses_an_e_mail_another_person_of_the_programme_has(
+        lang: str, text: str, small_db: Path, env: None) -> None:
+    """The database keeps one person per programme and e-mail (the importer's key): the form
+    says so at the field, in her language, even past the duplicate check, and writes nothing."""
+    store = Store.open(str(small_db), actor="rules-test")
+    store.people.add(**valid("mentee", 1))
+    n = len(store.table("person"))
+    other = valid("mentor", 2) | {"email": " REGEL1@example.org"}  # case and spaces ignored
+    saved, errors = through_form(small_db, other, lang)
+    assert saved is None and errors == {"email": text}
+    assert len(store.table("person")) == n
+    store.close()

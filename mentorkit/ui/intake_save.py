@@ -110,6 +110,17 @@ class IntakeSaving:
         return values, errors
 
     @guarded("save person")
+    def email_taken(self, email: object) -> bool:
+        """True when another person of the programme has this e-mail address (case and
+        spaces ignored): the database keeps one person per programme and e-mail."""
+        if not isinstance(email, str) or not email.strip():
+            return False
+        people = self.people
+        if self.editing is not None:
+            people = people[people["id"] != self.editing["id"]]
+        known = people["email"].dropna().astype(str).str.strip().str.casefold()
+        return bool((known == email.strip().casefold()).any())
+
     def save(self, force: bool = False) -> int | None:
         """Check the form and write it (returns the person's id, None when nothing was written)."""
         t = self.t
@@ -117,6 +128,8 @@ class IntakeSaving:
             self._ask_withdrawal()
             return None
         values, errors = self.collect()
+        if self.email_taken(values.get("email")) and "email" not in errors:
+            errors["email"] = t("intake.email_taken")
         for name, f in self.fields.items():
             f.set_error(errors.get(name))
         if errors:
@@ -134,9 +147,14 @@ class IntakeSaving:
                 self._show_dupes(dupes, signature)
                 self.message.show("warn", t("intake.dupes_found", n=len(dupes)))
                 return None
-            with store.transaction():
-                new_id = store.people.add(**values)
-                give_consent(store, new_id, values["consent_scope"], reason="intake")
+            try:
+                with store.transaction():
+                    new_id = store.people.add(**values)
+                    give_consent(store, new_id, values["consent_scope"], reason="intake")
+            except ConflictError:  # the same e-mail saved by someone else a moment ago
+                self.fields["email"].set_error(t("intake.email_taken"))
+                self.message.show("error", t("intake.fix_fields", n=1))
+                return None
             self.message.show("ok", t("intake.saved_new", who=self.ctx.person_label(
                 {**values, "id": new_id})))
             pid = new_id

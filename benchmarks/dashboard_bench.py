@@ -13,6 +13,14 @@ The match finder's slider: time from moving a weight slider to the new ranking o
     .venv/bin/python benchmarks/dashboard_bench.py [--repeat 5] [--people 5000]
 
 Prints a table and writes benchmarks/results/dashboard_bench.json and .md.
+
+``--kernels``: kernels and resident memory after ``--views`` (100) page views, with the shipped
+configuration and with the one before the fix (``--no-kernel-fix`` runs only that one): the
+six apps in turn, one page open at a time, each closed as a coordinator closes a tab (its
+shutdown beacon), every ``--crash-every``-th (10th) as a crashed tab (no beacon; the cull's
+work). Counted at the start (the pool), 10 s after the last page, and after ``--wait``
+seconds (the cull time, its interval and 30 s). Writes benchmarks/results/
+dashboard_bench_kernels.json and .md (a run of one configuration keeps the other's results).
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import statistics
@@ -30,6 +39,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +108,8 @@ FLOOR = {"cells": [
 
 
 class Server:
-    def __init__(self, db: Path, preheat: bool, work: Path, folder: str = "dashboards") -> None:
+    def __init__(self, db: Path, preheat: bool, work: Path, folder: str = "dashboards",
+                 extra_args: Sequence[str] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "MENTORKIT_DB": str(db), "MENTORKIT_TODAY": TODAY,
@@ -107,7 +118,7 @@ class Server:
         self.log = open(work / f"voila-{self.port}.log", "wb")
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "voila"), folder, f"--port={self.port}",
-             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser"],
+             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser", *extra_args],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -176,9 +187,23 @@ def main() -> None:
     parser.add_argument("--floor", action="store_true",
                         help="only time a one-button notebook under the same settings: what "
                              "Voilà and the browser take whatever the app")
+    parser.add_argument("--kernels", action="store_true",
+                        help="kernels and resident memory after --views page views, with the "
+                             "kernel fix and without it")
+    parser.add_argument("--no-kernel-fix", action="store_true",
+                        help="with --kernels: only the configuration before the fix")
+    parser.add_argument("--views", type=int, default=100)
+    parser.add_argument("--crash-every", type=int, default=10,
+                        help="every n-th page closes without its beacon (0: none)")
+    parser.add_argument("--wait", type=float, default=None,
+                        help="seconds after the last page before the last count (default: "
+                             "the cull time + its interval + 30)")
     args = parser.parse_args()
     if args.floor:
         floor(args)
+        return
+    if args.kernels or args.no_kernel_fix:
+        kernel_views(args)
         return
     apps = [a for a in args.apps.split(",") if a]
     from playwright.sync_api import sync_playwright
@@ -263,6 +288,128 @@ def floor(args: argparse.Namespace) -> None:
     path = RESULTS / "dashboard_bench_floor.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1), encoding="utf-8")
+
+
+# The configuration before the fix, put back on the command line (which wins over voila.py):
+# jupyter_server's identity provider (no _xsrf cookie on the pages: every shutdown beacon is
+# refused) and the old cull (30 minutes, checked every 5).
+BEFORE_FIX = ("--Voila.identity_provider_class="
+              "jupyter_server.auth.identity.PasswordIdentityProvider",
+              "--MappingKernelManager.cull_idle_timeout=1800",
+              "--MappingKernelManager.cull_interval=300")
+
+
+def kernel_processes(pid: int) -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            pass
+    return found
+
+
+def memory_now(server: Server) -> dict[str, float]:
+    """Kernels, their resident memory and the server's (MB)."""
+    rss = 0
+    procs = kernel_processes(server.proc.pid)
+    for k in procs:
+        try:
+            rss += k.memory_info().rss
+        except psutil.Error:
+            pass
+    return {"kernels": len(procs), "kernels_mb": round(rss / 2**20, 1),
+            "server_mb": round(psutil.Process(server.proc.pid).memory_info().rss / 2**20, 1)}
+
+
+def kernel_views(args: argparse.Namespace) -> None:
+    """``--views`` page views, then kernels and memory, per configuration."""
+    from playwright.sync_api import sync_playwright
+
+    from mentorkit.ui.serve import cull_seconds
+
+    cull = cull_seconds()
+    wait = args.wait if args.wait is not None else cull + max(1, min(60, cull // 5)) + 30
+    out = RESULTS / "dashboard_bench_kernels.json"
+    results: dict[str, Any] = (json.loads(out.read_text(encoding="utf-8")) if out.exists()
+                               else {"runs": {}})
+    configs = {"before the fix": BEFORE_FIX} if args.no_kernel_fix else {
+        "with the fix": (), "before the fix": BEFORE_FIX}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        work = Path(tmp)
+        make_db(work / "demo.db", None)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        for label, extra in configs.items():
+            server = Server(work / "demo.db", True, work, extra_args=extra)
+            try:
+                wait_for_pools(server, len(APPS))
+                settle(server.proc.pid)
+                run: dict[str, Any] = {"views": args.views, "crash_every": args.crash_every,
+                                       "wait_s": wait, "start": memory_now(server)}
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                t0 = time.monotonic()
+                for i in range(args.views):
+                    page = context.new_page()
+                    page.goto(f"{server.url}voila/render/{APPS[i % len(APPS)]}.ipynb"
+                              f"?programme={args.programme}&lang=da",
+                              wait_until="commit", timeout=180_000)
+                    page.wait_for_selector(".mk-ready, .mk-fatal", timeout=180_000)
+                    crashed = args.crash_every and (i + 1) % args.crash_every == 0
+                    page.close(run_before_unload=not crashed)
+                    if (i + 1) % 10 == 0:
+                        print(f"{label}: {i + 1} views, {memory_now(server)}", flush=True)
+                run["views_s"] = round(time.monotonic() - t0, 1)
+                context.close()
+                time.sleep(10)
+                run["after_views"] = memory_now(server)
+                time.sleep(max(0.0, wait - 10))
+                run["after_wait"] = memory_now(server)
+                log = Path(server.log.name).read_text(encoding="utf-8", errors="replace")
+                run["shutdowns_refused"] = len(re.findall(
+                    r"^403 POST /voila/api/shutdown/\S+ \(\S+\) [\d.]+ms", log, re.M))
+                run["culled"] = log.count("Culling 'idle' kernel")
+                run["load_average"] = os.getloadavg()[0]
+                results["runs"][label] = run
+                print(label, json.dumps(run), flush=True)
+            finally:
+                server.stop()
+        browser.close()
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    table = kernel_table(results)
+    out.with_suffix(".md").write_text(table + "\n", encoding="utf-8")
+    print()
+    print(table)
+
+
+def wait_for_pools(server: Server, apps: int, limit: float = 300) -> None:
+    deadline = time.monotonic() + limit
+    log = Path(server.log.name)
+    while log.read_text(errors="replace").count("is filled with") < apps:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the pools were not filled: see {log}")
+        time.sleep(0.5)
+
+
+def kernel_table(results: dict[str, Any]) -> str:
+    lines = ["| configuration | when | kernels | kernels' memory (MB) | server (MB) |",
+             "|---|---|---|---|---|"]
+    for label, run in results["runs"].items():
+        whens = [("start (the pool)", "start"), (f"{run['views']} page views later", "after_views"),
+                 (f"{run['wait_s']:.0f} s after that", "after_wait")]
+        for when, key in whens:
+            m = run[key]
+            lines.append(f"| {label} | {when} | {m['kernels']} | {m['kernels_mb']:.0f} | "
+                         f"{m['server_mb']:.0f} |")
+    notes = [f"{label}: {run['shutdowns_refused']} shutdown beacons refused (403), "
+             f"{run['culled']} kernels culled; 1 page in {run['crash_every']} closed without "
+             f"its beacon (a crashed tab)." for label, run in results["runs"].items()]
+    return "\n".join([*lines, "", *notes])
 
 
 def write(results: dict[str, Any], out: Path) -> None:

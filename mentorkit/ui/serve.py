@@ -13,7 +13,10 @@
 - one pre-heated kernel per app, so a page opens in about a second; the apps read the page
   address's ``?programme=…&lang=…`` inside the kernel (as ``voila.utils.get_query_string``),
   which works with pre-heated kernels (papermill's prelaunch hook would not);
-- kernels idle for 30 minutes with no page attached are shut down (pooled ones are kept).
+- no kernel left behind: a page that closes shuts its kernel down (its beacon needs the
+  ``_xsrf`` cookie, which :mod:`mentorkit.ui.voila_identity` gives every dashboard page; XSRF
+  protection stays on), and a kernel with no page attached for ``CULL_IDLE_SECONDS`` (5
+  minutes; ``MENTORKIT_KERNEL_CULL_SECONDS``) is shut down; pooled kernels are kept.
 
 ``MENTORKIT_VOILA_PREHEAT=0`` turns pre-heating off (each page then starts its own kernel,
 about two seconds more; useful on a machine short of memory: each kernel holds ~150 MB).
@@ -35,11 +38,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["configure", "LOOPBACK", "PORT", "CULL_IDLE_SECONDS", "options", "is_loopback"]
+__all__ = ["configure", "LOOPBACK", "PORT", "CULL_IDLE_SECONDS", "cull_seconds", "options",
+           "is_loopback"]
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PORT = 8866
-CULL_IDLE_SECONDS = 1800
+CULL_IDLE_SECONDS = 300
 _IP = ("Voila.ip", "ServerApp.ip")
 _TOKEN = ("Voila.token", "token", "IdentityProvider.token", "ServerApp.token")
 
@@ -120,7 +124,35 @@ def configure(c: Any, argv: Sequence[str] | None = None) -> None:
     preheat = os.environ.get("MENTORKIT_VOILA_PREHEAT", "1") != "0"
     vc.preheat_kernel = preheat
     vc.default_pool_size = 1 if preheat else 0
+    # No kernel left behind (docs/dashboards.md, "Kernels"). Voilà's pages never get the _xsrf
+    # cookie, so the shutdown beacon a closing page sends was refused ("403 POST
+    # /voila/api/shutdown/…: '_xsrf' argument missing from POST", voila#1458) and each page
+    # left ~130 MB behind. The identity provider sets the cookie on every dashboard page; the
+    # XSRF check stays on. What no beacon reaches (a crashed tab, a lost network) is culled:
+    # no page attached and idle for the cull time. Pooled kernels are never culled (Voilà's
+    # kernel manager skips them), nor kernels with a page attached (cull_connected=False).
+    c.Voila.identity_provider_class = "mentorkit.ui.voila_identity.DashboardIdentityProvider"
+    cull = cull_seconds()
     mk = c.MappingKernelManager
-    mk.cull_idle_timeout = CULL_IDLE_SECONDS
-    mk.cull_interval = 300
+    mk.cull_idle_timeout = cull
+    mk.cull_interval = max(1, min(60, cull // 5))
     mk.cull_connected = False
+    mk.cull_busy = False
+
+
+def cull_seconds() -> int:
+    """Seconds a kernel with no page attached may stay idle: ``MENTORKIT_KERNEL_CULL_SECONDS``
+    (a whole number from 1), else ``CULL_IDLE_SECONDS``.
+
+    Example
+    -------
+    >>> cull_seconds() == CULL_IDLE_SECONDS or "MENTORKIT_KERNEL_CULL_SECONDS" in os.environ
+    True
+    """
+    given = os.environ.get("MENTORKIT_KERNEL_CULL_SECONDS", "").strip()
+    if not given:
+        return CULL_IDLE_SECONDS
+    if not given.isdigit() or int(given) < 1:
+        raise SystemExit(f"MENTORKIT_KERNEL_CULL_SECONDS must be a whole number of seconds from "
+                         f"1 (kernels with no page attached are shut down after it), not {given!r}")
+    return int(given)

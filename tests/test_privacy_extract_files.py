@@ -14,12 +14,23 @@ from mentorkit.cli import app
 from mentorkit.errors import ValidationError
 from mentorkit.model.dataset import Dataset
 from mentorkit.privacy.extract import research_extract
-from mentorkit.privacy.extract_files import ExtractExpired, read_extract, write_extract
+from mentorkit.privacy.extract_files import (
+    ExtractExpired,
+    ExtractTampered,
+    read_extract,
+    write_extract,
+)
 from mentorkit.privacy.leaks import Needles, scan_paths
 from mentorkit.store import Store
 
 KEY = "test-key-0123456789-abcdef"
 EXPIRES = dt.date(2099, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def _the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pseudonym key the extracts are made, signed and verified with."""
+    monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +114,10 @@ def test_the_command_writes_an_extract_for_a_researcher_and_audits_it(
     with Store.open(str(small_db)) as store:
         audit = store.table("audit")
         consenting = store.table("person")["consent_scope"].map(lambda s: "research" in s)
-    assert len(back["person"]) == int(consenting.sum())
+    left_out = int(back["manifest"]["people_left_out"].iloc[0])  # alone even when blanked
+    assert len(back["person"]) + left_out == int(consenting.sum())
+    assert left_out < len(back["person"]) / 5
+    assert "k=5 on person.programme_id,person.role" in result.output
     made = audit[audit["action"] == "extract"]
     assert len(made) == 1
     after = made["after"].iloc[0]
@@ -145,8 +159,8 @@ def test_research_notebooks_get_an_extract_never_the_store(
     monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY_FILE", raising=False)
     first, second = research_tables(db=str(small_db)), research_tables(db=str(small_db))
     assert {"first_name", "email", "phone", "notes"}.isdisjoint(first["person"].columns)
-    assert len(first["person"]) == int(small_dataset.person["consent_scope"].map(
-        lambda s: "research" in s).sum())
+    assert len(first["person"]) + int(first["manifest"]["people_left_out"].iloc[0]) == int(
+        small_dataset.person["consent_scope"].map(lambda s: "research" in s).sum())
     assert set(first["person"]["id"]).isdisjoint(second["person"]["id"])  # one-off keys
     monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", KEY)
     keyed = research_tables(db=str(small_db))
@@ -175,3 +189,90 @@ def test_an_extract_that_could_not_be_written_is_not_recorded_as_made(
     with Store.open(str(small_db)) as store:
         assert (store.table("audit")["action"] != "extract").all()
     assert not (tmp_path / "x").exists()
+
+
+# --- the signed manifest: the attacks on an extract in the researcher's hands (issue 15) --
+
+def _written(tables: dict[str, pd.DataFrame], tmp_path: Path) -> Path:
+    return write_extract(tables, tmp_path / "x", key=KEY)
+
+
+def test_an_edited_expiry_is_refused(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    """The attack: the agreement ran out, so the researcher moves the expiry in
+    manifest.json a year on and reads the extract again."""
+    folder = _written(tables, tmp_path)
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["expires"] = "2199-12-31"
+    path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    with pytest.raises(ExtractTampered, match="manifest was changed"):
+        read_extract(folder, today=EXPIRES + dt.timedelta(days=1), key=KEY)
+    with pytest.raises(ExtractTampered, match="manifest was changed"):
+        read_extract(folder, key=KEY)  # before the real expiry as well
+
+
+def test_an_edited_csv_is_refused_even_with_its_digest_updated(
+        tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    """The attack: change a value in a table (or a whole file) and, to hide it, put the
+    new file's SHA-256 in the manifest."""
+    import hashlib
+
+    folder = _written(tables, tmp_path)
+    csv = folder / "outcome.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("employed", "unemployed") if "employed" in lines[1] else \
+        lines[1] + "0"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ExtractTampered, match="outcome.csv: changed after"):
+        read_extract(folder, key=KEY)
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["tables"]["outcome"]["sha256"] = hashlib.sha256(csv.read_bytes()).hexdigest()
+    path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    with pytest.raises(ExtractTampered, match="manifest was changed"):
+        read_extract(folder, key=KEY)
+
+
+def test_a_manifest_signed_with_another_key_is_refused(tables: dict[str, pd.DataFrame],
+                                                       tmp_path: Path) -> None:
+    """The attack: re-sign an edited manifest with a key of one's own."""
+    from mentorkit.privacy.extract_files import sign
+    from mentorkit.privacy.pseudonyms import key_fingerprint, load_key
+
+    folder = _written(tables, tmp_path)
+    other = "a-key-the-researcher-made-up-herself"
+    with pytest.raises(ExtractTampered, match="another key"):
+        read_extract(folder, key=other)
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["expires"] = "2199-12-31"
+    manifest["signature"] = sign(manifest, load_key(other))
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ExtractTampered, match="manifest was changed"):
+        read_extract(folder, key=KEY)
+    manifest["key_fingerprint"] = key_fingerprint(load_key(other))
+    manifest["signature"] = sign(manifest, load_key(other))
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ExtractTampered, match="another key"):
+        read_extract(folder, key=KEY)
+    with pytest.raises(ExtractTampered, match="not the pseudonym key"):
+        write_extract(tables, tmp_path / "y", key=other)
+    assert not (tmp_path / "y").exists()
+
+
+def test_the_manifest_states_k_and_a_table_that_breaks_it_is_not_written(
+        tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    """The attack: hand over an extract in which one person is made unique again (here a
+    postal area nobody else has); the write refuses and leaves nothing behind."""
+    folder = _written(tables, tmp_path)
+    written = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert written["k"] == 5 and written["quasi_identifiers"].startswith("person.programme_id")
+    assert written["suppressed_cells"] > 0 and written["rows_below_k"] == 0
+    assert {e["sha256"] for e in written["tables"].values()} and written["signature"]
+    bad = dict(tables)
+    bad["person"] = tables["person"].copy()
+    bad["person"].loc[bad["person"].index[0], "postcode"] = "00xx"
+    with pytest.raises(ValidationError, match=r"1 row\(s\) .*k=5 does not hold"):
+        write_extract(bad, tmp_path / "y", key=KEY)
+    assert not (tmp_path / "y").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]

@@ -54,13 +54,16 @@ def extract(
                                   "extract is made under, e.g. 'DSA-2026-07 KU evaluation'."),
     expires: str = typer.Option(..., "--expires", help="The day the extract must be deleted "
                                 "(YYYY-MM-DD), from the agreement."),
+    k: int | None = typer.Option(None, "--k", help="Every combination of the quasi-identifiers "
+                                 "occurs at least k times [default: MENTORKIT_EXTRACT_K or 5]."),
     db: str | None = DbOption,
     actor: str = ActorOption,
 ) -> None:
     """Write a pseudonymised research extract for an evaluator (people who consented only).
 
     The pseudonym key comes from MENTORKIT_PSEUDONYM_KEY or MENTORKIT_PSEUDONYM_KEY_FILE. The
-    agreement and expiry are kept in the extract's manifest and in the audit log.
+    agreement and expiry are kept in the extract's manifest and in the audit log. Dates are
+    coarsened and rare combinations suppressed until k-anonymity holds; the manifest is signed.
     """
     import datetime as dt
 
@@ -82,12 +85,16 @@ def extract(
         raise MentorkitError(f"{out}: already exists; choose a new folder for the extract")
     with _open(db, actor=actor) as store:
         read = {name: store.table(name) for name in EXTRACT_TABLES}
-        tables = research_extract(read, agreement=agreement.strip(), expires=until)
+        tables = research_extract(read, agreement=agreement.strip(), expires=until, k=k)
         folder = write_extract(tables, out)  # whole or not at all; only then is it recorded
         record_extract(store, agreement.strip(), until,
                        {n: len(df) for n, df in tables.items() if n != "manifest"}, actor)
     rows = ", ".join(f"{len(df)} {name}" for name, df in tables.items() if name != "manifest")
-    typer.echo(f"wrote {folder}: {rows}; delete it by {until}")
+    m = tables["manifest"].iloc[0]
+    typer.echo(f"wrote {folder}: {rows}; k={int(m['k'])} on {m['quasi_identifiers']} "
+               f"(registration by {m['registration_grain']}, {int(m['suppressed_cells'])} "
+               f"cells blanked, {int(m['people_left_out'])} people left out); "
+               f"delete it by {until}")
 
 
 @app.command()

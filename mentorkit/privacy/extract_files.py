@@ -2,10 +2,14 @@
 
 :func:`write_extract` writes the tables of :func:`~mentorkit.privacy.extract.research_extract`
 as one CSV per table plus ``manifest.json`` (the data-sharing agreement, its expiry date, the
-key fingerprint, the row counts and the column types). The folder appears whole or not at all:
-it is written beside its final name and renamed. :func:`read_extract` gives the tables back
-with their types, and refuses an extract whose agreement has expired: the researcher is told
-to delete it, not to use it. What a research notebook reads (this folder, or an extract of
+key fingerprint, the row counts, the column types, the k-anonymity it holds and the SHA-256 of
+every file), signed with HMAC-SHA256 under a key derived from the pseudonym key. It refuses
+an extract in which a combination of the quasi-identifiers occurs fewer than k times. The
+folder appears whole or not at all: it is written beside its final name and renamed.
+:func:`read_extract` checks the signature and the files' digests (an edited expiry, an edited
+CSV or another key is refused, :class:`ExtractTampered`), gives the tables back with their
+types, and refuses an extract whose agreement has expired: the researcher is told to delete
+it, not to use it. What a research notebook reads (this folder, or an extract of
 the database made in memory) is :func:`mentorkit.store.extracts.research_tables`.
 
 Example
@@ -15,8 +19,9 @@ Example
 >>> from mentorkit.privacy.extract import research_extract
 >>> tables = research_extract(generate(seed=0, scale=0.1), key="an-example-key-not-a-real-one",
 ...                           agreement="DSA-2026-07 evaluation", expires=dt.date(2099, 1, 1))
->>> folder = write_extract(tables, tempfile.mkdtemp() + "/extract")
->>> back = read_extract(folder)
+>>> folder = write_extract(tables, tempfile.mkdtemp() + "/extract",
+...                        key="an-example-key-not-a-real-one")
+>>> back = read_extract(folder, key="an-example-key-not-a-real-one")
 >>> back["manifest"]["agreement"].iloc[0], len(back["person"]) == len(tables["person"])
 ('DSA-2026-07 evaluation', True)
 """
@@ -24,6 +29,8 @@ Example
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -34,14 +41,69 @@ from typing import Any
 import pandas as pd
 
 from mentorkit.errors import ValidationError
+from mentorkit.privacy.pseudonyms import key_fingerprint, load_key
 
-__all__ = ["MANIFEST", "ExtractExpired", "read_extract", "write_extract"]
+__all__ = ["MANIFEST", "ExtractExpired", "ExtractTampered", "read_extract", "sign",
+           "write_extract"]
 
 MANIFEST = "manifest.json"
 
 
 class ExtractExpired(ValidationError):
     """The data-sharing agreement an extract was made under has run out."""
+
+
+class ExtractTampered(ValidationError):
+    """An extract whose manifest or files changed after it was written, or signed with
+    another key."""
+
+
+def _canonical(manifest: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str).encode("utf-8")
+
+
+def sign(manifest: dict[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 of the canonical JSON of ``manifest`` (all but its ``signature``), under a
+    key derived from the pseudonym key (so the signature never reveals that key).
+
+    Example
+    -------
+    >>> key = load_key("an-example-key-not-a-real-one")
+    >>> sign({"expires": "2099-01-01"}, key) == sign({"expires": "2099-01-01"}, key)
+    True
+    >>> sign({"expires": "2099-01-01"}, key) == sign({"expires": "2199-01-01"}, key)
+    False
+    """
+    signing = hmac.new(key, b"mentorkit extract manifest signature", hashlib.sha256).digest()
+    return hmac.new(signing, _canonical(manifest), hashlib.sha256).hexdigest()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_k(person: pd.DataFrame, manifest: dict[str, Any]) -> None:
+    from mentorkit.privacy.extract import group_sizes
+
+    try:
+        k = int(manifest["k"])
+        columns = tuple(c.split(".", 1)[1] for c in str(manifest["quasi_identifiers"]).split(","))
+    except (KeyError, ValueError, IndexError):
+        raise ValidationError("not a research extract of this version: its manifest states no "
+                              "k or quasi-identifiers (make it again with research_extract)"
+                              ) from None
+    missing = [c for c in columns if c not in person.columns]
+    if missing:
+        raise ValidationError(f"person: quasi-identifier column(s) {', '.join(missing)} "
+                              "missing; the k-anonymity cannot be checked")
+    small = group_sizes(person, columns) < k
+    if small.any():
+        raise ValidationError(
+            f"person: {int(small.sum())} row(s) share their combination of "
+            f"{', '.join(columns)} with fewer than {k - 1} others (k={k} does not hold); "
+            "the extract is not written (make it with research_extract, which suppresses)")
 
 
 def _kinds(df: pd.DataFrame) -> dict[str, str]:
@@ -108,13 +170,23 @@ def _manifest(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     return manifest
 
 
-def write_extract(tables: dict[str, pd.DataFrame], folder: str | Path) -> Path:
-    """Write an extract (with its agreement and expiry) as CSV files and ``manifest.json``.
+def write_extract(tables: dict[str, pd.DataFrame], folder: str | Path,
+                  key: str | bytes | None = None) -> Path:
+    """Write an extract (with its agreement and expiry) as CSV files and a signed
+    ``manifest.json``.
 
-    ``folder`` must not exist yet, or be empty. Nothing is left behind on failure.
+    ``folder`` must not exist yet, or be empty. Nothing is left behind on failure. ``key`` is
+    the pseudonym key the extract was made with (default from the configuration,
+    :func:`~mentorkit.privacy.pseudonyms.load_key`); another key is refused. An extract in
+    which k-anonymity (as its manifest states it) does not hold is refused.
     """
     folder = Path(folder)
     manifest = _manifest(tables)
+    raw_key = load_key(key)
+    if manifest.get("key_fingerprint") != key_fingerprint(raw_key):
+        raise ExtractTampered("the key given is not the pseudonym key this extract was made "
+                              f"with (fingerprint {manifest.get('key_fingerprint')})")
+    _check_k(tables["person"], manifest)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ValidationError(f"{folder}: already exists and is not an empty folder; "
                               "choose a new folder for the extract")
@@ -128,7 +200,9 @@ def write_extract(tables: dict[str, pd.DataFrame], folder: str | Path) -> Path:
             kinds = _kinds(df)
             _encode(df, kinds).to_csv(work / f"{name}.csv", index=False,
                                       date_format="%Y-%m-%dT%H:%M:%S")
-            manifest["tables"][name] = {"file": f"{name}.csv", "columns": kinds}
+            manifest["tables"][name] = {"file": f"{name}.csv", "columns": kinds,
+                                        "sha256": _digest(work / f"{name}.csv")}
+        manifest["signature"] = sign(manifest, raw_key)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                      encoding="utf-8")
         for path in work.iterdir():
@@ -142,10 +216,13 @@ def write_extract(tables: dict[str, pd.DataFrame], folder: str | Path) -> Path:
     return folder
 
 
-def read_extract(folder: str | Path, today: dt.date | None = None) -> dict[str, pd.DataFrame]:
+def read_extract(folder: str | Path, today: dt.date | None = None,
+                 key: str | bytes | None = None) -> dict[str, pd.DataFrame]:
     """The tables of an extract folder, typed as written, plus its ``manifest``.
 
-    Raises :class:`ExtractExpired` once the agreement's expiry date has passed.
+    Raises :class:`ExtractTampered` when the manifest's signature (under ``key``, default
+    the configured pseudonym key) or a file's SHA-256 does not match what was written, and
+    :class:`ExtractExpired` once the agreement's expiry date has passed.
     """
     folder = Path(folder)
     path = folder / MANIFEST
@@ -158,6 +235,20 @@ def read_extract(folder: str | Path, today: dt.date | None = None) -> dict[str, 
         listing = manifest["tables"]
     except (ValueError, KeyError, TypeError) as err:
         raise ValidationError(f"{path}: unreadable manifest ({type(err).__name__})") from None
+    raw_key = load_key(key)
+    if manifest.get("key_fingerprint") != key_fingerprint(raw_key):
+        raise ExtractTampered(f"{path}: signed with another key (fingerprint "
+                              f"{manifest.get('key_fingerprint')!s:.8}); the key given is not "
+                              "the one this extract was made with")
+    if not hmac.compare_digest(str(manifest.get("signature", "")), sign(manifest, raw_key)):
+        raise ExtractTampered(f"{path}: the manifest was changed after the extract was written "
+                              "(its signature does not match); ask for a new extract")
+    for entry in listing.values():
+        file = folder / str(entry["file"])
+        if file.parent != folder or not file.is_file() or \
+                not hmac.compare_digest(_digest(file), str(entry.get("sha256", ""))):
+            raise ExtractTampered(f"{file}: changed after the extract was written (its SHA-256 "
+                                  "is not the one in the signed manifest); ask for a new extract")
     today = dt.date.today() if today is None else today
     if expires < today:
         raise ExtractExpired(

@@ -7,8 +7,9 @@ It reads the case store, a synthetic :class:`~mentorkit.model.dataset.Dataset`, 
 research extract (:func:`mentorkit.store.extracts.research_tables`), where ids are
 16-hex-digit pseudonyms and birth and arrival years are five-year bands (``"1980-1984"``).
 From a band, ``age`` and ``years_in_country`` are counted from the band's middle year (1982):
-each is then up to two years off, never more, and ``age_group`` can put someone born near
-a band edge in the neighbouring group. Coarsening is what makes an extract safe to hand to a
+each is then up to two years off (up to ten where the extract's k-anonymity widened a band
+to ten or twenty years; missing where it blanked it), and ``age_group`` can put someone born
+near a band edge in the neighbouring group. Coarsening is what makes an extract safe to hand to a
 researcher; what it costs is the precision of these two confounders (see
 ``docs/reports.md``, "Outcome studies from an extract").
 

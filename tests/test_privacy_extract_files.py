@@ -293,3 +293,15 @@ def test_the_command_takes_k(small_db: Path, tmp_path: Path,
                                       "--db", str(small_db)])
     assert result.exit_code == 1 and "at least 2" in result.output
     assert not (tmp_path / "k1").exists()
+
+
+def test_reading_without_the_key_says_the_key_is_needed(tables: dict[str, pd.DataFrame],
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentorkit.errors import ConfigError
+
+    folder = _written(tables, tmp_path)
+    monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("MENTORKIT_PSEUDONYM_KEY_FILE", raising=False)
+    with pytest.raises(ConfigError, match="checks its signature with the pseudonym key"):
+        read_extract(folder)

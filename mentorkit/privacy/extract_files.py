@@ -40,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from mentorkit.errors import ValidationError
+from mentorkit.errors import ConfigError, ValidationError
 from mentorkit.privacy.pseudonyms import key_fingerprint, load_key
 
 __all__ = ["MANIFEST", "ExtractExpired", "ExtractTampered", "read_extract", "sign",
@@ -235,7 +235,12 @@ def read_extract(folder: str | Path, today: dt.date | None = None,
         listing = manifest["tables"]
     except (ValueError, KeyError, TypeError) as err:
         raise ValidationError(f"{path}: unreadable manifest ({type(err).__name__})") from None
-    raw_key = load_key(key)
+    try:
+        raw_key = load_key(key)
+    except ConfigError as err:
+        raise ConfigError(f"{folder}: reading an extract checks its signature with the "
+                          "pseudonym key it was made with (fingerprint "
+                          f"{manifest.get('key_fingerprint')!s:.8}); {err}") from None
     if manifest.get("key_fingerprint") != key_fingerprint(raw_key):
         raise ExtractTampered(f"{path}: signed with another key (fingerprint "
                               f"{manifest.get('key_fingerprint')!s:.8}); the key given is not "

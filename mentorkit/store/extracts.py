@@ -46,7 +46,8 @@ def research_tables(extract: str | Path = "", db: str | None = None) -> dict[str
     """What a research notebook works from: an extract, never the case store's personal data.
 
     With ``extract`` (a folder written by ``mentorkit extract``) its tables are read (and
-    refused once expired, :func:`~mentorkit.privacy.extract_files.read_extract`). Without,
+    refused once expired or when its signed manifest or files were changed; the configured
+    pseudonym key verifies it, :func:`~mentorkit.privacy.extract_files.read_extract`). Without,
     a research extract (:func:`~mentorkit.privacy.extract.research_extract`) of the database
     ``db`` (default ``MENTORKIT_DB``) is made in memory: with the configured pseudonym key if
     there is one, else with a random key that lives only as long as the process, so its

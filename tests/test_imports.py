@@ -349,7 +349,7 @@ def test_cpr_like_value_is_refused(filled: Store, tmp_path: Path, caplog: pytest
     digits = value.split()[-1]
     assert digits not in str(caught.value) and digits not in report.summary()
     assert digits not in caplog.text
-    assert digits in report.to_text(show_values=True)
+    assert digits not in report.to_text(show_values=True)  # not even to the uploader
     assert digits not in report.to_text(show_values=False)
 
 

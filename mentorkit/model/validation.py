@@ -29,19 +29,20 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.errors import ValidationError
 from mentorkit.model.frames import kind
+from mentorkit.model.national_ids import find_in_value, find_national_id, is_bsn  # noqa: F401
 from mentorkit.model.schema import TABLES, Column
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
 
-# Danish CPR: ddmmyy-xxxx (or without the dash); the date part must be a real day and month.
-CPR_DASHED = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[-‐–]\d{4}(?!\d)")
-CPR_PLAIN = re.compile(r"(?<![\d+])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}\d{4}(?!\d)")
-NINE_DIGITS = re.compile(r"(?<![\d+])\d{9}(?!\d)")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[\d\s\-().]{6,20}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+NATIONAL_ID = "national id"
+"""The rule's name; a Problem of this rule never keeps its value."""
+NATIONAL_ID_ERROR = "a CPR/BSN-like number may never be stored; remove it"
 
 THIS_YEAR = dt.date.today().year
 RANGES: dict[tuple[str, str], tuple[float, float]] = {
@@ -58,13 +59,22 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One broken rule: where, which rule, what is allowed, and the offending value."""
+    """One broken rule: where, which rule, what is allowed, and the offending value.
+
+    The value is dropped (``None``) when it holds a CPR/BSN-like number, whatever the rule.
+    """
 
     row: int | None
     column: str
     rule: str
     allowed: str
     value: Any = None
+
+    def __post_init__(self) -> None:
+        # A national id is never echoed, not even to its typist, whichever rule it broke.
+        if self.value is not None and (
+                self.rule == NATIONAL_ID or find_in_value(self.value, self.column == "phone")):
+            object.__setattr__(self, "value", None)
 
     def describe(self, show_value: bool = False) -> str:
         """A readable line; the value only when ``show_value`` (reports to the uploader)."""
@@ -73,37 +83,17 @@ class Problem:
         return f"{where}column {self.column!r}: {self.rule}{shown}; {self.allowed}"
 
 
-def is_bsn(digits: str) -> bool:
-    """True when nine digits pass the Dutch BSN eleven-test.
-
-    Example
-    -------
-    >>> is_bsn("111222333"), is_bsn("123456789")
-    (True, False)
-    """
-    if len(digits) != 9 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
-    return total % 11 == 0 and digits != "000000000"
-
-
 def looks_like_national_id(text: str, phone_field: bool = False) -> bool:
-    """True when ``text`` contains something shaped like a CPR or BSN number.
-
-    In phone fields only the dashed CPR form counts (Dutch mobile numbers have ten digits).
+    """True when ``text`` holds a CPR or BSN number in any spelling
+    (:func:`mentorkit.model.national_ids.find_national_id`; ``phone_field`` for the phone
+    column, where bare ten digits starting with 0 are a Dutch number).
 
     Example
     -------
     >>> looks_like_national_id("born 010190-1234"), looks_like_national_id("Nørregade 12")
     (True, False)
     """
-    if CPR_DASHED.search(text):
-        return True
-    if phone_field:
-        return False
-    if CPR_PLAIN.search(text):
-        return True
-    return any(is_bsn(m.group()) for m in NINE_DIGITS.finditer(text))
+    return find_national_id(text, phone_field) is not None
 
 
 def is_mojibake(text: str) -> bool:
@@ -134,11 +124,15 @@ def _check_no_national_id(phone_field: bool) -> Callable[[pd.Series], pd.Series]
     def check(series: pd.Series) -> pd.Series:
         ok = pd.Series(True, index=series.index)
         texts = _texts(series)
-        digits = texts[texts.str.contains(r"\d{6}", regex=True)]
+        digits = texts[texts.str.count(r"\d") >= 9]  # \d: every script's digits
         if len(digits):
             ok.loc[digits.index] = ~digits.map(lambda t: looks_like_national_id(t, phone_field))
         return ok
     return check
+
+
+def _check_no_national_id_json(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v is None or find_in_value(v) is None)
 
 
 def _check_no_mojibake(series: pd.Series) -> pd.Series:
@@ -178,9 +172,12 @@ def _column_checks(table: str, column: Column) -> list[pa.Check]:
         v = vocab.get(voc)
         checks.append(pa.Check.isin(list(v.codes), name="allowed values",
                                     error=f"allowed: {', '.join(v.codes)}"))
+    if k == "json" and not voc:
+        checks.append(pa.Check(_check_no_national_id_json, name=NATIONAL_ID,
+                               error=NATIONAL_ID_ERROR))
     if k == "str" and not voc:
-        checks.append(pa.Check(_check_no_national_id(name == "phone"), name="national id",
-                               error="a CPR/BSN-like number may never be stored; remove it"))
+        checks.append(pa.Check(_check_no_national_id(name == "phone"), name=NATIONAL_ID,
+                               error=NATIONAL_ID_ERROR))
         checks.append(pa.Check(_check_no_mojibake, name="double-encoded text",
                                error="text was decoded twice (like 'KÃ¸benhavn'); "
                                      "save the file as UTF-8 and import again"))

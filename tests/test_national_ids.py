@@ -289,3 +289,17 @@ def test_property_bare_nine_digits_refused_only_as_an_excel_cpr(number: str) -> 
     refused = bool(national_id_problems(number))
     day, month = int(number[0]), int(number[1:3])
     assert refused == (1 <= month <= 12 and day >= 1)
+
+
+def test_a_cpr_in_a_match_runs_settings_is_refused(store: Store) -> None:
+    from mentorkit.store.audit import utcnow
+    from mentorkit.store.match_runs import add_match_run
+
+    run = {"method": "optimal", "objective": "score", "input_fingerprint": "0" * 64,
+           "n_mentees": 0, "n_mentors": 0, "n_matched": 0, "total_score": 0.0,
+           "result": {"scores": [0.123456789]}, "created_at": utcnow()}
+    with pytest.raises(ValidationError, match="column 'settings'") as err:
+        add_match_run(store, {**run, "settings": {"pinned": [["010190\u20111234", 2]]}})
+    assert_no_digits(str(err.value), "010190 1234")
+    assert store.table("match_run").empty and store.table("audit").empty
+    add_match_run(store, {**run, "settings": {"weights": {"language": 0.5}}})

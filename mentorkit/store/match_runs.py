@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import sqlalchemy as sa
 
 from mentorkit.errors import NotFoundError, StoreError
+from mentorkit.model.frames import conform
 from mentorkit.store.audit import write_audit
 from mentorkit.store.schema import metadata
 
@@ -42,6 +44,11 @@ def add_match_run(store: Store, values: Mapping[str, Any], *,
     if unknown:
         raise StoreError(f"match_run: unknown column(s) {', '.join(unknown)}")
     row = dict(values)
+    from mentorkit.store.entity import require_valid  # no CPR/BSN in settings or result
+
+    frame = pd.DataFrame([{k: v for k, v in row.items() if k in ("settings", "result", "stats")}])
+    if not frame.empty and len(frame.columns):
+        require_valid("match_run", conform("match_run", frame)[list(frame.columns)], partial=True)
     with store.transaction(actor) as conn:
         new_id = int(conn.execute(table.insert().returning(table.c.id), [row]).scalar_one())
         write_audit(conn, store.current_actor, "insert", "match_run", [new_id], [row])

@@ -107,9 +107,10 @@ class IntakeSaving:
         for name, msg in problems_to_errors(shown_problems, self.ctx.lang,
                                             {"consent_given_at": "consent_date"}).items():
             errors.setdefault(name, msg)
+        if "email" not in errors and self.email_taken(values.get("email")):
+            errors["email"] = self.t("intake.email_taken")
         return values, errors
 
-    @guarded("save person")
     def email_taken(self, email: object) -> bool:
         """True when another person of the programme has this e-mail address (case and
         spaces ignored): the database keeps one person per programme and e-mail."""
@@ -121,6 +122,7 @@ class IntakeSaving:
         known = people["email"].dropna().astype(str).str.strip().str.casefold()
         return bool((known == email.strip().casefold()).any())
 
+    @guarded("save person")
     def save(self, force: bool = False) -> int | None:
         """Check the form and write it (returns the person's id, None when nothing was written)."""
         t = self.t
@@ -128,8 +130,6 @@ class IntakeSaving:
             self._ask_withdrawal()
             return None
         values, errors = self.collect()
-        if self.email_taken(values.get("email")) and "email" not in errors:
-            errors["email"] = t("intake.email_taken")
         for name, f in self.fields.items():
             f.set_error(errors.get(name))
         if errors:

@@ -153,7 +153,8 @@ def test_extract_holds_no_identifier_no_free_text_and_no_raw_id(small_store: Sto
 
 
 def test_pseudonyms_join_across_tables_and_coarsening_is_right(small_store: Store) -> None:
-    t = research_extract(small_store, key=KEY, k=2)  # k=5 blanks nearly all in this small store
+    # k=5 blanks nearly all in this small store
+    t = research_extract(small_store, key=KEY, k_anonymity=2)
     people = set(t["person"]["id"])
     assert set(t["match"]["mentee_id"]) <= people
     assert set(t["match"]["mentor_id"].dropna()) <= people
@@ -196,7 +197,7 @@ def test_only_research_consent_and_a_withdrawal_takes_effect_in_the_next_extract
     consents = person["consent_scope"].map(lambda s: "research" in s)
     assert 0 < consents.sum() < len(person)  # the demo has both kinds
     key = load_key(KEY)
-    first = research_extract(small_store, key=KEY, k=2)
+    first = research_extract(small_store, key=KEY, k_anonymity=2)
     left_out = int(first["manifest"]["people_left_out"].iloc[0])  # alone even when blanked
     assert set(first["person"]["id"]) <= {pseudonym(int(i), key) for i in person["id"][consents]}
     assert len(first["person"]) + left_out == int(consents.sum())
@@ -204,7 +205,7 @@ def test_only_research_consent_and_a_withdrawal_takes_effect_in_the_next_extract
              set(first["person"]["id"])}
     mentee = int(small_store.table("match")["mentee_id"][lambda s: s.isin(shown)].iloc[0])
     withdraw_consent(small_store, mentee, ["research"], actor="coordinator")
-    second = research_extract(small_store, key=KEY, k=2)
+    second = research_extract(small_store, key=KEY, k_anonymity=2)
     gone = pseudonym(mentee, key)
     assert gone in set(first["person"]["id"]) and gone not in set(second["person"]["id"])
     assert gone not in set(second["match"]["mentee_id"]) | set(second["outcome"]["person_id"])
@@ -212,7 +213,7 @@ def test_only_research_consent_and_a_withdrawal_takes_effect_in_the_next_extract
         int(consents.sum()) - 1
     refuser = int(person["id"][~consents].iloc[0])
     give_consent(small_store, refuser, ["research"], actor="coordinator")
-    third = research_extract(small_store, key=KEY, k=2)
+    third = research_extract(small_store, key=KEY, k_anonymity=2)
     assert len(third["person"]) + int(third["manifest"]["people_left_out"].iloc[0]) == \
         int(consents.sum())
     history = small_store.table("consent")
@@ -307,11 +308,11 @@ def test_other_dates_do_not_give_the_registration_date_back_but_durations_stay(d
 def test_k_is_a_setting_and_a_parameter(small_store: Store,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     for k in (2, 10):
-        t = research_extract(small_store, key=KEY, k=k)
+        t = research_extract(small_store, key=KEY, k_anonymity=k)
         assert int(t["manifest"]["k"].iloc[0]) == k
         assert _smallest_groups(t["person"], QI).min() >= k
     monkeypatch.setenv("MENTORKIT_EXTRACT_K", "8")
     t = research_extract(small_store, key=KEY)
     assert int(t["manifest"]["k"].iloc[0]) == 8 and _smallest_groups(t["person"], QI).min() >= 8
     with pytest.raises(ConfigError, match="at least 2"):
-        research_extract(small_store, key=KEY, k=1)
+        research_extract(small_store, key=KEY, k_anonymity=1)

@@ -283,13 +283,13 @@ def test_the_command_takes_k(small_db: Path, tmp_path: Path,
     monkeypatch.setenv("MENTORKIT_ROLE", "researcher")
     out = tmp_path / "k3"
     result = CliRunner().invoke(app, ["extract", str(out), "--agreement", "DSA-7",
-                                      "--expires", "2099-12-31", "--k", "3",
+                                      "--expires", "2099-12-31", "--k-anonymity", "3",
                                       "--db", str(small_db)])
     assert result.exit_code == 0, result.output
     assert "k=3 on person.programme_id" in result.output
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["k"] == 3
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "k1"), "--agreement", "DSA-7",
-                                      "--expires", "2099-12-31", "--k", "1",
+                                      "--expires", "2099-12-31", "--k-anonymity", "1",
                                       "--db", str(small_db)])
     assert result.exit_code == 1 and "at least 2" in result.output
     assert not (tmp_path / "k1").exists()

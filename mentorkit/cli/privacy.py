@@ -54,8 +54,9 @@ def extract(
                                   "extract is made under, e.g. 'DSA-2026-07 KU evaluation'."),
     expires: str = typer.Option(..., "--expires", help="The day the extract must be deleted "
                                 "(YYYY-MM-DD), from the agreement."),
-    k: int | None = typer.Option(None, "--k", help="Every combination of the quasi-identifiers "
-                                 "occurs at least k times [default: MENTORKIT_EXTRACT_K or 5]."),
+    k_anonymity: int | None = typer.Option(
+        None, "--k-anonymity", help="Every combination of the quasi-identifiers occurs at "
+        "least k times [default: MENTORKIT_EXTRACT_K or 5]."),
     db: str | None = DbOption,
     actor: str = ActorOption,
 ) -> None:
@@ -85,7 +86,8 @@ def extract(
         raise MentorkitError(f"{out}: already exists; choose a new folder for the extract")
     with _open(db, actor=actor) as store:
         read = {name: store.table(name) for name in EXTRACT_TABLES}
-        tables = research_extract(read, agreement=agreement.strip(), expires=until, k=k)
+        tables = research_extract(read, agreement=agreement.strip(), expires=until,
+                                  k_anonymity=k_anonymity)
         folder = write_extract(tables, out)  # whole or not at all; only then is it recorded
         record_extract(store, agreement.strip(), until,
                        {n: len(df) for n, df in tables.items() if n != "manifest"}, actor)

@@ -121,8 +121,9 @@ def region(countries: pd.Series) -> pd.Series:
     return text.map(lambda c: REGIONS.get(c, "other"), na_action="ignore").astype("str")
 
 
-def extract_k(k: int | None = None, env: Any = None) -> int:
-    """The k of the extract's k-anonymity: ``k``, else ``MENTORKIT_EXTRACT_K``, else 5.
+def extract_k(k_anonymity: int | None = None, env: Any = None) -> int:
+    """The k of the extract's k-anonymity: ``k_anonymity``, else ``MENTORKIT_EXTRACT_K``,
+    else 5.
 
     Example
     -------
@@ -130,6 +131,7 @@ def extract_k(k: int | None = None, env: Any = None) -> int:
     (5, 10, 3)
     """
     env = os.environ if env is None else env
+    k = k_anonymity
     if k is None:
         text = str(env.get(K_VARIABLE, "") or "").strip()
         try:
@@ -137,7 +139,7 @@ def extract_k(k: int | None = None, env: Any = None) -> int:
         except ValueError:
             raise ConfigError(f"{K_VARIABLE} must be a whole number (at least 2)") from None
     if int(k) < 2:
-        raise ConfigError(f"k must be at least 2 (got {k}); {K_VARIABLE} or --k")
+        raise ConfigError(f"k must be at least 2 (got {k}); {K_VARIABLE} or --k-anonymity")
     return int(k)
 
 
@@ -280,7 +282,7 @@ def _made(tables: dict[str, pd.DataFrame], ids: set[int], grain: str, k: int, ke
 
 def research_extract(source: Any, key: str | bytes | None = None, *,
                      agreement: str | None = None, expires: dt.date | None = None,
-                     actor: str | None = None, k: int | None = None,
+                     actor: str | None = None, k_anonymity: int | None = None,
                      grain: str | None = None) -> dict[str, pd.DataFrame]:
     """Pseudonymised, coarsened tables of the people who consented to research.
 
@@ -295,7 +297,7 @@ def research_extract(source: Any, key: str | bytes | None = None, *,
     agreement, expires:
         The data-sharing agreement the extract is made under and the day it must be
         deleted; recorded in the ``manifest`` table and, for a store, in its audit log.
-    k:
+    k_anonymity:
         Every combination of :data:`QUASI_IDENTIFIERS` is to occur at least ``k`` times
         (default :func:`extract_k`: ``MENTORKIT_EXTRACT_K`` or 5). Registration dates become
         the first day of their month, quarter or year (``grain``; by default the one that
@@ -313,7 +315,7 @@ def research_extract(source: Any, key: str | bytes | None = None, *,
         ``manifest`` (one row: when, agreement, expiry, key fingerprint, counts).
     """
     raw_key = load_key(key)
-    k = extract_k(k)
+    k = extract_k(k_anonymity)
     if grain is not None and grain not in GRAINS:
         raise ConfigError(f"grain must be one of {', '.join(GRAINS)} (got {grain!r})")
     tables = _tables(source)

@@ -103,15 +103,19 @@ def audit_text(store: Store) -> str:
     return store.table("audit").to_string()
 
 
-@pytest.mark.parametrize("name", list(SPELLINGS))
-@pytest.mark.parametrize("where", ["notes alone", "notes in a sentence", "last_name"])
+#: Where each spelling is typed; Excel drops the zero of a whole cell only (module docstring),
+#: so that spelling is a whole note and nothing else.
+PLACES = [(where, name) for name in SPELLINGS
+          for where in ("notes alone", "notes in a sentence", "last_name")
+          if name != "excel dropped the zero" or where == "notes alone"]
+
+
+@pytest.mark.parametrize(("where", "name"), PLACES)
 def test_every_spelling_is_refused_in_text(store: Store, people: dict[str, int],
                                            where: str, name: str,
                                            caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     spelling = SPELLINGS[name]
-    if name == "excel dropped the zero" and where != "notes alone":
-        pytest.skip("Excel drops the zero of a whole cell only (module docstring)")
     column, value = (("notes", spelling) if where == "notes alone"
                      else ("notes", f"Cpr-nr. {spelling}, ring først") if where.startswith("notes")
                      else ("last_name", spelling))

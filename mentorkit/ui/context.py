@@ -48,6 +48,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from mentorkit import vocab
+from mentorkit.casework import rules
 from mentorkit.config import Settings
 from mentorkit.i18n import check_lang, is_lang
 from mentorkit.privacy.roles import CAPABILITIES, Role, current_role
@@ -133,11 +134,6 @@ def save_prefs(**changes: Any) -> None:
         pass  # remembering is a convenience; a read-only home must not stop the app
 
 
-def _today() -> dt.date:
-    fixed = os.environ.get("MENTORKIT_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
-
-
 def _find(programmes: pd.DataFrame, wanted: Any) -> int | None:
     """The id of the programme named (or numbered) ``wanted``, if it is one of ``programmes``."""
     if wanted is None or str(wanted).strip() == "":
@@ -187,7 +183,7 @@ class Context:
         extra.update({k: v for k, v in query.items() if k not in ("programme", "lang")})
         actor = str(prefs.get("coordinator") or settings.actor)
         store = Store.open(db or None, actor=actor)
-        today = _today()
+        today = rules.today()  # the same day the casework rules use
         programmes = store.table("programme")
         pid = (_find(programmes, query.get("programme")) or _find(programmes, programme)
                or _find(programmes, prefs.get("programme"))

@@ -22,6 +22,7 @@ LAYER_OF: dict[str, str] = {
     "__init__": "foundation", "__main__": "cli", "_moved": "foundation",
     "errors": "foundation", "config": "foundation", "vocab": "foundation",
     "periods": "foundation", "programmes": "foundation", "i18n": "foundation",
+    "files": "foundation",
     "model": "model",
     "matching": "core", "network": "core", "outcomes": "core", "privacy": "core",
     "synth": "core", "casework": "core", "monitoring": "core",

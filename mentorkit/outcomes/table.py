@@ -56,7 +56,8 @@ from mentorkit.model.tables import read_tables
 from mentorkit.periods import parse_period, within
 from mentorkit.programmes import programme_id
 
-__all__ = ["analysis_table", "ids", "MEASURES", "programme_id", "years"]
+__all__ = ["ID_COLUMNS", "analysis_table", "ids", "MEASURES", "programme_id", "stable_order",
+           "years"]
 
 MEASURES = ("employed", "job_or_education", "hours", "network_size", "confidence",
             "language_rank")
@@ -160,7 +161,34 @@ def analysis_table(store_or_dataset: Any, programme: int | str | None = None,
         out[c] = out[c].fillna(False).astype(bool)
     wide, job = _outcomes(outcome, out)
     out = out.merge(wide, on="person_id", how="left").merge(job, on="person_id", how="left")
-    return out.sort_values("person_id").reset_index(drop=True)
+    return stable_order(out)
+
+
+ID_COLUMNS = ("person_id", "programme_id")
+"""Columns that hold ids or pseudonyms: never part of the order (a key changes them)."""
+
+
+def stable_order(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows in an order that depends on their content only, not on ids or pseudonyms.
+
+    Rows are sorted by every column but the ids (``ID_COLUMNS``), programme and
+    registration date first; the id breaks the remaining ties, which are rows equal in
+    every analysed column, so swapping them changes no estimate. A bootstrap or any other
+    resampling by row position therefore draws the same people whatever the pseudonym key
+    of the extract: same seed, same data, same numbers to the last digit.
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"person_id": ["f0", "a1"], "programme": ["X", "X"], "age": [30, 40]})
+    >>> stable_order(t)["age"].tolist()
+    [30, 40]
+    """
+    first = [c for c in ("programme", "registered_on") if c in table.columns]
+    rest = [c for c in table.columns if c not in (*ID_COLUMNS, *first)
+            and not table[c].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any()]
+    ties = [c for c in ID_COLUMNS if c in table.columns]
+    return (table.sort_values([*first, *rest, *ties], kind="stable", na_position="last")
+            .reset_index(drop=True))
 
 
 def _intake(person: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:

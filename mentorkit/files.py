@@ -35,7 +35,7 @@ from mentorkit.errors import ConfigError, MentorkitError
 from mentorkit.i18n import Catalogue, check_lang
 
 __all__ = ["PRIVATE_MODE", "DiskFull", "FileNotWritten", "atomic_write", "create_private",
-           "is_disk_full", "write_private"]
+           "is_disk_full", "not_written", "write_private"]
 
 #: The mode of every file the package creates that may hold personal data: owner only.
 PRIVATE_MODE = 0o600
@@ -59,8 +59,11 @@ TEXTS = Catalogue("files", {
 })
 
 
-class FileNotWritten(MentorkitError):
-    """A file could not be written (no permission, no such folder …); nothing was left."""
+class FileNotWritten(MentorkitError, OSError):
+    """A file could not be written (no permission, no such folder …); nothing was left.
+
+    Also an ``OSError``, as the error it replaces was, so code that caught that still does.
+    """
 
 
 class DiskFull(FileNotWritten):
@@ -188,7 +191,7 @@ def atomic_write(path: str | os.PathLike[str], *, lang: str | None = None) -> It
         finally:
             os.close(fd)
     except OSError as err:
-        raise _as_error(err, name, lang) from None
+        raise not_written(err, name, lang) from None
     try:
         yield tmp
         fd = os.open(tmp, os.O_RDWR)
@@ -204,12 +207,25 @@ def atomic_write(path: str | os.PathLike[str], *, lang: str | None = None) -> It
         if isinstance(err, MentorkitError):
             raise
         if is_disk_full(err) or isinstance(err, OSError):
-            raise _as_error(err, name, lang) from None
+            raise not_written(err, name, lang) from None
         raise
     _fsync_folder(target.parent)
 
 
-def _as_error(err: BaseException, name: str, lang: str | None) -> FileNotWritten:
+def not_written(err: BaseException, name: str, lang: str | None = None) -> FileNotWritten:
+    """The error to raise when writing ``name`` failed with ``err``: :class:`DiskFull` for a
+    full disk, else :class:`FileNotWritten` with the system's reason (never the content).
+
+    For code that cleans up a write itself (a folder written beside its final name) and
+    must say why it failed as :func:`atomic_write` does.
+
+    Example
+    -------
+    >>> str(not_written(PermissionError(errno.EACCES, "Permission denied"), "x.csv", "en"))
+    'x.csv could not be written (Permission denied); nothing was written'
+    >>> type(not_written(OSError(errno.ENOSPC, "No space left on device"), "x.csv")).__name__
+    'DiskFull'
+    """
     if is_disk_full(err):
         return DiskFull(name, lang)
     reason = (err.strerror if isinstance(err, OSError) and err.strerror

@@ -10,6 +10,10 @@
   gets a leading ``'`` so no spreadsheet runs it as a formula (CSV/formula injection); an
   import removes that ``'`` again.
 
+The file is written whole or not at all, readable by its owner only (mode 600): see
+:func:`mentorkit.files.atomic_write` (a full disk raises :class:`~mentorkit.files.DiskFull`
+and leaves nothing behind).
+
 Given a DataFrame, its columns are written as they are. Given a :class:`Store` and a kind
 (``people``, ``mentors``, ``mentees``, ``matches``, ``followups``, ``outcomes``, or their
 table names), the rows are written in the importer's own format: programmes and partners by
@@ -38,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.errors import ValidationError
+from mentorkit.files import atomic_write
 from mentorkit.imports.columns import IGNORED, SPECS
 from mentorkit.model.frames import kind
 from mentorkit.model.schema import TABLES, user_columns
@@ -88,12 +93,13 @@ def export_table(df_or_store: pd.DataFrame | Store, path: str | Path,
             raise ValidationError("say which table to export from the store")
         df = importable_view(df_or_store, table)
     name = _table_name(table)
-    if suffix == ".csv":
-        text = _as_text(df, name)
-        text.to_csv(path, sep=CSV_SEPARATOR, index=False, encoding="utf-8-sig",
-                    lineterminator="\r\n")
-    else:
-        _write_xlsx(df, name, path, sheet=(table or "data"))
+    with atomic_write(path) as tmp:  # whole or not at all, mode 600; a full disk says so
+        if suffix == ".csv":
+            text = _as_text(df, name)
+            text.to_csv(tmp, sep=CSV_SEPARATOR, index=False, encoding="utf-8-sig",
+                        lineterminator="\r\n")
+        else:
+            _write_xlsx(df, name, tmp, sheet=(table or "data"))
     return path
 
 

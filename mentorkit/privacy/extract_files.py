@@ -5,7 +5,9 @@ as one CSV per table plus ``manifest.json`` (the data-sharing agreement, its exp
 key fingerprint, the row counts, the column types, the k-anonymity it holds and the SHA-256 of
 every file), signed with HMAC-SHA256 under a key derived from the pseudonym key. It refuses
 an extract in which a combination of the quasi-identifiers occurs fewer than k times. The
-folder appears whole or not at all: it is written beside its final name and renamed.
+folder appears whole or not at all: it is written beside its final name and renamed; its
+files are mode 600 from their creation; a full disk raises
+:class:`~mentorkit.files.DiskFull` ("the disk is full") and leaves nothing behind.
 :func:`read_extract` checks the signature and the files' digests (an edited expiry, an edited
 CSV or another key is refused, :class:`ExtractTampered`), gives the tables back with their
 types, and refuses an extract whose agreement has expired: the researcher is told to delete
@@ -41,6 +43,7 @@ from typing import Any
 import pandas as pd
 
 from mentorkit.errors import ConfigError, ValidationError
+from mentorkit.files import create_private, is_disk_full, not_written
 from mentorkit.privacy.pseudonyms import key_fingerprint, load_key
 
 __all__ = ["MANIFEST", "ExtractExpired", "ExtractTampered", "read_extract", "sign",
@@ -190,30 +193,46 @@ def write_extract(tables: dict[str, pd.DataFrame], folder: str | Path,
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ValidationError(f"{folder}: already exists and is not an empty folder; "
                               "choose a new folder for the extract")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as err:
+        raise not_written(err, folder.name) from None
     try:
         manifest["tables"] = {}
         for name, df in tables.items():
             if name == "manifest":
                 continue
             kinds = _kinds(df)
-            _encode(df, kinds).to_csv(work / f"{name}.csv", index=False,
-                                      date_format="%Y-%m-%dT%H:%M:%S")
+            file = work / f"{name}.csv"
+            create_private(file)  # mode 600 from its creation, whatever the umask
+            _encode(df, kinds).to_csv(file, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+            _fsync(file)
             manifest["tables"][name] = {"file": f"{name}.csv", "columns": kinds,
-                                        "sha256": _digest(work / f"{name}.csv")}
+                                        "sha256": _digest(file)}
         manifest["signature"] = sign(manifest, raw_key)
+        create_private(work / MANIFEST)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                      encoding="utf-8")
-        for path in work.iterdir():
-            os.chmod(path, 0o600)
+        _fsync(work / MANIFEST)
         if folder.exists():
             folder.rmdir()
         work.rename(folder)
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(work, ignore_errors=True)
+        if isinstance(err, OSError) or is_disk_full(err):
+            # a full disk (or another system error) is said in one sentence, never a traceback
+            raise not_written(err, folder.name) from None
         raise
     return folder
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_extract(folder: str | Path, today: dt.date | None = None,

@@ -5,6 +5,8 @@ SQLite: WAL journal, ``synchronous=FULL``, foreign keys on, a busy timeout, secu
 transactions that take the write lock up front (``BEGIN IMMEDIATE``) so that concurrent
 read-then-write transactions cannot lose updates. Read-only connections (execution option
 ``readonly=True``) begin with a plain deferred ``BEGIN`` and never block writers under WAL.
+A new SQLite file is created mode 600 (owner only, whatever the umask) before SQLite opens
+it; SQLite gives its ``-wal``, ``-shm`` and ``-journal`` files the database's mode.
 
 Example
 -------
@@ -16,12 +18,14 @@ Example
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from mentorkit.config import database_url
+from mentorkit.files import create_private
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -37,8 +41,11 @@ def make_engine(url_or_path: str, **kwargs: Any) -> sa.Engine:
     url = database_url(url_or_path)
     if not is_sqlite(url):
         return sa.create_engine(url, pool_pre_ping=True, **kwargs)
-    if sa.make_url(url).database in (None, "", ":memory:"):
+    database = sa.make_url(url).database
+    if database in (None, "", ":memory:"):
         kwargs.setdefault("poolclass", sa.StaticPool)
+    elif not database.startswith("file:") and Path(database).parent.is_dir():
+        create_private(database)  # a new database is mode 600, and so its -wal and -shm
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
                                                  "check_same_thread": False}, **kwargs)
 

@@ -60,33 +60,40 @@ def _check_overlap(e: np.ndarray, t: np.ndarray, estimand: str) -> None:
             "overlap on these covariates; drop or coarsen covariates, or use trim=")
 
 
-def ipw(y: np.ndarray, t: np.ndarray, ps: Logit, estimand: str) -> Fitted:
-    """Hájek IPW estimate of the ATT or ATE with the propensity-corrected influence function."""
+def ipw(y: np.ndarray, t: np.ndarray, ps: Logit, estimand: str,
+        s: np.ndarray | None = None) -> Fitted:
+    """Hájek IPW estimate of the ATT or ATE with the propensity-corrected influence function.
+
+    ``s`` are analysis weights (default 1): they multiply every person's weight and score;
+    ``ps`` must then be the propensity model fitted with the same weights.
+    """
     e, Z, Ainv = ps.p, ps.Z, ps.inv_info
     _check_overlap(e, t, estimand)
     tf = t.astype(float)
+    sw = np.ones(len(y)) if s is None else np.asarray(s, dtype=float)
+    score = Z * (sw * (tf - e))[:, None]
     if estimand == "ATT":
         w = np.where(t, 1.0, e / (1 - e))
-        p = tf.mean()
-        mu1 = float(y[t].mean())
-        w0 = (1 - tf) * w
+        a1 = sw * tf
+        p = a1.mean()
+        mu1 = float(np.sum(a1 * y) / np.sum(a1))
+        w0 = sw * (1 - tf) * w
         D = w0.mean()
         mu0 = float(np.sum(w0 * y) / np.sum(w0))
         G = (w0 * (y - mu0)) @ Z / len(y)
-        correction = (Z * (tf - e)[:, None]) @ (Ainv @ G)
-        psi = tf * (y - mu1) / p - (w0 * (y - mu0) + correction) / D
+        correction = score @ (Ainv @ G)
+        psi = a1 * (y - mu1) / p - (w0 * (y - mu0) + correction) / D
     else:
         w = np.where(t, 1 / e, 1 / (1 - e))
-        w1, w0 = tf * w, (1 - tf) * w
+        w1, w0 = sw * tf * w, sw * (1 - tf) * w
         mu1 = float(np.sum(w1 * y) / np.sum(w1))
         mu0 = float(np.sum(w0 * y) / np.sum(w0))
         G1 = (-w1 * (1 - e) * (y - mu1)) @ Z / len(y)
         G0 = (w0 * e * (y - mu0)) @ Z / len(y)
-        score = Z * (tf - e)[:, None]
         psi1 = (w1 * (y - mu1) + score @ (Ainv @ G1)) / w1.mean()
         psi0 = (w0 * (y - mu0) + score @ (Ainv @ G0)) / w0.mean()
         psi = psi1 - psi0
-    return Fitted(mu1 - mu0, psi, w, mu1, mu0)
+    return Fitted(mu1 - mu0, psi, w * sw, mu1, mu0)
 
 
 def ipw_point(y: np.ndarray, t: np.ndarray, e: np.ndarray, estimand: str) -> float:
@@ -100,27 +107,33 @@ def ipw_point(y: np.ndarray, t: np.ndarray, e: np.ndarray, estimand: str) -> flo
 
 
 def aipw(y: np.ndarray, t: np.ndarray, e: np.ndarray, m0: np.ndarray, m1: np.ndarray | None,
-         estimand: str) -> Fitted:
-    """Doubly robust (augmented IPW) estimate with normalised weights and its influence."""
+         estimand: str, s: np.ndarray | None = None) -> Fitted:
+    """Doubly robust (augmented IPW) estimate with normalised weights and its influence.
+
+    ``s`` are analysis weights (default 1), multiplying every person's weight.
+    """
     _check_overlap(e, t, estimand)
     tf = t.astype(float)
+    sw = np.ones(len(y)) if s is None else np.asarray(s, dtype=float)
     if estimand == "ATT":
         w = np.where(t, 1.0, e / (1 - e))
         r = y - m0
-        w1, w0 = tf, (1 - tf) * w
+        w1, w0 = sw * tf, sw * (1 - tf) * w
         tau1 = float(np.sum(w1 * r) / w1.sum())
         tau0 = float(np.sum(w0 * r) / w0.sum())
         psi = w1 * (r - tau1) / w1.mean() - w0 * (r - tau0) / w0.mean()
-        mu1 = float(y[t].mean())
-        return Fitted(tau1 - tau0, psi, w, mu1, mu1 - (tau1 - tau0))
+        mu1 = float(np.sum(w1 * y) / w1.sum())
+        return Fitted(tau1 - tau0, psi, w * sw, mu1, mu1 - (tau1 - tau0))
     if m1 is None:
         raise EstimationError("AIPW for the ATE needs an outcome model for the treated")
     w = np.where(t, 1 / e, 1 / (1 - e))
-    w1, w0 = tf * w, (1 - tf) * w
+    w1, w0 = sw * tf * w, sw * (1 - tf) * w
     c1 = np.sum(w1 * (y - m1)) / w1.sum()
     c0 = np.sum(w0 * (y - m0)) / w0.sum()
-    mu1 = float(m1.mean() + c1)
-    mu0 = float(m0.mean() + c0)
-    psi1 = (m1 - m1.mean()) + w1 * (y - m1 - c1) / w1.mean()
-    psi0 = (m0 - m0.mean()) + w0 * (y - m0 - c0) / w0.mean()
-    return Fitted(mu1 - mu0, psi1 - psi0, w, mu1, mu0)
+    m1bar = float(np.sum(sw * m1) / sw.sum())
+    m0bar = float(np.sum(sw * m0) / sw.sum())
+    mu1 = float(m1bar + c1)
+    mu0 = float(m0bar + c0)
+    psi1 = sw * (m1 - m1bar) / sw.mean() + w1 * (y - m1 - c1) / w1.mean()
+    psi0 = sw * (m0 - m0bar) / sw.mean() + w0 * (y - m0 - c0) / w0.mean()
+    return Fitted(mu1 - mu0, psi1 - psi0, w * sw, mu1, mu0)

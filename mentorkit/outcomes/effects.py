@@ -21,6 +21,14 @@ did
     Difference in differences of ``outcome`` minus ``pre``; with covariates the doubly robust
     DiD of Sant'Anna & Zhao (2020) for panel data (AIPW on the change).
 
+Analysis weights (``weights=``, e.g. survey weights or inverse probability of response from
+:mod:`mentorkit.outcomes.attrition`) weight every mean and model; ``cluster=`` (a mentor or
+site column) makes the standard error cluster-robust: statsmodels' ``cov_type="cluster"``
+for difference and regression, the influence function summed within clusters for ipw, aipw
+and did, whose bootstrap then redraws whole clusters (the score bootstrap: re-fitting is
+used only without weights and clusters). psm takes neither (its Abadie–Imbens variance
+assumes independent people).
+
 Intervals for ipw, aipw and did with covariates come from a bootstrap (``n_boot > 0``) or
 from the influence function (``n_boot == 0``). On small data (up to 1,000 rows: a
 programme's few hundred mentees) the bootstrap re-fits every model on every resample
@@ -55,6 +63,7 @@ import pandas as pd
 from scipy import stats
 
 from mentorkit.outcomes import _boot
+from mentorkit.outcomes import _inference as inf
 from mentorkit.outcomes._data import (
     EstimationError,
     Logit,
@@ -145,7 +154,8 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
            ps_covariates: str | Sequence[str] | None = None, pre: str | None = None,
            trim: float | None = None, caliper: float | None = 0.2, n_neighbors: int = 1,
            replace: bool = True, outcome_model: str = "auto",
-           bootstrap: str = "auto") -> Effect:
+           bootstrap: str = "auto", weights: inf.WeightsArg = None,
+           cluster: str | None = None) -> Effect:
     """Estimate the effect of ``treatment`` on ``outcome``, adjusting for ``covariates``.
 
     Parameters
@@ -172,7 +182,11 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
         "cloglog" (complementary log-log: employment by a fixed time under proportional
         hazards) or "linear".
     bootstrap : "refit" (re-fit every model on every resample), "score" (re-average the
-        influence function; no re-fits) or "auto": refit up to 1,000 rows, score above.
+        influence function; no re-fits) or "auto": refit up to 1,000 rows, score above
+        (with ``weights`` or ``cluster`` always the score bootstrap).
+    weights : analysis weights: a column name or values aligned with ``df`` (>= 0).
+    cluster : column whose values group dependent people (mentor, site); people with no
+        value each form their own cluster. Standard errors become cluster-robust.
 
     Example
     -------
@@ -194,7 +208,17 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
         raise EstimationError("method='did' needs pre= (the outcome before treatment)")
     if method in ("ipw", "psm", "aipw") and not (covs or ps_covs):
         raise EstimationError(f"method={method!r} needs covariates")
+    if method == "psm" and (weights is not None or cluster is not None):
+        raise EstimationError("method='psm' takes no weights= or cluster= (its Abadie-Imbens "
+                              "variance assumes independent, unweighted people); use ipw or "
+                              "aipw")
     data = prepare(df, treatment, outcome, covs, ps_covs, extra=(pre,) if pre else ())
+    sw = inf.analysis_weights(df, weights, data.index)
+    groups = inf.cluster_codes(df, cluster, data.index, data.notes)
+    if sw is not None:
+        data.extra[_S] = sw
+    if groups is not None:
+        data.extra[_G] = groups.astype(float)
     base: dict[str, Any] = dict(method=method, estimand=estimand, treatment=treatment,
                                 outcome=outcome, covariates=covs, ci_level=ci)
     rng = np.random.default_rng(seed)
@@ -210,6 +234,18 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
     return _finish(res, base, data)
 
 
+_S, _G = "__weights", "__cluster"
+
+
+def _sw(data: Prepared) -> np.ndarray | None:
+    return data.extra.get(_S)
+
+
+def _groups(data: Prepared) -> np.ndarray | None:
+    g = data.extra.get(_G)
+    return None if g is None else pd.factorize(g.astype(np.int64), sort=True)[0]
+
+
 def _finish(partial: dict[str, Any], base: dict[str, Any], data: Prepared) -> Effect:
     notes = tuple(data.notes) + tuple(partial.pop("notes", ()))
     n_dropped = data.n_dropped + partial.pop("extra_dropped", 0)
@@ -223,6 +259,8 @@ def _balance(data: Prepared, weights: np.ndarray | None) -> pd.DataFrame:
 
 
 def _difference(data: Prepared, level: float) -> dict[str, Any]:
+    if _sw(data) is not None or _groups(data) is not None:
+        return _regression(data, "ATE", level, adjust=False)
     y, t = data.y, data.t
     y1, y0 = y[t], y[~t]
     est = float(y1.mean() - y0.mean())
@@ -244,24 +282,36 @@ def _difference(data: Prepared, level: float) -> dict[str, Any]:
                 mean_control=float(y0.mean()), balance=_balance(data, None))
 
 
-def _regression(data: Prepared, estimand: str, level: float) -> dict[str, Any]:
+def _regression(data: Prepared, estimand: str, level: float, adjust: bool = True
+                ) -> dict[str, Any]:
+    """Lin's (2013) interacted regression; ``adjust=False``: the outcome on treatment alone."""
     import statsmodels.api as sm
 
-    X = data.X.to_numpy(dtype=float)
+    X = data.X.to_numpy(dtype=float) if adjust else np.empty((len(data.y), 0))
     t = data.t
-    centre = X[t].mean(axis=0) if estimand == "ATT" else X.mean(axis=0)
+    sw, groups = _sw(data), _groups(data)
+    s = np.ones(len(t)) if sw is None else sw
+    centre = (np.average(X[t], axis=0, weights=s[t]) if estimand == "ATT"
+              else np.average(X, axis=0, weights=s)) if X.shape[1] else np.empty(0)
     Xc = X - centre
     tf = t.astype(float)[:, None]
     D = np.column_stack([np.ones(len(X)), tf, Xc, Xc * tf]) if X.shape[1] else \
         np.column_stack([np.ones(len(X)), tf])
-    fit = sm.OLS(data.y, D).fit(cov_type="HC3")
+    robust = "HC3" if sw is None else "HC1"
+    fit = sm.WLS(data.y, D, weights=s).fit(**inf.ols_cov(groups, robust))
     est, se = float(fit.params[1]), float(fit.bse[1])
     lo, hi = (float(v) for v in fit.conf_int(alpha=1 - level)[1])
-    y1 = float(data.y[t].mean()) if estimand == "ATT" else float(fit.params[0] + est)
+    y1 = (float(np.average(data.y[t], weights=s[t])) if estimand == "ATT"
+          else float(fit.params[0] + est))
+    what = ("OLS with treatment-covariate interactions (Lin 2013)" if adjust
+            else "least squares of the outcome on treatment")
+    if sw is not None:
+        what = "weighted " + what
+    what += (f", cluster-robust SE ({inf.n_clusters(groups)} clusters)" if groups is not None
+             else f", {robust} robust SE")
     return dict(estimate=est, ci_low=lo, ci_high=hi, se=se, p_value=float(fit.pvalues[1]),
-                ci_method="OLS with treatment-covariate interactions (Lin 2013), HC3 robust SE",
-                n_treated=int(t.sum()), n_control=int((~t).sum()), mean_treated=y1,
-                mean_control=y1 - est, balance=_balance(data, None))
+                ci_method=what, n_treated=int(t.sum()), n_control=int((~t).sum()),
+                mean_treated=y1, mean_control=y1 - est, balance=_balance(data, sw))
 
 
 def _interval(f: Fitted, data: Prepared, ps: Logit, method: str, estimand: str,
@@ -269,6 +319,9 @@ def _interval(f: Fitted, data: Prepared, ps: Logit, method: str, estimand: str,
               rng: np.random.Generator, notes: list[str]
               ) -> tuple[float, float, float, np.ndarray | None, str]:
     """(ci_low, ci_high, se, draws, how) for ipw/aipw: re-fit or score bootstrap, or normal."""
+    groups = _groups(data)
+    if groups is not None or _sw(data) is not None:
+        return _clustered_interval(f, data, groups, level, n_boot, bootstrap, rng, notes)
     se = _boot.if_se(f.psi)
     if not n_boot or n_boot <= 0:
         lo, hi = _boot.normal_ci(f.estimate, se, level)
@@ -300,12 +353,31 @@ def _interval(f: Fitted, data: Prepared, ps: Logit, method: str, estimand: str,
     return lo, hi, se, draws, f"score bootstrap of the influence function ({n_boot} draws)"
 
 
+def _clustered_interval(f: Fitted, data: Prepared, groups: np.ndarray | None, level: float,
+                        n_boot: int, bootstrap: str, rng: np.random.Generator,
+                        notes: list[str]) -> tuple[float, float, float, np.ndarray | None, str]:
+    """The interval with analysis weights and/or clusters: influence function, score bootstrap."""
+    if bootstrap == "refit":
+        raise EstimationError("bootstrap='refit' takes no weights= or cluster=; use 'score'")
+    g = np.arange(len(f.psi)) if groups is None else groups
+    se = inf.cluster_se(f.psi, g)
+    label = (f"{inf.n_clusters(g)} clusters" if groups is not None else "weighted")
+    if not n_boot or n_boot <= 0:
+        lo, hi = _boot.normal_ci(f.estimate, se, level)
+        return lo, hi, se, None, f"normal interval from the influence function ({label})"
+    draws = inf.cluster_score_bootstrap(f.psi, f.estimate, g, int(n_boot), rng)
+    lo, hi = _boot.percentile_ci(draws, level)
+    what = "whole clusters" if groups is not None else "people"
+    return (lo, hi, se, draws, f"score bootstrap of the influence function redrawing {what} "
+            f"({n_boot} draws, {label})")
+
+
 def _weighted(data: Prepared, method: str, estimand: str, level: float, n_boot: int,
               rng: np.random.Generator, trim: float | None, caliper: float | None,
               n_neighbors: int, replace: bool, outcome_model: str,
               bootstrap: str = "auto") -> dict[str, Any]:
     notes: list[str] = []
-    ps = fit_logit(data.t, data.Xps, notes)
+    ps = _fit_ps(data, notes)
     propensity = pd.Series(ps.p, index=data.index, name="propensity")
     treated = pd.Series(data.t, index=data.index, name="treated")
     overlap = overlap_table(ps.p, data.t)
@@ -333,15 +405,16 @@ def _weighted(data: Prepared, method: str, estimand: str, level: float, n_boot: 
         notes.append(f"trimming at {trim} left out {extra_dropped} people; the propensity "
                      "model was refitted on the rest")
         data = _subset(data, keep)
-        ps = fit_logit(data.t, data.Xps, notes)
+        ps = _fit_ps(data, notes)
+    sw = _sw(data)
     if method == "ipw":
-        f = _ipw(data.y, data.t, ps, estimand)
+        f = _ipw(data.y, data.t, ps, estimand, sw)
     else:
         rows0 = ~data.t
-        m0 = fit_outcome(data.y, data.X, rows0, notes, outcome_model, "control outcome model")
-        m1 = (fit_outcome(data.y, data.X, data.t, notes, outcome_model,
-                          "treated outcome model") if estimand == "ATE" else None)
-        f = _aipw(data.y, data.t, ps.p, m0, m1, estimand)
+        m0 = _fit_y(data, rows0, notes, outcome_model, "control outcome model")
+        m1 = (_fit_y(data, data.t, notes, outcome_model, "treated outcome model")
+              if estimand == "ATE" else None)
+        f = _aipw(data.y, data.t, ps.p, m0, m1, estimand, sw)
     lo, hi, se, draws, how = _interval(f, data, ps, method, estimand, outcome_model, level,
                                        n_boot, bootstrap, rng, notes)
     return dict(estimate=f.estimate, ci_low=lo, ci_high=hi, se=se,
@@ -351,6 +424,21 @@ def _weighted(data: Prepared, method: str, estimand: str, level: float, n_boot: 
                 balance=_balance(data, f.weights), overlap=overlap,
                 propensity=propensity, treated=treated, boot=draws, notes=notes,
                 extra_dropped=extra_dropped)
+
+
+def _fit_ps(data: Prepared, notes: list[str]) -> Logit:
+    sw = _sw(data)
+    if sw is None:
+        return fit_logit(data.t, data.Xps, notes)
+    return inf.fit_logit_weighted(data.t, data.Xps, sw, notes)
+
+
+def _fit_y(data: Prepared, rows: np.ndarray, notes: list[str], kind: str, what: str
+           ) -> np.ndarray:
+    sw = _sw(data)
+    if sw is None:
+        return fit_outcome(data.y, data.X, rows, notes, kind, what)
+    return inf.fit_outcome_weighted(data.y, data.X, rows, sw, notes, kind, what)
 
 
 def _subset(data: Prepared, keep: np.ndarray) -> Prepared:

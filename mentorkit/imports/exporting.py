@@ -33,6 +33,7 @@ Example
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from pathlib import Path
@@ -237,7 +238,12 @@ def _write_xlsx(df: pd.DataFrame, table: str | None, path: Path, sheet: str) -> 
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)
             row.append(value)
         ws.append(row)
-    book.save(path)
+    # the zip is built in memory and written at once: openpyxl's own file, left open by a
+    # failed write, would try to finish itself on a full disk when it is collected
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getbuffer())
 
 
 def importable_view(store: Store, table: str) -> pd.DataFrame:

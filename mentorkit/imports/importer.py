@@ -42,6 +42,7 @@ from mentorkit.casework.rules import apply_rules
 from mentorkit.errors import ImportFailed, ValidationError
 from mentorkit.imports.columns import IGNORED, SPECS, KindSpec, Ref
 from mentorkit.imports.duplicates import check_duplicates
+from mentorkit.imports.erased import erased_problems
 from mentorkit.imports.parsing import flag, parse_frame
 from mentorkit.imports.reading import RawTable, read_path
 from mentorkit.imports.references import Lookups, match_ids, partner_ids, person_ids, programme_ids
@@ -143,6 +144,10 @@ def import_file(store: Store, path: str | Path, kind: str, *, programme: str | i
         _rule_problems(frame, broken, set(typed.index[present]), report.problems)
         if not report.ok:
             _fail(report)
+        if spec.table == "person":  # someone erased is not imported back
+            report.problems.extend(erased_problems(conn, typed.loc[~present]))
+            if not report.ok:
+                _fail(report)
         if spec.table == "match":  # one open match per mentee, capacity (after the locks)
             _open_match_problems(spec, conn, frame, typed.loc[~present], dry_run,
                                  report.problems)

@@ -347,6 +347,9 @@ erasure_ledger = _table(
     col("at", DATETIME, nullable=False, doc="When the erasure was made (UTC)."),
     col("reason", Str(40), nullable=False,
         doc="request, consent_withdrawn or retention; ids only, never a value."),
+    col("fingerprints", JSON,
+        doc="Keyed HMAC marks of the erased identity (e-mail, name + birth year, phone) and "
+            "the key's fingerprint, so a re-import is refused; never a value."),
     Index("ix_erasure_ledger_person", "person_id"),
     comment="Erasures (ids only), re-applied after a backup is restored; append-only.",
 )

@@ -121,6 +121,10 @@ class Entity:
         with self.store.transaction(actor) as conn:
             if self.name == "match":  # one open match per mentee, capacity: after the locks
                 guard_matches(conn, pd.DataFrame(records, columns=list(_GUARDED)))
+            if self.name == "person":  # nobody erased comes back (keyed fingerprints)
+                from mentorkit.store.erasure import refuse_erased
+
+                refuse_erased(conn, records)
             if "id" in df.columns and df["id"].notna().all():
                 conn.execute(self.table.insert(), records)
                 ids = [int(r["id"]) for r in records]

@@ -8,7 +8,10 @@ this module does it in one transaction, audited, and keeps the ``erasure_ledger`
   consent record and the ledger row (and, first, the ledger file's line);
 - :func:`purge`: old row versions out of the files afterwards;
 - :func:`ledger_rows` and :func:`reapply_erasures`: the ledger, and erasing again after a
-  restore everyone it names whom the database still holds.
+  restore everyone it names whom the database still holds;
+- :func:`refuse_erased` and :func:`erased_positions`: a new person who is someone erased
+  (same keyed fingerprint, :mod:`mentorkit.privacy.fingerprints`) is refused on every path
+  that adds people; :func:`readmit` registers her again deliberately, audited.
 
 Example
 -------
@@ -31,8 +34,10 @@ Example
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +51,8 @@ from mentorkit.privacy.erasure import (
     identifiers,
     mentions_pattern,
 )
-from mentorkit.privacy.ledger import ReapplyReport, append_ledger_file
+from mentorkit.privacy.fingerprints import ErasedPerson, entry, fingerprint_key, known_marks, marks
+from mentorkit.privacy.ledger import ReapplyReport, append_ledger_file, read_ledger_file
 from mentorkit.store.audit import utcnow, write_audit
 from mentorkit.store.consent import lock_person, record_consent
 from mentorkit.store.lookups import mentioning
@@ -55,7 +61,8 @@ from mentorkit.store.schema import metadata
 if TYPE_CHECKING:
     from mentorkit.store.store import Store
 
-__all__ = ["ERASED_TABLES", "erase_person", "ledger_rows", "purge", "reapply_erasures"]
+__all__ = ["ERASED_TABLES", "erase_person", "erased_positions", "ledger_rows", "purge",
+           "readmit", "reapply_erasures", "refuse_erased"]
 
 ERASED_TABLES = ("person", "match", "followup", "outcome")
 """The tables an erasure blanks (and :func:`purge` vacuums on PostgreSQL)."""
@@ -78,9 +85,11 @@ def erase_person(store: Store, person_id: int, *, reason: str, actor: str | None
             report.already_erased = True
             return report
         now = report.at = utcnow()
+        prints = entry(row, fingerprint_key())  # keyed marks of who she was, never a value
         if ledger_file is not None:
             append_ledger_file(ledger_file, {"person_id": person_id, "at": now, "reason": reason,
-                                             "person_created_at": row["created_at"]})
+                                             "person_created_at": row["created_at"],
+                                             "fingerprints": prints})
         _blank(store, conn, "person", [person_id], report,
                extra={"erased_at": now, "version": row["version"] + 1})
         match = metadata.tables["match"]
@@ -98,7 +107,7 @@ def erase_person(store: Store, person_id: int, *, reason: str, actor: str | None
         if row["consent_scope"]:
             record_consent(conn, person_id, "withdrawn", row["consent_scope"], at=now,
                            recorded_by=store.current_actor, reason=reason)
-        _ledger_row(conn, person_id, row["created_at"], now, reason)
+        _ledger_row(conn, person_id, row["created_at"], now, reason, prints)
     return report
 
 
@@ -141,9 +150,10 @@ def redact_mentions(store: Store, conn: sa.Connection, needles: list[str]) -> in
 
 
 def _ledger_row(conn: sa.Connection, person_id: int, created: dt.datetime | None,
-                at: dt.datetime, reason: str) -> None:
+                at: dt.datetime, reason: str, prints: Mapping[str, Any] | None) -> None:
     conn.execute(metadata.tables["erasure_ledger"].insert().values(
-        person_id=person_id, person_created_at=created, at=at, reason=reason))
+        person_id=person_id, person_created_at=created, at=at, reason=reason,
+        fingerprints=dict(prints) if prints else None))
 
 
 def ledger_rows(source: Store | sa.Connection) -> list[dict[str, Any]]:
@@ -151,7 +161,7 @@ def ledger_rows(source: Store | sa.Connection) -> list[dict[str, Any]]:
     oldest first, from a store or an open connection (a database about to be replaced)."""
     ledger = metadata.tables["erasure_ledger"]
     query = sa.select(ledger.c.person_id, ledger.c.person_created_at, ledger.c.at,
-                      ledger.c.reason).order_by(ledger.c.id)
+                      ledger.c.reason, ledger.c.fingerprints).order_by(ledger.c.id)
     if isinstance(source, sa.Connection):
         return [dict(r) for r in source.execute(query).mappings()]
     with source.reading() as conn:
@@ -176,8 +186,8 @@ def reapply_erasures(store: Store, entries: Sequence[Mapping[str, Any]], *,
     seen: set[tuple[int, Any]] = set()
     with store.transaction(actor) as conn:
         recorded = {(e["person_id"], _stamp(e["person_created_at"])) for e in ledger_rows(conn)}
-        for entry in entries:
-            pid, created = int(entry["person_id"]), _stamp(entry.get("person_created_at"))
+        for item in entries:
+            pid, created = int(item["person_id"]), _stamp(item.get("person_created_at"))
             if (pid, created) in seen:
                 continue
             seen.add((pid, created))
@@ -189,16 +199,110 @@ def reapply_erasures(store: Store, entries: Sequence[Mapping[str, Any]], *,
             if created is not None and _stamp(row.created_at) not in (None, created):
                 report.reused.append(pid)  # another person now has this id
                 continue
-            reason = str(entry.get("reason") or "request")
+            reason = str(item.get("reason") or "request")
             if row.erased_at is None:
                 erase_person(store, pid, reason=reason)
                 report.erased.append(pid)
             else:
                 report.already.append(pid)
                 if (pid, created) not in recorded:
-                    _ledger_row(conn, pid, created, _stamp(entry.get("at")) or row.erased_at,
-                                reason)
+                    _ledger_row(conn, pid, created, _stamp(item.get("at")) or row.erased_at,
+                                reason, item.get("fingerprints"))
     return report
+
+
+_READMITTING: contextvars.ContextVar[bool] = contextvars.ContextVar("readmitting",
+                                                                  default=False)
+
+
+def erased_marks(conn: sa.Connection, ledger_file: Path | None = None) -> set[str]:
+    """Every mark of erased people the installation's key can compare: the ledger table's
+    and, when there is one, the ledger file's (which outlives a restore of an older backup)."""
+    from mentorkit.privacy.erasure import ledger_path
+
+    key = fingerprint_key()
+    ledger = metadata.tables["erasure_ledger"]
+    stored = [r for r in conn.execute(sa.select(ledger.c.fingerprints)).scalars() if r]
+    file = ledger_file if ledger_file is not None else ledger_path()
+    if file is not None:
+        stored += [e.get("fingerprints") for e in read_ledger_file(file)
+                   if e.get("fingerprints")]
+    return known_marks(stored, key)
+
+
+def erased_positions(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The positions in ``rows`` (new people) that are someone erased; [] while readmitting.
+
+    Example
+    -------
+    >>> import datetime as dt
+    >>> from mentorkit.store import Store
+    >>> store = Store.open(":memory:")
+    >>> pid = store.programmes.add(name="Tilst")
+    >>> who = store.people.add(programme_id=pid, role="mentee", first_name="Amal",
+    ...                        email="amal@example.org",
+    ...                        registered_on=dt.date(2026, 1, 5), consent_scope=["casework"],
+    ...                        consent_given_at=dt.datetime(2026, 1, 5, 12))
+    >>> _ = erase_person(store, who, reason="request")
+    >>> with store.reading() as conn:
+    ...     erased_positions(conn, [{"email": "bo@example.org"}, {"email": "AMAL@example.org"}])
+    [1]
+    """
+    if _READMITTING.get() or not rows:
+        return []
+    known = erased_marks(conn)
+    if not known:
+        return []
+    key = fingerprint_key()
+    return [i for i, row in enumerate(rows) if known.intersection(marks(row, key))]
+
+
+def refuse_erased(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """:class:`~mentorkit.privacy.fingerprints.ErasedPerson` (positions, no value) when a
+    new person in ``rows`` is someone erased; called by ``store.people.add_many``."""
+    found = erased_positions(conn, rows)
+    if found:
+        raise ErasedPerson(found)
+
+
+@contextlib.contextmanager
+def _readmitting() -> Iterator[None]:
+    token = _READMITTING.set(True)
+    try:
+        yield
+    finally:
+        _READMITTING.reset(token)
+
+
+def readmit(store: Store, *, new_consent: bool, actor: str | None = None,
+            **fields: Any) -> int:
+    """Register again, deliberately, a person who was erased and has come back and given
+    new consent (``new_consent=True`` says so); the new person's id.
+
+    The audit keeps a ``readmit`` row for the new id (who, when; no value), after the
+    ``insert`` row; the refusal of :func:`refuse_erased` is lifted for this one call only.
+
+    Example
+    -------
+    >>> import datetime as dt
+    >>> from mentorkit.store import Store
+    >>> store = Store.open(":memory:")
+    >>> pid = store.programmes.add(name="Tilst")
+    >>> person = dict(programme_id=pid, role="mentee", first_name="Amal",
+    ...               email="amal@example.org",
+    ...               registered_on=dt.date(2026, 1, 5), consent_scope=["casework"],
+    ...               consent_given_at=dt.datetime(2026, 1, 5, 12))
+    >>> _ = erase_person(store, store.people.add(**person), reason="request")
+    >>> readmit(store, new_consent=True, **person)
+    2
+    """
+    if new_consent is not True:
+        raise ValueError("an erased person is registered again only with her new consent "
+                         "(new_consent=True)")
+    with _readmitting(), store.transaction(actor) as conn:
+        new_id = store.people.add(**fields)
+        write_audit(conn, store.current_actor, "readmit", "person", [new_id], [{}])
+    return new_id
 
 
 def purge(store: Store) -> bool:

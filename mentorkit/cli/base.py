@@ -60,6 +60,16 @@ def _open(db: str | None, actor: str = "cli", upgrade: bool = False) -> Any:
     return Store.open(db, actor=actor, upgrade=upgrade)
 
 
+def _whole_database(command: str) -> None:
+    """Refuse ``command``, which reads or writes every programme of a database, under a
+    site scope (``MENTORKIT_PROGRAMMES``): a site's coordinator sees only their programmes."""
+    from mentorkit.config import Settings
+
+    if Settings.from_env().programmes:
+        raise MentorkitError(f"{command} works on every programme of the database, and this "
+                             "session is limited to some (MENTORKIT_PROGRAMMES is set): run it "
+                             "as the database's administrator, without MENTORKIT_PROGRAMMES")
+
 
 def _require(capability: Capability) -> Role:
     """The configured role (``MENTORKIT_ROLE``), if it may use ``capability``."""

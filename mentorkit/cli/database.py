@@ -11,6 +11,7 @@ from mentorkit.cli.base import (
     DbOption,
     _open,
     _require,
+    _whole_database,
     app,
     db_app,
     friendly,
@@ -59,6 +60,7 @@ def db_copy(
     from mentorkit.store.copy import copy_database
 
     _require("personal_data")
+    _whole_database("db copy")
     with Store.open(source, programmes=()) as src, Store.open(target, programmes=()) as dst:
         copied = copy_database(src, dst)
     typer.echo("copied " + ", ".join(f"{n} {t}" for t, n in copied.items()))
@@ -82,6 +84,7 @@ def demo(
     from mentorkit.store.engine import make_engine
     from mentorkit.synth import generate
 
+    _whole_database("demo")
     url = database_url(db or Settings.from_env().database_url)
     engine = make_engine(url)
     _ensure_folder(engine.url)

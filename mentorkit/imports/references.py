@@ -45,23 +45,36 @@ AMBIGUOUS = -1
 
 
 class Lookups:
-    """The few columns of other tables that references are resolved against, read once."""
+    """The few columns of other tables that references are resolved against, read once.
+
+    Only the rows of the store's programmes (its site scope, ``MENTORKIT_PROGRAMMES``) are
+    read, and partners without a programme: a reference to another site's programme,
+    partner, person or match is answered exactly as one to a row that does not exist (same
+    rule, same message, same row report), so a file of guesses learns nothing about other
+    sites.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def _select(self, table: str, *names: str) -> pd.DataFrame:
-        return columns(self.store, table, names)
+        return columns(self.store, table, names, scoped=True)
 
     @cached_property
     def programmes(self) -> pd.DataFrame:
-        """id and name of every programme."""
+        """id and name of every programme (of the store's scope)."""
         return self._select("programme", "id", "name")
 
     @cached_property
     def partners(self) -> pd.DataFrame:
-        """id, name and programme of every partner."""
-        return self._select("partner", "id", "name", "programme_id")
+        """id, name and programme of every partner the store may see: its programmes' and
+        those of no programme."""
+        df = columns(self.store, "partner", ("id", "name", "programme_id"))
+        scope = self.store.scope
+        if scope is None:
+            return df
+        keep = df["programme_id"].isna() | df["programme_id"].isin(sorted(scope))
+        return df.loc[keep].reset_index(drop=True)
 
     @cached_property
     def people(self) -> pd.DataFrame:

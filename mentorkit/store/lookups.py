@@ -37,11 +37,17 @@ CHUNK = 5_000
 """Values per ``IN (...)`` list."""
 
 
-def columns(store: Store, table: str, names: Sequence[str]) -> pd.DataFrame:
-    """The columns ``names`` of every row of ``table``, in id order."""
+def columns(store: Store, table: str, names: Sequence[str], *, scoped: bool = False
+            ) -> pd.DataFrame:
+    """The columns ``names`` of every row of ``table``, in id order; with ``scoped``, only
+    the rows of the store's programmes (what a site may refer to: another site's rows are
+    answered as if they did not exist)."""
     t = metadata.tables[table]
+    query = sa.select(*(t.c[c] for c in names)).order_by(t.c.id)
+    if scoped:
+        query = store.scoped(query, t)
     with store.reading() as conn:
-        rows = conn.execute(sa.select(*(t.c[c] for c in names)).order_by(t.c.id)).all()
+        rows = conn.execute(query).all()
     return pd.DataFrame(rows, columns=list(names))
 
 

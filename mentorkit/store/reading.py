@@ -39,6 +39,8 @@ VIA: dict[str, tuple[str, str]] = {
 def scoped(query: sa.Select, table: sa.Table, scope: frozenset[int] | None) -> sa.Select:
     """``query`` on ``table`` limited to the programmes ``scope`` (unchanged for None).
 
+    The audit is limited to the rows about the scope's rows (see :func:`_audit_inside`).
+
     Example
     -------
     >>> person = metadata.tables["person"]
@@ -57,7 +59,24 @@ def scoped(query: sa.Select, table: sa.Table, scope: frozenset[int] | None) -> s
         parent = metadata.tables[parent_name]
         inside = sa.select(parent.c.id).where(parent.c.programme_id.in_(ids))
         return query.where(table.c[column].in_(inside))
+    if table.name == "audit":
+        return query.where(_audit_inside(table, scope))
     return query
+
+
+def _audit_inside(audit: sa.Table, scope: frozenset[int]) -> sa.ColumnElement[bool]:
+    """The audit rows about a row of the programmes ``scope``: a row is tied to a site by
+    its ``table_name`` and ``row_id`` (the row's programme, or its parent's, see
+    :data:`VIA`). Rows about other programmes' rows, about rows no longer there, about
+    tables of no programme and about the whole database (``*``) are left out."""
+    about = []
+    for name, t in metadata.tables.items():
+        if name == "audit" or ("programme_id" not in t.c and name not in VIA
+                               and name != "programme"):
+            continue
+        inside = scoped(sa.select(t.c.id), t, scope)
+        about.append(sa.and_(audit.c.table_name == name, audit.c.row_id.in_(inside)))
+    return sa.or_(*about)
 
 
 def read_table(store: Store, name: str, /, **filters: Any) -> pd.DataFrame:

@@ -26,7 +26,11 @@ class Truth:
 
     ``att`` is the expected effect of being matched on the outcome among the treated
     mentees with that outcome observed (a difference in probabilities); ``ate`` the same
-    over all of them; ``hazard_ratio`` the planted effect on the daily hazard of a first job.
+    over all of them; ``hazard_ratio`` the planted effect on the daily hazard of a first job,
+    from ``effect_starts`` ("match_start": a time-varying exposure). ``landmark_rd``: among
+    mentees without a job ``landmark_days`` after registration and matched by then, the
+    effect on P(first job within ``horizon_days`` more) of a mentor against none
+    (``landmark_n_treated`` / ``landmark_n_control`` people in that design).
     """
 
     outcome: str
@@ -38,6 +42,12 @@ class Truth:
     n_treated: int
     n_control: int
     description: str
+    effect_starts: str = "registration"
+    landmark_days: int | None = None
+    horizon_days: int | None = None
+    landmark_rd: float | None = None
+    landmark_n_treated: int | None = None
+    landmark_n_control: int | None = None
 
 
 @dataclass

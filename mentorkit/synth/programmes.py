@@ -19,7 +19,19 @@ AS_OF = dt.date(2026, 10, 31)
 """The day the synthetic records stop: later dates are in the future of the data."""
 
 HAZARD_RATIO = 1.8
-"""Planted effect of being matched on the daily hazard of a first job."""
+"""Planted effect of a match on the daily hazard of a first job, from the match's first day."""
+
+PATIENCE_DAYS = 180
+"""A mentee waits at most this long for a mentor after registration, then leaves the list."""
+
+WAIT_SHAPE, WAIT_SCALE = 2.0, 30.0
+"""Gamma-distributed days from registration to the earliest possible match start (+ 7)."""
+
+LANDMARK_DAYS = 180
+"""The landmark of ``truth.landmark_rd``: days after registration (the waiting-list limit)."""
+
+HORIZON_DAYS = 365
+"""The landmark outcome: a first job within this many days after the landmark."""
 
 BASE_HAZARD = 0.00045
 """Daily hazard of a first job for an average mentee without a mentor."""

@@ -28,11 +28,28 @@ from mentorkit import vocab
 from mentorkit.model.dataset import Dataset, Truth
 from mentorkit.model.frames import as_int, conform
 from mentorkit.synth.people import draw_people
-from mentorkit.synth.programmes import AS_OF, BASE_HAZARD, CONFOUNDERS, HAZARD_RATIO, PROGRAMMES
+from mentorkit.synth.programmes import (
+    AS_OF,
+    BASE_HAZARD,
+    CONFOUNDERS,
+    HAZARD_RATIO,
+    HORIZON_DAYS,
+    LANDMARK_DAYS,
+    PATIENCE_DAYS,
+    PROGRAMMES,
+    WAIT_SCALE,
+    WAIT_SHAPE,
+)
+from mentorkit.synth.timing import covariates, job_linear, job_times
 
 
-def generate(seed: int = 0, scale: float = 1.0, as_of: dt.date = AS_OF) -> Dataset:
+def generate(seed: int = 0, scale: float = 1.0, as_of: dt.date = AS_OF,
+             hazard_ratio: float = HAZARD_RATIO) -> Dataset:
     """Synthetic programme data: the same seed and scale give the same data.
+
+    Time is honest: a mentee can find a job while she waits for a mentor, and a job ends the
+    wait (she is then never matched); the planted effect multiplies the job hazard from the
+    match's first day (:mod:`mentorkit.synth.timing`); ``truth`` says on which scales.
 
     Parameters
     ----------
@@ -40,6 +57,8 @@ def generate(seed: int = 0, scale: float = 1.0, as_of: dt.date = AS_OF) -> Datas
     scale : multiplies the number of mentors and mentees (1.0 is about 680 mentees and
         390 mentors over five programmes).
     as_of : the last day of the records; matches still running then are ``active``.
+    hazard_ratio : the planted effect of a match on the daily job hazard; 1.0 plants no
+        effect on employment at all (a planted null).
 
     Example
     -------
@@ -51,7 +70,8 @@ def generate(seed: int = 0, scale: float = 1.0, as_of: dt.date = AS_OF) -> Datas
     asof = np.datetime64(as_of, "D")
     programmes, grants, targets, partners = _programme_tables()
     people = draw_people(rng, PROGRAMMES, partners, scale, asof)
-    match, outcome_rows, truth, followups = _simulate(rng, people, programmes, asof)
+    match, outcome_rows, truth, followups = _simulate(rng, people, programmes, asof,
+                                                      float(hazard_ratio))
     events, attendance = _events(rng, programmes, people, asof, scale)
     dataset = Dataset(
         programme=conform("programme", programmes),
@@ -113,30 +133,24 @@ def _z(x: np.ndarray) -> np.ndarray:
 
 
 def _simulate(rng: np.random.Generator, people: pd.DataFrame, programmes: pd.DataFrame,
-              asof: np.datetime64) -> tuple[pd.DataFrame, pd.DataFrame, Truth, pd.DataFrame]:
+              asof: np.datetime64, hazard_ratio: float
+              ) -> tuple[pd.DataFrame, pd.DataFrame, Truth, pd.DataFrame]:
     """Who is matched, to whom and when; time to first job; outcomes at each phase."""
     mentees = people[people["role"] == "mentee"].reset_index(drop=True)
     mentors = people[people["role"] == "mentor"].reset_index(drop=True)
     n = len(mentees)
     reg = mentees["registered_on"].to_numpy().astype("datetime64[D]")
-    reg_year = reg.astype("datetime64[Y]").astype(int) + 1970
-    cov = pd.DataFrame({
-        "language_rank": mentees["language_level"].map(vocab.LANGUAGE_LEVELS.rank),
-        "education_rank": mentees["education"].map(vocab.EDUCATION_LEVELS.rank),
-        "age": reg_year - mentees["birth_year"].to_numpy(),
-        "years_in_country": reg_year - mentees["arrival_year"].to_numpy(),
-        "male": (mentees["gender"] == "male").astype(int),
-    })
+    cov = covariates(mentees)
     # Confounding: the same measured resources raise both the chance of a match and of a job.
     lin_match = (0.75 + 0.9 * _z(cov["language_rank"].to_numpy())
                  + 0.55 * _z(cov["education_rank"].to_numpy())
                  + 0.25 * _z(cov["years_in_country"].to_numpy()))
-    lin_job = (0.8 * _z(cov["language_rank"].to_numpy())
-               + 0.6 * _z(cov["education_rank"].to_numpy())
-               - 0.35 * _z(cov["age"].to_numpy()) + 0.25 * _z(cov["years_in_country"].to_numpy())
-               + 0.3 * cov["male"].to_numpy())
+    lin_job = job_linear(cov)
+    # Days to a first job without a mentor: proportional hazards from registration.
+    hazard = BASE_HAZARD * np.exp(lin_job)
+    t0 = -np.log(rng.random(n)) / hazard
     wants_match = rng.random(n) < expit(lin_match)
-    wait = rng.gamma(2.0, 22.0, n).astype(int) + 7                 # days from intake to start
+    wait = rng.gamma(WAIT_SHAPE, WAIT_SCALE, n).astype(int) + 7    # earliest possible start
     length = rng.integers(120, 366, n)                               # planned length, 4-12 months
     early = rng.random(n) < 0.2
     length = np.where(early, (length * rng.uniform(0.15, 0.7, n)).astype(int) + 14, length)
@@ -146,49 +160,81 @@ def _simulate(rng: np.random.Generator, people: pd.DataFrame, programmes: pd.Dat
     matches: list[dict] = []
     treated = np.zeros(n, dtype=bool)
     end_day = reg + wait + length                                  # end, or would-be end
+    start = np.full(n, np.nan)                                     # days to the match start
     for pid, group in mentees.groupby("programme_id"):
         _match_programme(rng, as_int(pid), group.index.to_numpy(), mentees, mentors, wants_match,
                          wait, length, early, prog_start[pid], prog_end[pid], asof, matches,
-                         treated, end_day)
+                         treated, end_day, t0, start)
     match = pd.DataFrame(matches)
     match.insert(0, "id", np.arange(1, len(match) + 1))
 
-    # Time to a first job: proportional hazards, the match multiplying the hazard.
-    hazard = BASE_HAZARD * np.exp(lin_job)
-    u = rng.random(n)
-    t0 = -np.log(u) / hazard
-    t1 = t0 / HAZARD_RATIO
-    time_to_job = np.where(treated, t1, t0)
+    # The match multiplies the hazard from its first day on (never before).
+    time_to_job = job_times(t0, np.where(treated, start, np.nan), hazard_ratio)
+    edu_bonus = 0.0 if hazard_ratio == 1.0 else 0.05
     outcomes, observed12 = _outcomes(rng, mentees, cov, reg, end_day, time_to_job, treated,
-                                     asof)
+                                     asof, edu_bonus)
+    truth = _truth(mentees, reg, end_day, hazard, start, wait, treated, observed12, time_to_job,
+                   asof, hazard_ratio, edu_bonus)
+    followups = _followups(rng, match, asof)
+    return match, outcomes, truth, followups
+
+
+def _truth(mentees: pd.DataFrame, reg: np.ndarray, end_day: np.ndarray, hazard: np.ndarray,
+           start: np.ndarray, wait: np.ndarray, treated: np.ndarray, observed12: np.ndarray,
+           time_to_job: np.ndarray, asof: np.datetime64, hazard_ratio: float,
+           edu_bonus: float) -> Truth:
+    """The planted effect on each scale (closed forms of the exponential job model)."""
     t12 = (end_day + 365 - reg).astype(float)
-    # P(employed at 12 months) under each arm, by the rule _outcomes follows: a new job, or
-    # (for the few employed part-time at intake) keeping that job when neither education
-    # (P = 0.06 + 0.12 goal + 0.05 matched) nor an internship (P = 0.12) replaces it.
+    # The start a mentee had (treated) or would have had (the drawn wait): a mentor changes
+    # nothing before it. For the treated, P(job by t12 | no job at the start) in each arm;
+    # for the others the same times P(no job by the start) (they were not selected on it).
+    s = np.where(treated, start, wait.astype(float))
+    rest = np.clip(t12 - s, 0.0, None)
     kept = (mentees["employment_status"].to_numpy() == "employed_part_time").astype(float)
     wants_edu = mentees["goals"].map(lambda g: "education" in g).to_numpy()
-    p0, p1 = (_p_employed(1 - np.exp(-hazard * ratio * t12), kept,
-                          0.06 + 0.12 * wants_edu + 0.05 * arm)
-              for arm, ratio in ((0, 1.0), (1, HAZARD_RATIO)))
+    # P(employed at 12 months) by the rule _outcomes follows: a new job, or (for the few
+    # employed part-time at intake) keeping that job when neither education (P = 0.06 +
+    # 0.12 goal + edu_bonus matched) nor an internship (P = 0.12) replaces it.
+    before = 1 - np.exp(-hazard * s)
+
+    def p_job(ratio: float) -> np.ndarray:
+        after = 1 - np.exp(-hazard * ratio * rest)
+        return np.where(treated, after, before + (1 - before) * after)
+
+    p0 = _p_employed(p_job(1.0), kept, 0.06 + 0.12 * wants_edu)
+    p1 = _p_employed(p_job(hazard_ratio), kept, 0.06 + 0.12 * wants_edu + edu_bonus)
     sample = observed12
-    truth = Truth(
+    # The landmark design: no job at LANDMARK_DAYS, matched by then, H more days in the data.
+    d, h = LANDMARK_DAYS, HORIZON_DAYS
+    eligible = (time_to_job > d) & (reg + d + h <= asof)
+    by_d = eligible & treated & (start <= d)
+    later = eligible & ~(treated & (start <= d))
+    rd = np.exp(-hazard * h) - np.exp(-hazard * hazard_ratio * h)
+    return Truth(
         outcome="employed", phase="followup_12m",
         att=float((p1 - p0)[sample & treated].mean()),
         ate=float((p1 - p0)[sample].mean()),
-        hazard_ratio=HAZARD_RATIO, confounders=CONFOUNDERS,
+        hazard_ratio=hazard_ratio, confounders=CONFOUNDERS,
         n_treated=int((sample & treated).sum()), n_control=int((sample & ~treated).sum()),
+        effect_starts="match_start", landmark_days=d, horizon_days=h,
+        landmark_rd=float(rd[by_d].mean()) if by_d.any() else 0.0,
+        landmark_n_treated=int(by_d.sum()), landmark_n_control=int(later.sum()),
         description=(
-            "Being matched multiplies the daily hazard of a first job by hazard_ratio. "
-            "Language level, education, years in the country, age and gender drive both the "
-            "chance of a match and of a job, so the naive difference is biased upwards. "
-            "att/ate are expected differences in P(employed at 12 months after the end) "
-            "among mentees whose 12-month outcome is recorded. Who is matched is 'wants a "
+            "A match multiplies the daily hazard of a first job by hazard_ratio from the "
+            "match's first day on (a time-varying exposure; nothing changes before it). A "
+            "mentee waits for a mentor (at most PATIENCE_DAYS) and a job found while waiting "
+            "ends the wait, so the never-matched include the early job finders and every "
+            "'ever matched' comparison is biased (time from registration counts the wait of "
+            "the matched as time without a job). Language level, education, years in the "
+            "country, age and gender drive both the chance of a match and of a job. att/ate: "
+            "expected differences in P(employed at 12 months after the end) among mentees "
+            "whose 12-month outcome is recorded, a mentor from the start they had (treated) "
+            "or would have had (others) against none. landmark_rd: among mentees without a "
+            "job landmark_days after registration and matched by then, P(first job within "
+            "horizon_days more) with a mentor minus without. Who is matched is 'wants a "
             "mentor' (logistic in the confounders) times 'a mentor of the wished gender is "
-            "free in time' (capacity), as in a real programme, so a logistic propensity "
-            "model is close to, not exactly, the true assignment."),
+            "free in time' (capacity)."),
     )
-    followups = _followups(rng, match, asof)
-    return match, outcomes, truth, followups
 
 
 def _p_employed(p_job: np.ndarray, kept: np.ndarray, p_education: np.ndarray) -> np.ndarray:
@@ -200,8 +246,13 @@ def _match_programme(rng: np.random.Generator, pid: int, idx: np.ndarray, mentee
                      mentors: pd.DataFrame, wants: np.ndarray, wait: np.ndarray,
                      length: np.ndarray, early: np.ndarray, start: np.datetime64,
                      end: np.datetime64, asof: np.datetime64, out: list[dict],
-                     treated: np.ndarray, end_day: np.ndarray) -> None:
-    """Chronological matching inside one programme, never over a mentor's capacity."""
+                     treated: np.ndarray, end_day: np.ndarray, t0: np.ndarray,
+                     started: np.ndarray) -> None:
+    """Chronological matching inside one programme, never over a mentor's capacity.
+
+    A mentee waits for the earliest free mentor of the wished gender (at most
+    PATIENCE_DAYS); a first job before that day (``t0``) ends the wait: no match.
+    """
     pm = mentors[mentors["programme_id"] == pid]
     slot_mentor = np.repeat(pm.index.to_numpy(), pm["capacity"].to_numpy(dtype=int))
     slot_free = np.repeat(pm["registered_on"].to_numpy().astype("datetime64[D]"),
@@ -212,16 +263,19 @@ def _match_programme(rng: np.random.Generator, pid: int, idx: np.ndarray, mentee
     order = idx[np.argsort(reg[idx], kind="stable")]
     last_day = min(end, asof)
     for i in order:
-        begin = reg[i] + wait[i]
-        if not wants[i] or begin > last_day - 30:
+        if not wants[i] or len(slot_free) == 0:
             continue
         pref = mentees.at[i, "preferred_mentor_gender"]
-        ok = slot_free <= begin
-        if pref in ("female", "male"):
-            ok &= mentor_gender[slot_mentor] == pref
-        candidates = np.flatnonzero(ok)
-        if len(candidates) == 0:
+        fits = (mentor_gender[slot_mentor] == pref if pref in ("female", "male")
+                else np.ones(len(slot_free), bool))
+        if not fits.any():
             continue
+        begin = max(reg[i] + wait[i], slot_free[fits].min())     # queue for a free mentor
+        if begin > last_day - 30 or begin > reg[i] + PATIENCE_DAYS:
+            continue                                             # left the waiting list
+        if t0[i] < float((begin - reg[i]).astype(int)):
+            continue                                             # found a job while waiting
+        candidates = np.flatnonzero(fits & (slot_free <= begin))
         same_sector = candidates[mentor_sector[slot_mentor[candidates]] == mentees.at[i, "sector"]]
         pool = same_sector if len(same_sector) and rng.random() < 0.6 else candidates
         slot = pool[rng.integers(len(pool))]
@@ -248,7 +302,7 @@ def _match_programme(rng: np.random.Generator, pid: int, idx: np.ndarray, mentee
             reason = str(rng.choice(["plan_completed", "mentee_found_job",
                                      "mentee_started_education"], p=[.7, .2, .1]))
             status = "completed"
-        if begin > asof - 45 and rng.random() < 0.5:   # proposed, nobody has confirmed yet
+        if begin > asof - 60 and rng.random() < 0.6:   # proposed, nobody has confirmed yet
             out.append(_match_row(pid, mentees, mentors, i, mentor, "proposed", proposed, None,
                                   None, None))
             slot_free[slot] = np.datetime64("9999-12-31")
@@ -259,6 +313,7 @@ def _match_programme(rng: np.random.Generator, pid: int, idx: np.ndarray, mentee
                               reason))
         slot_free[slot] = np.datetime64("9999-12-31") if finish is None else finish + 1
         treated[i] = True
+        started[i] = float((begin - reg[i]).astype(int))
         end_day[i] = finish if finish is not None else begin + int(length[i])
 
 
@@ -275,7 +330,8 @@ def _match_row(pid: int, mentees: pd.DataFrame, mentors: pd.DataFrame, i: int, m
 
 def _outcomes(rng: np.random.Generator, mentees: pd.DataFrame, cov: pd.DataFrame,
               reg: np.ndarray, end_day: np.ndarray, time_to_job: np.ndarray,
-              treated: np.ndarray, asof: np.datetime64) -> tuple[pd.DataFrame, np.ndarray]:
+              treated: np.ndarray, asof: np.datetime64, edu_bonus: float
+              ) -> tuple[pd.DataFrame, np.ndarray]:
     """Outcome rows at intake, end, 6 and 12 months (missing at random, 8% and 12%)."""
     n = len(mentees)
     rows = []
@@ -295,7 +351,7 @@ def _outcomes(rng: np.random.Generator, mentees: pd.DataFrame, cov: pd.DataFrame
         employed = (time_to_job <= t) & (phase != "intake")
         status = mentees["employment_status"].to_numpy().copy()
         if phase != "intake":
-            educ = (~employed) & (rng.random(n) < 0.06 + 0.12 * wants_edu + 0.05 * gain)
+            educ = (~employed) & (rng.random(n) < 0.06 + 0.12 * wants_edu + edu_bonus * gain)
             training = (~employed) & (~educ) & (rng.random(n) < 0.12)
             status = np.where(training, "in_training", status)
             status = np.where(educ, "in_education", status)

@@ -137,3 +137,84 @@ def test_weighted_logit_matches_statsmodels_glm():
     ref = sm.GLM(d.t, sm.add_constant(d[["x1", "x2"]]), family=sm.families.Binomial(),
                  freq_weights=d.w).fit()
     assert np.allclose(lg.p, ref.predict(sm.add_constant(d[["x1", "x2"]])), atol=1e-8)
+
+
+# --- 3. sensitivity ------------------------------------------------------------------------
+
+LEAD_EXPOSED = [38, 23, 41, 18, 37, 36, 23, 62, 31, 34, 24, 14, 21, 17, 16, 20, 15, 10, 45,
+                39, 22, 35, 49, 48, 44, 35, 43, 39, 34, 13, 73, 25, 27]
+LEAD_CONTROL = [16, 18, 18, 24, 19, 11, 10, 15, 16, 18, 18, 13, 19, 10, 16, 16, 24, 13, 9, 14,
+                21, 19, 7, 18, 19, 12, 11, 22, 25, 16, 13, 11, 13]
+"""Morton et al. (1982): blood lead of 33 children of battery-factory workers and 33 matched
+controls (Rosenbaum 2002, Observational Studies, section 4.3)."""
+
+
+def test_evalue_published_examples():
+    from mentorkit.outcomes.sensitivity import evalue, evalue_hr, evalue_or, evalue_rd
+
+    e = evalue(3.9, 1.8, 8.7)                 # VanderWeele & Ding (2017): 7.26 and 3.00
+    assert round(e.point, 2) == 7.26 and round(e.ci, 2) == 3.00
+    e = evalue(0.80, 0.71, 0.91)              # protective: 1/RR; the upper limit
+    assert round(e.point, 3) == 1.809 and round(e.ci, 3) == 1.429
+    assert evalue(1.2, 0.9, 1.6).ci == 1.0    # the interval holds 1
+    rare = evalue_or(3.9, 1.8, 8.7, rare=True)
+    assert rare.point == pytest.approx(e_formula(3.9))
+    common = evalue_or(3.9, 1.8, 8.7, rare=False)
+    assert common.point == pytest.approx(e_formula(np.sqrt(3.9)))
+    hr = evalue_hr(0.5, 0.4, 0.7, rare=False)
+    rr = (1 - 0.5 ** np.sqrt(0.5)) / (1 - 0.5 ** np.sqrt(2.0))
+    assert hr.point == pytest.approx(e_formula(1 / rr))
+    assert evalue_hr(0.5, 0.4, 0.7, rare=True).point == pytest.approx(e_formula(2.0))
+    rd = evalue_rd(0.30, 0.10, 0.02, 0.18)    # 30% against 20%: RR 1.5, lower limit 1.1
+    assert rd.rr == pytest.approx(1.5) and rd.point == pytest.approx(e_formula(1.5))
+    assert rd.ci == pytest.approx(e_formula(1.1))
+
+
+def e_formula(rr: float) -> float:
+    return rr + np.sqrt(rr * (rr - 1))
+
+
+def test_evalue_sentences_in_three_languages():
+    from mentorkit.outcomes.sensitivity import TEXT, evalue
+
+    e = evalue(3.9, 1.8, 8.7)
+    texts = {lang: e.sentence(lang) for lang in ("da", "en", "nl")}
+    assert all("7.26" in t and " 3 " in t for t in texts.values())
+    assert len(set(texts.values())) == 3
+    assert "usikker" in texts["da"] and "onzeker" in texts["nl"]
+    assert TEXT.problems() == []
+    assert "already includes no effect" in evalue(1.2, 0.9, 1.6).sentence("en")
+
+
+def test_rosenbaum_bounds_lead_example():
+    """Rosenbaum (2002, section 4.3): upper bounds 0.0018, 0.0136, 0.0388 at gamma 2, 3, 4."""
+    from mentorkit.outcomes.sensitivity import rosenbaum_bounds
+
+    d = np.array(LEAD_EXPOSED, float) - np.array(LEAD_CONTROL, float)
+    r = rosenbaum_bounds(d, gammas=(1, 2, 3, 4, 5))
+    p = dict(zip(r.table.gamma, r.table.p_upper.round(4)))
+    assert (p[2.0], p[3.0], p[4.0]) == (0.0018, 0.0136, 0.0388)
+    assert 4 < r.gamma < 5 and r.n_pairs == 32       # one pair differs by 0
+    assert r.table.p_upper.is_monotonic_increasing
+    assert f"{r.gamma:.2f}" in r.sentence("en") and f"{r.gamma:.2f}" in r.sentence("da")
+
+
+def test_rosenbaum_at_gamma_one_is_the_wilcoxon_test():
+    from scipy import stats
+
+    from mentorkit.outcomes.sensitivity import rosenbaum_bounds
+
+    d = np.random.default_rng(3).normal(0.3, 1, 80).round(1)
+    ref = stats.wilcoxon(d, zero_method="pratt", correction=False, method="approx",
+                         alternative="greater")
+    assert rosenbaum_bounds(d).p_value == pytest.approx(ref.pvalue, rel=1e-6)
+
+
+def test_rosenbaum_no_effect_and_bad_input():
+    from mentorkit.outcomes.sensitivity import rosenbaum_bounds, rosenbaum_gamma
+
+    d = np.array([1.0, -1, 2, -2, 0.5, -0.5])
+    assert rosenbaum_gamma(d) == 1.0
+    assert "do not show a clear difference" in rosenbaum_bounds(d).sentence("en")
+    with pytest.raises(EstimationError, match="same outcome"):
+        rosenbaum_bounds(np.zeros(5))

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Literal, TypeGuard
+from typing import Any, Literal, TypeGuard, cast
 
 import pandas as pd
 
 from mentorkit.errors import ConfigError, MentorkitError
 from mentorkit.model.tables import read_tables
 from mentorkit.privacy.extract import research_extract
-from mentorkit.privacy.suppression import renamed_min_cell, suppress
+from mentorkit.privacy.suppression import renamed_min_cell
 from mentorkit.vocab import STARTED_MATCH_STATUSES
 
 __all__ = ["AccessDenied", "CAPABILITIES", "ROLES", "aggregates", "current_role", "is_role",
@@ -115,18 +115,17 @@ def aggregates(source: Any, min_cell: int | None = 0) -> dict[str, pd.DataFrame]
     names = t["programme"].set_index("id")["name"]
     person, match = t["person"], t["match"]
     person = person.assign(programme=person["programme_id"].map(names))
-    started = match[match["status"].isin(STARTED)]
-    started = started.assign(programme=started["programme_id"].map(names),
-                             gender=started["mentee_id"].map(
-                                 person.set_index("id")["gender"]).fillna("unknown"))
-    match = match.assign(programme=match["programme_id"].map(names))
-    return {
-        "people_by_role": suppress(pd.crosstab(person["programme"], person["role"]), min_cell),
-        "matches_by_status": suppress(pd.crosstab(match["programme"], match["status"]),
-                                      min_cell),
-        "matches_by_gender": suppress(pd.crosstab(started["programme"], started["gender"]),
-                                      min_cell),
-    }
+    match = match.assign(programme=match["programme_id"].map(names),
+                         gender=match["mentee_id"].map(
+                             person.set_index("id")["gender"]).fillna("unknown"))
+    from mentorkit.privacy.joint import LinkedTable, suppress_jointly
+
+    # The started matches by gender add up to the started statuses: suppressed jointly.
+    return cast(dict[str, pd.DataFrame], suppress_jointly({"person": person, "match": match}, [
+        LinkedTable("people_by_role", "programme", "role", population="person"),
+        LinkedTable("matches_by_status", "programme", "status", population="match"),
+        LinkedTable("matches_by_gender", "programme", "gender", population="match",
+                    where={"status": sorted(STARTED)})], min_cell))
 
 
 @renamed_min_cell("k")

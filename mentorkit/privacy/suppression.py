@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import product
 from typing import Any, TypeVar, cast, overload
@@ -195,7 +195,8 @@ def intervals(grid: _Grid, hidden: set[Cell], lower: int,
     return out
 
 
-def _safe(cell: Cell, low: float, high: float, primary: set[Cell], k: int, lower: int) -> bool:
+def _safe(cell: object, low: float, high: float, primary: Collection[object], k: int,
+          lower: int) -> bool:
     if not low < high:
         return False
     if cell in primary:

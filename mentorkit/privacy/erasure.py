@@ -3,9 +3,11 @@
 One transaction blanks, in every row about the person, the columns
 :func:`~mentorkit.privacy.classes.erase_columns` names (direct identifiers,
 quasi-identifiers, special categories, free text; the person's gender stays for grant
-targets), clears their consent, redacts their full name, e-mail and phone
-(:func:`identifiers`) where free text elsewhere (:data:`FREE_TEXT`) mentions them, appends a
-``withdrawn`` consent record and an erasure-ledger row (ids only), and writes one audit row
+targets), clears their consent, redacts their name (any order, case or accents), e-mail,
+phone (any spacing) and address where free text elsewhere (:data:`FREE_TEXT`) mentions them
+(:mod:`mentorkit.privacy.mentions`), appends a ``withdrawn`` consent record and an
+erasure-ledger row (ids and keyed fingerprints, :mod:`mentorkit.privacy.fingerprints`, never
+a value), and writes one audit row
 per changed row with the field names and no values. The rows themselves stay, so the number
 of people, matches, follow-ups and attendances per programme does not change.
 
@@ -42,6 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mentorkit.model.schema import TABLES
+from mentorkit.privacy.mentions import REDACTED
+
 if TYPE_CHECKING:
     from mentorkit.store import Store
 
@@ -51,12 +56,11 @@ __all__ = ["ErasureReport", "FREE_TEXT", "LEDGER_VARIABLE", "REDACTED", "erase",
 LEDGER_VARIABLE = "MENTORKIT_ERASURE_LEDGER"
 """Environment variable naming the erasure-ledger file (keep it on another disk)."""
 
-REDACTED = "[erased]"
-"""What replaces an erased person's name, e-mail or phone in other people's notes."""
-
-FREE_TEXT: tuple[tuple[str, str], ...] = (("person", "notes"), ("match", "notes"),
-                                          ("followup", "notes"))
-"""The (table, column) pairs of free text where a person may be mentioned by others."""
+FREE_TEXT: tuple[tuple[str, str], ...] = tuple(
+    (table.name, column.name) for table in TABLES.values() for column in table.columns
+    if column.privacy == "free_text")
+"""The (table, column) pairs of free text where a person may be mentioned by others: every
+column of privacy class ``free_text`` in :mod:`mentorkit.model.schema`."""
 
 
 @dataclass

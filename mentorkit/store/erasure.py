@@ -1,7 +1,7 @@
 """Erasure in the database (GDPR Art. 17): the store's half of :mod:`mentorkit.privacy.erasure`.
 
 What is erased comes from the privacy rules (:func:`~mentorkit.privacy.classes.erase_columns`,
-:func:`~mentorkit.privacy.erasure.identifiers`, :data:`~mentorkit.privacy.erasure.FREE_TEXT`);
+:mod:`~mentorkit.privacy.mentions`, :data:`~mentorkit.privacy.erasure.FREE_TEXT`);
 this module does it in one transaction, audited, and keeps the ``erasure_ledger`` table:
 
 - :func:`erase_person`: blank the person's rows, redact mentions elsewhere, append the
@@ -44,18 +44,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from mentorkit.privacy.classes import erase_columns
-from mentorkit.privacy.erasure import (
-    FREE_TEXT,
-    REDACTED,
-    ErasureReport,
-    identifiers,
-    mentions_pattern,
-)
+from mentorkit.privacy.erasure import FREE_TEXT, ErasureReport
 from mentorkit.privacy.fingerprints import ErasedPerson, entry, fingerprint_key, known_marks, marks
 from mentorkit.privacy.ledger import ReapplyReport, append_ledger_file, read_ledger_file
+from mentorkit.privacy.mentions import REDACTED, mentions, patterns, redact
 from mentorkit.store.audit import utcnow, write_audit
 from mentorkit.store.consent import lock_person, record_consent
-from mentorkit.store.lookups import mentioning
 from mentorkit.store.schema import metadata
 
 if TYPE_CHECKING:
@@ -103,7 +97,7 @@ def erase_person(store: Store, person_id: int, *, reason: str, actor: str | None
         outcome = metadata.tables["outcome"]
         _blank(store, conn, "outcome", [int(i) for i in conn.execute(
             sa.select(outcome.c.id).where(outcome.c.person_id == person_id)).scalars()], report)
-        report.mentions = redact_mentions(store, conn, identifiers(row))
+        report.mentions = redact_mentions(store, conn, row)
         if row["consent_scope"]:
             record_consent(conn, person_id, "withdrawn", row["consent_scope"], at=now,
                            recorded_by=store.current_actor, reason=reason)
@@ -132,16 +126,27 @@ def _blank(store: Store, conn: sa.Connection, name: str, ids: list[int],
                 [{**dict.fromkeys(cols), **stamp}] * len(ids))
 
 
-def redact_mentions(store: Store, conn: sa.Connection, needles: list[str]) -> int:
-    """Replace the needles in every free-text field (every programme's); rows changed."""
-    pattern = mentions_pattern(needles)
-    if pattern is None:
+def redact_mentions(store: Store, conn: sa.Connection,
+                    person: Mapping[str, Any]) -> int:
+    """Redact ``person``'s name (any order, case, accents, with a comma), e-mail, phone (any
+    spacing) and address in every free-text field of every programme
+    (:mod:`mentorkit.privacy.mentions`); rows changed.
+
+    Every filled free-text cell is read: a mention in another spelling cannot be found by
+    the database's ``LIKE``.
+    """
+    found = patterns(person)
+    if not found:
         return 0
     changed = 0
     for name, column in FREE_TEXT:
         table = metadata.tables[name]
-        for row_id, text in mentioning(conn, name, column, needles):
-            new = pattern.sub(REDACTED, text)
+        col = table.c[column]
+        for row_id, text in conn.execute(sa.select(table.c.id, col).where(
+                col.is_not(None), col != "")).all():
+            if not mentions(text, found):
+                continue
+            new = redact(text, person, REDACTED, found)
             if new != text:
                 conn.execute(table.update().where(table.c.id == row_id).values({column: new}))
                 write_audit(conn, store.current_actor, "erase", name, [row_id], [{column: None}])

@@ -176,7 +176,7 @@ def rr_from_hr(hazard_ratio: float, rare: bool) -> float:
     Example
     -------
     >>> round(rr_from_hr(0.5, rare=False), 4)
-    0.6235
+    0.6201
     """
     if rare:
         return float(hazard_ratio)

@@ -218,3 +218,48 @@ def test_rosenbaum_no_effect_and_bad_input():
     assert "do not show a clear difference" in rosenbaum_bounds(d).sentence("en")
     with pytest.raises(EstimationError, match="same outcome"):
         rosenbaum_bounds(np.zeros(5))
+
+
+# --- 4. power ------------------------------------------------------------------------------
+
+def test_mde_equals_statsmodels_power_calculation():
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    from mentorkit.outcomes.power import minimum_detectable_effect, power_for
+
+    m = minimum_detectable_effect(90, 60, baseline=0.30)
+    h = NormalIndPower().solve_power(nobs1=90, ratio=60 / 90, alpha=0.05, power=0.8)
+    assert m.effect_size == pytest.approx(h, rel=1e-8)
+    assert proportion_effectsize(m.detectable, 0.30) == pytest.approx(h, rel=1e-8)
+    back = NormalIndPower().power(proportion_effectsize(m.detectable, 0.30), nobs1=90,
+                                  ratio=60 / 90, alpha=0.05)
+    assert back == pytest.approx(0.8, abs=1e-5)
+    assert power_for(90, 60, 0.30, m.difference) == pytest.approx(0.8, abs=1e-5)
+    # more people, smaller detectable effects; clustering costs power
+    assert minimum_detectable_effect(900, 600, 0.30).points < m.points
+    assert minimum_detectable_effect(90, 60, 0.30, design_effect=1.5).points > m.points
+
+
+def test_mde_sentence_and_mean_difference():
+    from statsmodels.stats.power import NormalIndPower
+
+    from mentorkit.outcomes.power import (
+        minimum_detectable_effect,
+        minimum_detectable_mean_difference,
+    )
+
+    m = minimum_detectable_effect(90, 60, baseline=0.30)
+    pts = f"{m.points:.1f}"
+    for lang in ("da", "en", "nl"):
+        s = m.sentence(lang)
+        assert "90" in s and "60" in s and pts in s and "30%" in s
+    assert "percentage points" in m.sentence("en") and "procentpunt" in m.sentence("nl")
+    d = minimum_detectable_mean_difference(64, 64)
+    assert d.effect_size == pytest.approx(
+        NormalIndPower().solve_power(nobs1=64, ratio=1.0, alpha=0.05, power=0.8))
+    assert "standard deviations" in d.sentence("en")
+    with pytest.raises(EstimationError, match="baseline"):
+        minimum_detectable_effect(90, 60, baseline=30)
+    with pytest.raises(EstimationError, match="at least 2"):
+        minimum_detectable_effect(1, 60, baseline=0.3)

@@ -35,6 +35,7 @@ from mentorkit.casework.rules import CASEWORK, CONSENT, apply_rules
 from mentorkit.errors import ConflictError
 from mentorkit.model.frames import conform
 from mentorkit.model.validation import validate_frame
+from mentorkit.privacy.fingerprints import ErasedPerson
 from mentorkit.privacy.subject_rights import give_consent
 from mentorkit.ui.common import badge, esc, html_table, vlabel
 from mentorkit.ui.forms import FieldError, problems_to_errors
@@ -151,6 +152,9 @@ class IntakeSaving:
                 with store.transaction():
                     new_id = store.people.add(**values)
                     give_consent(store, new_id, values["consent_scope"], reason="intake")
+            except ErasedPerson:  # she asked to be erased: no silent way back (readmit)
+                self.message.show("error", t("intake.erased_person"))
+                return None
             except ConflictError:  # the same e-mail saved by someone else a moment ago
                 self.fields["email"].set_error(t("intake.email_taken"))
                 self.message.show("error", t("intake.fix_fields", n=1))

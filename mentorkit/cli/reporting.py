@@ -55,26 +55,31 @@ def _print_summary(store: Any) -> None:
 
 
 
-def _report_capability(notebook: Path, params: list[str]) -> Capability:
-    """What running ``notebook`` needs: the funder report only aggregates; a notebook that
-    declares an ``extract`` parameter and is given one (``-p extract=FOLDER``) only
-    ``extract``; anything else reads the case store, which is ``personal_data``."""
-    from mentorkit.reports.params import declared_parameters
+def _given(params: list[str]) -> dict[str, str]:
+    """The ``-p key=value`` parameters as a mapping of text."""
+    return {key.strip(): value.strip()
+            for key, _, value in (str(p).partition("=") for p in params)}
 
-    if notebook.stem == "funder_report":
-        return "aggregates"
-    given = any(key.strip() == "extract" and value.strip()
-                for key, _, value in (str(p).partition("=") for p in params))
-    if given and notebook.is_file() and "extract" in declared_parameters(notebook):
-        return "extract"
-    return "personal_data"
+
+def _report_capability(notebook: Path, params: list[str]) -> Capability:
+    """What running ``notebook`` needs, by its content (never its name): the shipped funder
+    report unchanged only ``aggregates``; an unchanged shipped notebook that declares an
+    ``extract`` parameter and is given one (``-p extract=FOLDER``) only ``extract``; anything
+    else reads the case store, which is ``personal_data`` (:mod:`mentorkit.reports.shipped`)."""
+    from mentorkit.reports.shipped import capability
+
+    if not notebook.is_file():
+        return "personal_data"
+    return capability(notebook.read_text(encoding="utf-8"), _given(params))
 
 
 def _with_report_role(func: F) -> F:
-    """Check the role against every notebook the report command would run."""
+    """Check the role against every notebook the report command would run, by content (the
+    jobs check the text they run again, :meth:`mentorkit.reports.ReportJob.from_notebook`)."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from mentorkit.reports.batch import notebooks_in
+        from mentorkit.reports.shipped import check_notebook
 
         params = list(kwargs.get("param") or [])
         notebook = kwargs.get("notebook")
@@ -84,7 +89,8 @@ def _with_report_role(func: F) -> F:
             folder = Path(kwargs.get("notebooks") or "notebooks")
             paths = notebooks_in(folder) if folder.is_dir() else []
         for path in paths:
-            _require(_report_capability(path, params))
+            if path.is_file():  # a missing notebook is reported as missing by the run
+                check_notebook(path.read_text(encoding="utf-8"), path.name, _given(params))
         return func(*args, **kwargs)
     return cast(F, wrapper)  # wraps keeps the signature; mypy cannot see that
 

@@ -52,10 +52,16 @@ class ReportJob:
     @classmethod
     def from_notebook(cls, path: str | Path, name: str, parameters: dict[str, Any],
                       title: str = "") -> ReportJob:
-        """A job for the notebook file at ``path``."""
+        """A job for the notebook file at ``path``, if the configured role may run what it
+        holds (:func:`mentorkit.reports.shipped.check_notebook`: by its content's SHA-256,
+        never its name); :class:`~mentorkit.privacy.roles.AccessDenied` otherwise."""
+        from mentorkit.reports.shipped import check_notebook
+
         p = Path(path)
-        return cls(name=name, notebook=str(p), source=p.read_text(encoding="utf-8"),
-                   parameters=dict(parameters), title=title)
+        source = p.read_text(encoding="utf-8")
+        check_notebook(source, p.name, parameters)  # the text checked is the text run
+        return cls(name=name, notebook=str(p), source=source, parameters=dict(parameters),
+                   title=title)
 
 
 @dataclass(frozen=True)

@@ -125,16 +125,16 @@ def test_figures(table):
     assert love.axes[0].get_title() == "Covariate balance"
     assert len(love.axes[0].collections) == 2
     over = plots.overlap_plot(e, "da", bins=20, min_cell=5)
-    heights = np.array([p.get_height() for p in over.axes[0].patches])
     n1, n0 = e.n_treated, e.n_control
-    counts = heights * np.r_[[n1] * 20, [n0] * 20] / 20      # density * n * width = count
-    assert ((counts == 0) | (counts >= 5 - 1e-9)).all()
+    for bars, n in zip(over.axes[0].containers, (n1, n0)):   # density * width * n = count
+        counts = np.array([p.get_height() * p.get_width() * n for p in bars])
+        assert (counts >= 5 - 1e-9).all() and counts.sum() == pytest.approx(n)
     km = plots.km_plot(survival(table, "days_to_job", "job", group="matched"), "nl")
     assert {t.get_text() for t in km.axes[0].get_legend().get_texts()} == {"Met mentor",
                                                                             "Zonder mentor"}
     g = subgroups(table, "gender", "matched", OUT, COVS, method="ipw", n_boot=0)
     forest = plots.forest_plot(g)
-    assert [t.get_text() for t in forest.axes[0].get_yticklabels()][-1] == "all"
+    assert [t.get_text() for t in forest.axes[0].get_yticklabels()][-1] == "All"
     phase = plots.phase_plot(outcomes_by_phase(table), "en")
     assert phase.axes[0].get_xticklabels()[0].get_text() == "Intake"
     with pytest.raises(ValueError, match="propensity"):

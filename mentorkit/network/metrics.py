@@ -172,6 +172,10 @@ def summary(G: Graph) -> Summary:
 def _side_nodes(G: Graph, side: int | str) -> tuple[int, np.ndarray]:
     """(bipartite value, boolean mask of the nodes to keep) for a side or a role."""
     nodes = node_table(G, ("role", "bipartite"))
+    if len(nodes) and not nodes["bipartite"].isin([0, 1]).any():
+        raise ValidationError("projection needs a bipartite graph whose nodes have a "
+                              "'bipartite' attribute of 0 or 1 (as network.build makes them); "
+                              f"none of this graph's {len(nodes)} nodes has one")
     sides = _gattr(G, "sides")
     if isinstance(side, str) and side in ("left", "right"):
         side = 0 if side == "left" else 1
@@ -216,6 +220,10 @@ def projection(G: Graph, side: int | str, weight: Weighting = "count", *,
     >>> nx.set_node_attributes(B, {"m:1": 0, "m:2": 0, "e:1": 1, "e:2": 1}, "bipartite")
     >>> sorted(projection(B, 1).edges(data="weight"))
     [('e:1', 'e:2', 1)]
+    >>> projection(nx.path_graph(3), 0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mentorkit.errors.ValidationError: projection needs a bipartite graph whose nodes have a ...
     """
     if weight not in (None, "count", "ratio", "jaccard", "newman"):
         raise ConfigError(f"weight must be count, ratio, jaccard, newman or None (got {weight!r})")

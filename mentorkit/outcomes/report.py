@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TEXT", "balance_summary", "compare_methods", "describe_effect", "label",
            "measure_of", "outcomes_by_phase", "participation", "subgroup_table",
-           "survival_summary"]
+           "survival_summary", "used_covariates"]
 
 TEXT = Catalogue("outcomes.report", {
     "programme": {"da": "Program", "en": "Programme", "nl": "Programma"},
@@ -81,6 +81,7 @@ TEXT = Catalogue("outcomes.report", {
     "subgroup": {"da": "Undergruppe", "en": "Subgroup", "nl": "Subgroep"},
     "note": {"da": "Bemærkning", "en": "Note", "nl": "Opmerking"},
     "not_reached": {"da": "ikke nået", "en": "not reached", "nl": "niet bereikt"},
+    "to": {"da": "til", "en": "to", "nl": "tot"},
     "effect_sentence": {"da": "{n1} mentees med mentor og {n0} uden har dette resultat "
                               "registreret. Rå forskel: {naive}. De der fik en mentor, var "
                               "anderledes end de andre allerede fra start, så den rå forskel "
@@ -164,7 +165,7 @@ def compare_methods(table: pd.DataFrame, treatment: str, outcome: str,
         e = effect(table, treatment, outcome, covariates, method=m, n_boot=n_boot, seed=seed)
         rows.append({label("method", lang): label(m, lang),
                      label("estimate", lang): round(e.estimate, 3),
-                     label("ci", lang): f"{e.ci_low:.3f} to {e.ci_high:.3f}",
+                     label("ci", lang): f"{e.ci_low:.3f} {label('to', lang)} {e.ci_high:.3f}",
                      label("matched", lang): e.n_treated,
                      label("not_matched", lang): e.n_control})
     out = pd.DataFrame(rows)
@@ -186,6 +187,25 @@ def balance_summary(e: Effect, lang: Lang = "en") -> pd.DataFrame:
     if "smd_after" in b.columns:
         cols["smd_after"] = label("smd_after", lang)
     return b[list(cols)].rename(columns=cols).round(2)
+
+
+def used_covariates(e: Effect) -> tuple[str, ...]:
+    """The covariates an estimate really adjusted for: those constant in its rows (left out
+    by the fit, e.g. ``male`` among women only) are not named.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"t": [0, 1, 0, 1, 0, 1], "y": [0, 1, 1, 1, 0, 0],
+    ...                   "age": [30, 41, 52, 33, 44, 35], "male": 0})
+    >>> used_covariates(effect(d, "t", "y", ["age", "male"], method="regression"))
+    ('age',)
+    """
+    if e.balance is None:
+        return as_columns(e.covariates)
+    shown = [str(c) for c in e.balance["covariate"]]
+    return tuple(c for c in as_columns(e.covariates)
+                 if any(s == c or s.startswith(c + "=") for s in shown))
 
 
 def measure_of(outcome: str) -> str:
@@ -210,11 +230,14 @@ def survival_summary(surv: Survival, lang: Lang = "en", min_cell: int | None = 0
     setting) hidden.
 
     A group's median and interval are blanked with its count of people or of jobs: with few
-    jobs the median is one person's time to a job.
+    jobs the median is one person's time to a job. An interval whose upper end the data do
+    not reach (the curve stays above one half) reads "338 to not reached".
     """
     m = surv.medians.copy()
+    reached = label("not_reached", lang)
+    to = label("to", lang)
     ci = ["" if np.isnan(a) and np.isnan(b) else
-          ("?" if np.isnan(a) else f"{a:.0f}") + " - " + ("?" if np.isnan(b) else f"{b:.0f}")
+          f"{reached if np.isnan(a) else f'{a:.0f}'} {to} {reached if np.isnan(b) else f'{b:.0f}'}"
           for a, b in zip(m["ci_low"], m["ci_high"])]
     out = pd.DataFrame({
         label("group", lang): [label("matched" if g == "True" else "not_matched", lang)
@@ -241,12 +264,12 @@ def subgroup_table(groups: pd.DataFrame, lang: Lang = "en", min_cell: int | None
     "all" minus the other levels.
     """
     out = pd.DataFrame({
-        label("subgroup", lang): [lvl if by == "all" else f"{by}: {lvl}"
+        label("subgroup", lang): [label("all", lang) if by == "all" else f"{by}: {lvl}"
                                       for by, lvl in zip(groups["by"], groups["level"])],
         label("matched", lang): groups["n_treated"],
         label("not_matched", lang): groups["n_control"],
         label("estimate", lang): groups["estimate"].round(3),
-        label("ci", lang): [("" if np.isnan(a) else f"{a:.3f} to {b:.3f}")
+        label("ci", lang): [("" if np.isnan(a) else f"{a:.3f} {label('to', lang)} {b:.3f}")
                                 for a, b in zip(groups["ci_low"], groups["ci_high"])],
         "p (heterogeneity)": groups["p_heterogeneity"].round(3),
         label("note", lang): groups["note"]})
@@ -317,6 +340,6 @@ def describe_effect(adjusted: Effect, naive: Effect, lang: Lang = "en",
     return TEXT.text(
         "effect_sentence", lang,
         n1=sizes["n1"], n0=sizes["n0"], naive=fmt(naive.estimate),
-        covs=", ".join(as_columns(adjusted.covariates)) or "-",
+        covs=", ".join(used_covariates(adjusted)) or "-",
         method=label(adjusted.method, lang),
         est=fmt(adjusted.estimate), lo=fmt(adjusted.ci_low, False), hi=fmt(adjusted.ci_high, False))

@@ -29,17 +29,23 @@ import pandas as pd
 from scipy import stats
 
 from mentorkit.outcomes._data import EstimationError, as_columns
-from mentorkit.outcomes.effects import effect
+from mentorkit.outcomes.effects import Effect, effect
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
-__all__ = ["subgroups"]
+__all__ = ["SEPARATED", "subgroups"]
+
+SEPARATION = "PerfectSeparation"
+"""What statsmodels' warning of a perfectly separated model is called (in an Effect's notes)."""
+SEPARATED = "a model separated the groups perfectly: no trustworthy estimate, not shown"
+"""The note of a subgroup left out because a model separated its groups perfectly."""
 
 
 @renamed_min_cell("min_count")
 def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome: str,
               covariates: str | Sequence[str] = (), method: str = "aipw",
               estimand: str = "ATT", ci: float = 0.95, n_boot: int = 1000, seed: int = 0,
-              min_cell: int | None = 0, **options: Any) -> pd.DataFrame:
+              min_cell: int | None = 0, overall: Effect | None = None,
+              **options: Any) -> pd.DataFrame:
     """The effect overall and within each level of each ``by`` column.
 
     Parameters
@@ -50,6 +56,11 @@ def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome
     min_cell : smallest number of treated and of comparison people (with the outcome
         recorded) to estimate and show a subgroup (0: the disclosure threshold,
         ``MENTORKIT_MIN_CELL``). Called ``min_count`` before.
+    overall : the headline estimate, when the report has one: the "all" row is then that
+        very estimate (same interval), not a second fit with other bootstrap settings.
+
+    An estimate from a model that separated the groups perfectly (a propensity or outcome
+    model with a perfect-separation warning) is left out, with a note saying so.
 
     Returns
     -------
@@ -58,7 +69,7 @@ def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome
     """
     k = threshold(min_cell)
     rows = [_one(df, "all", "all", treatment, outcome, covariates, method, estimand, ci,
-                 n_boot, seed, k, options)]
+                 n_boot, seed, k, options, overall)]
     for col in as_columns(by):
         if col not in df.columns:
             raise EstimationError(f"no column {col!r} in the table")
@@ -86,7 +97,7 @@ def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome
 
 def _one(sub: pd.DataFrame, by: str, level: str, treatment: str, outcome: str,
          covariates: Any, method: str, estimand: str, ci: float, n_boot: int, seed: int,
-         k: int, options: dict[str, Any]) -> dict[str, Any]:
+         k: int, options: dict[str, Any], given: Effect | None = None) -> dict[str, Any]:
     have = sub[outcome].notna() & sub[treatment].notna()
     t = sub.loc[have, treatment].astype(float)
     n1, n0 = int((t == 1).sum()), int((t == 0).sum())
@@ -98,10 +109,14 @@ def _one(sub: pd.DataFrame, by: str, level: str, treatment: str, outcome: str,
         row["note"] = f"fewer than {k} treated or comparison people: not estimated"
         return row
     try:
-        e = effect(sub, treatment, outcome, covariates, method=method, estimand=estimand,
-                   ci=ci, n_boot=n_boot, seed=seed, **options)
+        e = given if given is not None else effect(
+            sub, treatment, outcome, covariates, method=method, estimand=estimand, ci=ci,
+            n_boot=n_boot, seed=seed, **options)
     except EstimationError as err:
         row["note"] = f"not estimated: {err}"
+        return row
+    if any(SEPARATION in n for n in e.notes):
+        row.update(n_treated=e.n_treated, n_control=e.n_control, note=SEPARATED)
         return row
     if min(e.n_treated, e.n_control) < k:        # e.g. few people left after matching
         row.update(n_treated=e.n_treated, n_control=e.n_control,

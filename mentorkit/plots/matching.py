@@ -35,18 +35,24 @@ TITLES = Catalogue("plots.matching", {
     "blocked": {"da": "Par udelukket af en regel", "en": "Pairs a rule rules out",
                 "nl": "Koppels uitgesloten door een regel"},
     "gap": {"da": "under optimum", "en": "below optimal", "nl": "onder optimaal"},
+    "score": {"da": "Score", "en": "Score", "nl": "Score"},
+    "pairs": {"da": "Par", "en": "Pairs", "nl": "Koppels"},
 })
 METHOD_COLOURS = {"optimal": SEQUENCE[0], "stable": SEQUENCE[2], "greedy": SEQUENCE[1]}
 
 
 def method_comparison(summary: pd.DataFrame, lang: str = "en") -> Any:
-    """Total score and share matched per method, the gap to the optimum written on the bars."""
+    """Total score and share matched per method, the gap to the optimum written on the bars.
+
+    Both axes start at zero: a bar's length is its value, so a gap of a few percent looks
+    like one (the percentage is written on the bar).
+    """
     lang = check_lang(lang)
     fig, (left, right) = figure(9, 3.6, ncols=2)
     colours = [METHOD_COLOURS.get(m, PALETTE["neutral"]) for m in summary["method"]]
     bars = left.bar(summary["method"], summary["total_score"], color=colours)
-    low = float(summary["total_score"].min())
-    left.set_ylim(low * 0.97 if low > 0 else 0, float(summary["total_score"].max()) * 1.01 + 1e-9)
+    left.set_ylim(0, float(np.nanmax(summary["total_score"].to_numpy(dtype=float),
+                                     initial=0.0)) * 1.12 + 1e-9)
     for bar, gap in zip(bars, summary.get("gap_to_optimal_pct", [0] * len(summary))):
         if gap > 0:
             left.annotate(f"−{gap:.2f}% {TITLES.text('gap', lang)}",
@@ -88,7 +94,8 @@ def score_distributions(distribution: pd.DataFrame, lang: str = "en") -> Any:
         ax.hist(group["score"], bins=bins, histtype="step", linewidth=1.6, label=str(method),
                 color=METHOD_COLOURS.get(str(method), PALETTE["neutral"]))
     ax.set_title(TITLES.text("scores", lang))
-    ax.set_xlabel("score")
+    ax.set_xlabel(TITLES.text("score", lang))
+    ax.set_ylabel(TITLES.text("pairs", lang))
     ax.legend()
     return fig
 

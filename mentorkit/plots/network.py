@@ -71,6 +71,10 @@ WORDS = Catalogue("plots.network", {
     "suppressed": {"da": "tom: færre end {k}", "en": "blank: fewer than {k}",
                    "nl": "leeg: minder dan {k}"},
     "community": {"da": "fællesskab", "en": "community", "nl": "gemeenschap"},
+    "hidden": {"da": "skjult (få personer)", "en": "hidden (few people)",
+               "nl": "verborgen (weinig mensen)"},
+    "quarter_hidden": {"da": "kvartal med skjulte tal", "en": "quarter with hidden counts",
+                       "nl": "kwartaal met verborgen aantallen"},
 })
 """The words of the figures, by key."""
 
@@ -240,23 +244,38 @@ def growth_lines(growth: pd.DataFrame, *, lang: str = "en") -> tuple[Any, Any]:
     """Active pairs and mentors over time (left); new and returning mentors (right).
 
     ``growth`` is :func:`mentorkit.network.growth` or, to show, its published form
-    :func:`mentorkit.network.published.published_growth`: blank counts are gaps.
+    :func:`mentorkit.network.published.published_growth`. A blank count is never drawn as
+    zero: lines break there, bars are side by side (not stacked on a blank), and every
+    period with a blank gets a grey hatched band named in the legend.
     """
+    lang = check_lang(lang)
     words = WORDS.in_lang(lang)
     fig, (a, b) = figure(10, 3.8, ncols=2)
-    x = growth.index.to_timestamp() if isinstance(growth.index, pd.PeriodIndex) else growth.index
+    x: Any = (growth.index.to_timestamp() if isinstance(growth.index, pd.PeriodIndex)
+              else growth.index)
     growth = growth[["active_pairs", "active_mentors", "new_mentors", "returning_mentors"]]
     growth = growth.apply(pd.to_numeric, errors="coerce").astype("float64")
-    a.plot(x, growth["active_pairs"], color=PALETTE["treated"], label=words["active_pairs"])
-    a.plot(x, growth["active_mentors"], color=PALETTE["mentor"], label=words["active_mentors"])
-    a.legend()
+    step = np.diff(x).min() if len(x) > 1 else pd.Timedelta(days=90)
+    for ax, cols in ((a, ["active_pairs", "active_mentors"]),
+                     (b, ["new_mentors", "returning_mentors"])):
+        blank = growth[cols].isna().any(axis=1).to_numpy()
+        for i, at in enumerate(x[blank]):
+            ax.axvspan(at - step * 0.45, at + step * 0.45, facecolor="none",
+                       edgecolor=PALETTE["neutral"], hatch="///", linewidth=0, alpha=0.5,
+                       label=words["quarter_hidden"] if i == 0 else None)
+    a.plot(x, growth["active_pairs"], color=PALETTE["treated"], marker=".",
+           label=words["active_pairs"])
+    a.plot(x, growth["active_mentors"], color=PALETTE["mentor"], marker=".",
+           label=words["active_mentors"])
+    a.set_ylim(bottom=0)
+    a.legend(fontsize=8)
     a.set_title(words["growth"])
-    width = (np.diff(x).min() * 0.4) if len(x) > 1 else 20
-    b.bar(x, growth["new_mentors"], width=width, color=PALETTE["mentor"],
+    width = step * 0.4
+    b.bar(x - width / 2, growth["new_mentors"], width=width, color=PALETTE["mentor"],
           label=words["new_mentors"])
-    b.bar(x, growth["returning_mentors"], width=width, bottom=growth["new_mentors"].fillna(0),
+    b.bar(x + width / 2, growth["returning_mentors"], width=width,
           color=PALETTE["highlight"], label=words["returning_mentors"])
-    b.legend()
+    b.legend(fontsize=8)
     return fig, (a, b)
 
 
@@ -264,8 +283,9 @@ def partner_flow(flow: pd.DataFrame, *, lang: str = "en", min_cell: int | None =
                  ) -> tuple[Any, Any]:
     """Per partner: referred, of whom matched, of whom employed (nested bars, counts).
 
-    ``flow`` is :func:`mentorkit.network.partner_flow`'s table; blanked (suppressed) cells
-    are left out and, when ``min_cell`` is given, the caption says so.
+    ``flow`` is :func:`mentorkit.network.partner_flow`'s table; a blanked (suppressed) cell
+    has no bar (never a bar of zero) and an "x" where it would start, and, when
+    ``min_cell`` is given, the caption says so.
     """
     lang = check_lang(lang)
     words = WORDS.in_lang(lang)
@@ -277,8 +297,13 @@ def partner_flow(flow: pd.DataFrame, *, lang: str = "en", min_cell: int | None =
     for column, colour, h in (("referred", PALETTE["neutral"], 0.8),
                               ("matched", PALETTE["treated"], 0.55),
                               ("employed", PALETTE["mentor"], 0.3)):
-        values = pd.to_numeric(flow[column], errors="coerce").astype(float).fillna(0.0)
-        ax.barh(y, values, height=h, color=colour, alpha=0.85, label=words[column])
+        values = pd.to_numeric(flow[column], errors="coerce").astype(float)
+        shown = values.notna().to_numpy()
+        ax.barh(y[shown], values[shown], height=h, color=colour, alpha=0.85,
+                label=words[column])
+        for at in y[~shown]:
+            ax.annotate("x", (0, at), xytext=(2, 0), textcoords="offset points",
+                        va="center", fontsize=8, color=colour)
     ax.set_yticks(y, names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(words["people"])

@@ -12,7 +12,7 @@ Example
 >>> e = effect(t, "matched", "employed_followup_12m", ["language_rank", "age"], n_boot=0)
 >>> fig = love_plot(e)
 >>> fig.axes[0].get_xlabel()
-'Standardised mean difference'
+'Absolute standardised mean difference, |SMD|'
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from mentorkit.i18n import Catalogue, check_lang, renamed_language
 from mentorkit.plots import PALETTE, figure
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
-__all__ = ["forest_plot", "km_plot", "love_plot", "overlap_plot", "phase_plot"]
+__all__ = ["coarse_bins", "forest_plot", "km_plot", "love_plot", "overlap_plot", "phase_plot"]
 
 WORDS = Catalogue("plots.outcomes", {
-    "smd": {"da": "Standardiseret forskel i gennemsnit",
-            "en": "Standardised mean difference",
-            "nl": "Gestandaardiseerd verschil in gemiddelden"},
+    "smd": {"da": "Absolut standardiseret forskel i gennemsnit, |SMD|",
+            "en": "Absolute standardised mean difference, |SMD|",
+            "nl": "Absoluut gestandaardiseerd verschil in gemiddelden, |SMD|"},
     "before": {"da": "Før justering", "en": "Before adjustment", "nl": "Voor correctie"},
     "after": {"da": "Efter justering", "en": "After adjustment", "nl": "Na correctie"},
     "balance": {"da": "Balance i baggrundsvariable",
@@ -59,6 +59,13 @@ WORDS = Catalogue("plots.outcomes", {
     "subgroups": {"da": "Effekt i undergrupper",
                   "en": "Effect in subgroups",
                   "nl": "Effect in subgroepen"},
+    "all": {"da": "Alle", "en": "All", "nl": "Alle"},
+    "not_shown": {"da": "Undergrupper uden punkt: for små, skjult i tabellen eller ikke "
+                        "estimerbare (se tabellens bemærkning)",
+                  "en": "Subgroups without a point: too small, hidden in the table, or not "
+                        "estimable (see the table's note)",
+                  "nl": "Subgroepen zonder punt: te klein, verborgen in de tabel of niet "
+                        "te schatten (zie de opmerking in de tabel)"},
     "phase": {"da": "Tidspunkt", "en": "Phase", "nl": "Moment"},
     "share": {"da": "Andel", "en": "Share", "nl": "Aandeel"},
     "by_phase": {"da": "Resultat over tid",
@@ -100,14 +107,43 @@ def love_plot(effect_or_balance: Any, lang: str = "en", threshold: float = 0.1) 
     return fig
 
 
+def coarse_bins(values: np.ndarray, edges: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Adjacent bins merged until each holds at least ``k`` values: (edges, counts).
+
+    Nobody is dropped: bins are joined left to right until they reach ``k``, and a short
+    remainder at the right joins the last bin. Fewer than ``k`` values in all give no bins.
+
+    Example
+    -------
+    >>> e, c = coarse_bins(np.array([.05, .1, .12, .5, .55, .6, .9]), np.linspace(0, 1, 11), 3)
+    >>> c.tolist(), int(c.sum())
+    ([3, 4], 7)
+    """
+    counts, _ = np.histogram(values, bins=edges)
+    if counts.sum() < k:
+        return np.array([edges[0]]), np.array([], dtype=int)
+    out_edges, out_counts, run = [float(edges[0])], [], 0
+    for i, c in enumerate(counts):
+        run += int(c)
+        if run >= k:
+            out_edges.append(float(edges[i + 1]))
+            out_counts.append(run)
+            run = 0
+    if run:
+        out_edges[-1] = float(edges[-1])
+        out_counts[-1] += run
+    return np.array(out_edges), np.array(out_counts, dtype=int)
+
+
 @renamed_language
 @renamed_min_cell("min_count")
 def overlap_plot(effect: Any, lang: str = "en", bins: int = 20,
                  min_cell: int | None = 0) -> Any:
     """Histograms of the propensity score in the two groups (density scale).
 
-    Bins holding fewer than ``min_cell`` people of a group (0: the disclosure threshold,
-    ``MENTORKIT_MIN_CELL``) are not drawn, so no bar stands for one or two people.
+    No bar stands for fewer than ``min_cell`` people of a group (0: the disclosure
+    threshold, ``MENTORKIT_MIN_CELL``): thin bins are merged with their neighbours into wider
+    ones (:func:`coarse_bins`), so everyone is drawn and the areas add up to one per group.
     """
     lang = check_lang(lang)
     if effect.propensity is None:
@@ -116,14 +152,13 @@ def overlap_plot(effect: Any, lang: str = "en", bins: int = 20,
     e = effect.propensity.to_numpy()
     treated = effect.treated.to_numpy(dtype=bool)
     fig, ax = figure(6.5, 3.6)
-    edges = np.linspace(0, 1, bins + 1)
-    width = edges[1] - edges[0]
+    fine = np.linspace(0, 1, bins + 1)
     for mask, colour, key in ((treated, PALETTE["treated"], "matched"),
                               (~treated, PALETTE["control"], "not_matched")):
-        counts, _ = np.histogram(e[mask], bins=edges)
-        shown = np.where(counts >= k, counts, 0)
-        density = shown / max(mask.sum(), 1) / width
-        ax.bar(edges[:-1], density, width=width, align="edge", alpha=0.55, color=colour,
+        edges, counts = coarse_bins(e[mask], fine, k)
+        widths = np.diff(edges)
+        density = counts / max(int(counts.sum()), 1) / np.where(widths > 0, widths, 1)
+        ax.bar(edges[:-1], density, width=widths, align="edge", alpha=0.55, color=colour,
                label=_w(key, lang))
     ax.set_xlabel(_w("propensity", lang))
     ax.set_ylabel(_w("density", lang))
@@ -156,13 +191,27 @@ def km_plot(surv: Any, lang: str = "en") -> Any:
 
 
 @renamed_language
-def forest_plot(table: pd.DataFrame, lang: str = "en", reference: float = 0.0) -> Any:
-    """Estimates with intervals per subgroup (rows without an estimate are listed, empty)."""
+@renamed_min_cell("min_count")
+def forest_plot(table: pd.DataFrame, lang: str = "en", reference: float = 0.0,
+                min_cell: int | None = 0) -> Any:
+    """Estimates with intervals per subgroup, exactly those the subgroup table shows.
+
+    ``table`` is :func:`mentorkit.outcomes.subgroups`' result. What is drawn is what
+    :func:`mentorkit.outcomes.report.subgroup_table` shows with the same ``min_cell`` (0:
+    the setting): a subgroup whose estimate the table blanks (a small count, or one that
+    would give a small count away through the "all" row) is listed with no point, as are
+    those not estimated (too small, or a model separated the groups perfectly).
+    """
+    from mentorkit.outcomes.report import label, subgroup_table
+
     lang = check_lang(lang)
-    t = table.iloc[::-1].reset_index(drop=True)
+    shown = subgroup_table(table, lang, min_cell=min_cell)
+    visible = (shown[label("estimate", lang)].notna().to_numpy()
+               & table["estimate"].notna().to_numpy())
+    t = table.assign(_visible=visible).iloc[::-1].reset_index(drop=True)
     fig, ax = figure(6.5, 0.4 * len(t) + 1.4)
     y = np.arange(len(t))
-    ok = t["estimate"].notna().to_numpy()
+    ok = t["_visible"].to_numpy(dtype=bool)
     est = t["estimate"].to_numpy(dtype=float)
     lo = t["ci_low"].to_numpy(dtype=float)
     hi = t["ci_high"].to_numpy(dtype=float)
@@ -172,10 +221,15 @@ def forest_plot(table: pd.DataFrame, lang: str = "en", reference: float = 0.0) -
     ax.scatter(est[ok & overall], y[ok & overall], marker="D", s=60, color=PALETTE["mentee"],
                zorder=4)
     ax.axvline(reference, color=PALETTE["neutral"], linewidth=1)
-    names = [lvl if by == "all" else f"{by}: {lvl}" for by, lvl in zip(t["by"], t["level"])]
+    names = [_w("all", lang) if by == "all" else f"{by}: {lvl}"
+             for by, lvl in zip(t["by"], t["level"])]
     ax.set_yticks(y, names)
     ax.set_xlabel(_w("effect", lang))
     ax.set_title(_w("subgroups", lang))
+    if not ok.all():
+        ax.annotate(_w("not_shown", lang), (0, 0), xycoords="figure fraction",
+                    xytext=(6, 4), textcoords="offset points", fontsize=8,
+                    color=PALETTE["neutral"])
     return fig
 
 

@@ -263,3 +263,34 @@ def test_mde_sentence_and_mean_difference():
         minimum_detectable_effect(90, 60, baseline=30)
     with pytest.raises(EstimationError, match="at least 2"):
         minimum_detectable_effect(1, 60, baseline=0.3)
+
+
+# --- 7. multiplicity -----------------------------------------------------------------------
+
+def test_holm_and_bh_equal_statsmodels_within_each_family():
+    from statsmodels.stats.multitest import multipletests
+
+    from mentorkit.outcomes.multiplicity import adjust
+
+    rng = np.random.default_rng(8)
+    t = pd.DataFrame({"outcome": [f"o{i}" for i in range(12)],
+                      "p_value": rng.uniform(0, 0.2, 12), "primary": [True] * 3 + [False] * 9})
+    for method in ("holm", "fdr_bh"):
+        a = adjust(t, method, primary="primary")
+        for fam in (t.primary, ~t.primary):
+            ref = multipletests(t.p_value[fam], method=method)[1]
+            assert np.allclose(a.p_adjusted[fam], ref)
+        assert a.significant.tolist() == (a.p_adjusted < 0.05).tolist()
+    holm = adjust(pd.DataFrame({"p_value": [0.01, 0.04, 0.03]}))     # by hand: 3p, 2p, p
+    assert holm.p_adjusted.round(4).tolist() == [0.03, 0.06, 0.06]
+    assert adjust(t.assign(p_value=t.p_value.where(t.index != 4)), "holm").p_adjusted.isna() \
+        .tolist() == [i == 4 for i in range(12)]
+
+
+def test_multiplicity_bad_input():
+    from mentorkit.outcomes.multiplicity import adjust
+
+    with pytest.raises(EstimationError, match="row 1"):
+        adjust(pd.DataFrame({"p_value": [0.1, 1.5]}))
+    with pytest.raises(EstimationError, match="method"):
+        adjust(pd.DataFrame({"p_value": [0.1]}), "sidak-ish")

@@ -46,9 +46,9 @@ def attack(tables: dict[str, pd.DataFrame], links: list[tuple[list[Cell], list[C
                  else known.__setitem__((name, r, c), float(value)))
         inner_r = [r for r in t.index if r != TOTAL]
         inner_c = [c for c in t.columns if c != TOTAL]
-        if TOTAL in t.columns:
+        if TOTAL in t.columns and inner_c:
             sums += [([(name, r, c) for c in inner_c], [(name, r, TOTAL)]) for r in t.index]
-        if TOTAL in t.index:
+        if TOTAL in t.index and inner_r:
             sums += [([(name, r, c) for r in inner_r], [(name, TOTAL, c)]) for c in t.columns]
     index = {cell: n for n, cell in enumerate(blanks)}
     a_eq, b_eq = [], []
@@ -233,3 +233,63 @@ def test_bad_specifications_are_refused_naming_what_is_wrong() -> None:
         suppress_jointly({"match": m}, [LinkedTable("t", "region", population="match")])
     with pytest.raises(ValueError, match="unique"):
         suppress_jointly({"match": m}, [SPEC[0], SPEC[0]])
+
+
+def report_links(gender: pd.DataFrame, origin: pd.DataFrame
+                 ) -> list[tuple[list[Cell], list[Cell]]]:
+    """The origin table's column totals are the mentees by gender (a gender it lacks: 0);
+    shown without gender, its total is all mentees."""
+    if list(origin.columns) == [TOTAL]:
+        return [([("origin", TOTAL, TOTAL)], [("gender", "mentee", TOTAL)])]
+    return [([("origin", TOTAL, c)] if c in origin.columns else [], [("gender", "mentee", c)])
+            for c in gender.columns]
+
+
+def report_truth(gender: pd.DataFrame, origin: pd.DataFrame) -> dict[Cell, int]:
+    out = {}
+    for name, t in (("gender", gender), ("origin", origin)):
+        full = with_totals(t) if t.shape[1] > 1 else pd.concat(
+            [t, t.sum().to_frame().T.set_axis([TOTAL])])
+        out.update({(name, r, c): int(v) for (r, c), v in full.stack().items()})
+    return out
+
+
+REPORTS = [("Skovparken", "2021"), ("Langkærparken", "2022"), ("Vollsmose", "2020"),
+           ("Skovparken", "2020Q3")]
+
+
+@pytest.mark.parametrize(("programme", "period"), REPORTS)
+def test_the_funder_reports_recruitment_tables_give_nothing_away_jointly(
+        demo: Dataset, programme: str, period: str) -> None:
+    """Mentees by gender (with mentors) and by origin: the origin table's column totals are
+    the mentee row of the gender table."""
+    from mentorkit.reports.funder_view import FunderReport
+
+    people = FunderReport.build(demo, programme=programme, period=period, min_cell=K)._people()
+    (gender, gender_shown), (origin, origin_shown) = people["gender"], people["origin"]
+    if people["origin_no_gender"]:
+        origin = origin.sum(axis=1).rename(TOTAL).to_frame()
+    truth = report_truth(gender, origin)
+    shown = {"gender": gender_shown, "origin": origin_shown}
+    for name, t in shown.items():
+        for (r, c), v in t.stack().dropna().items():
+            assert int(v) == truth[(name, r, c)] and not 0 < int(v) < K
+    assert recovered(attack(shown, report_links(gender_shown, origin_shown)), truth) == []
+
+
+def test_the_recruitment_tables_suppressed_one_by_one_gave_cells_away(demo: Dataset) -> None:
+    """As the report was: the gender and the origin table each suppressed alone."""
+    from mentorkit.monitoring.funder import recruitment_by_gender, recruitment_by_origin
+    from mentorkit.periods import parse_period
+
+    leaks = 0
+    for programme, period in REPORTS:
+        person = demo.person[demo.person["programme_id"] == int(
+            demo.programme.loc[demo.programme["name"] == programme, "id"].iloc[0])]
+        start, end = parse_period(period)
+        gender = recruitment_by_gender(person, start, end)
+        origin = recruitment_by_origin(person, start, end, min_cell=K)
+        old = {"gender": suppress(gender, K), "origin": suppress(origin, K)}
+        leaks += len(recovered(attack(old, report_links(old["gender"], old["origin"])),
+                               report_truth(gender, origin)))
+    assert leaks >= 2

@@ -44,7 +44,7 @@ from mentorkit.privacy.suppression import renamed_min_cell, threshold
 from mentorkit.programmes import programme_id
 
 __all__ = ["FunderData", "STARTED", "parse_period", "recruitment_by_gender",
-           "recruitment_by_origin", "grant_targets", "matches_started",
+           "recruitment_by_origin", "origin_groups", "grant_targets", "matches_started",
            "outcomes_by_phase", "events_held", "effect_groups",
            "EffectSummary", "employment_effect", "MIN_GROUP", "REGIONS"]
 
@@ -150,14 +150,8 @@ def recruitment_by_origin(person: pd.DataFrame, start: pd.Timestamp | None = Non
     >>> recruitment_by_origin(p, min_cell=2)["female"].to_dict()
     {'SY': 5, 'region:mena': 2, 'other': 1}
     """
-    min_count = threshold(min_cell)
     p = person[within(person["registered_on"], (start, end)) & (person["role"] == role)]
-    origin = p["country_of_origin"].astype("object").where(p["country_of_origin"].notna(),
-                                                           "other")
-    small = origin.map(origin.value_counts()) < min_count
-    origin = origin.where(~small, origin.map(lambda c: "region:" + _REGION_OF.get(c, "other")))
-    small = origin.str.startswith("region:") & (origin.map(origin.value_counts()) < min_count)
-    origin = origin.where(~small, "other").replace("region:other", "other")
+    origin = origin_groups(p, min_cell)
     gender = p["gender"].astype("object").where(p["gender"].notna(), "unknown")
     table = pd.crosstab(origin, gender)
     order = [g for g in (*vocab.GENDERS.codes, "unknown") if g in table.columns]
@@ -166,6 +160,26 @@ def recruitment_by_origin(person: pd.DataFrame, start: pd.Timestamp | None = Non
     rows = sorted(table.index, key=lambda r: (r == "other", r.startswith("region:"),
                                               -int(size[r]), r))
     return table.reindex(rows).astype(int).rename_axis(index=None, columns=None)
+
+
+def origin_groups(person: pd.DataFrame, min_cell: int | None = 0) -> pd.Series:
+    """Each person's country of origin as :func:`recruitment_by_origin` counts it: a country
+    with fewer than ``min_cell`` of ``person`` pooled into its region, a small region into
+    ``other`` (the rows of ``person`` are the people counted).
+
+    Example
+    -------
+    >>> p = pd.DataFrame({"country_of_origin": ["SY"] * 5 + ["IQ", "LB", "SO"]})
+    >>> origin_groups(p, min_cell=2).tolist()[4:]
+    ['SY', 'region:mena', 'region:mena', 'other']
+    """
+    min_count = threshold(min_cell)
+    origin = person["country_of_origin"].astype("object").where(
+        person["country_of_origin"].notna(), "other")
+    small = origin.map(origin.value_counts()) < min_count
+    origin = origin.where(~small, origin.map(lambda c: "region:" + _REGION_OF.get(c, "other")))
+    small = origin.str.startswith("region:") & (origin.map(origin.value_counts()) < min_count)
+    return origin.where(~small, "other").replace("region:other", "other")
 
 
 def grant_targets(data: FunderData, start: pd.Timestamp | None = None,

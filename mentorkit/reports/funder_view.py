@@ -29,7 +29,7 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.i18n import Lang, check_lang
 from mentorkit.monitoring import funder
-from mentorkit.periods import parse_period
+from mentorkit.periods import parse_period, within
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
 from mentorkit.reports.funder_text import REGION_LABELS, TEXT, t
 from mentorkit.reports.tables import (
@@ -144,10 +144,58 @@ class FunderReport:
                     f"<b>{t('grant', self.lang)}:</b> {listed or '–'}</p>")
 
     def _recruited(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        if "gender" not in self._cache:
-            counts = funder.recruitment_by_gender(self.data.person, self.start, self.end)
-            self._cache["gender"] = (counts, self.publish(counts))
-        return self._cache["gender"]
+        return self._people()["gender"]
+
+    def _people(self) -> dict[str, Any]:
+        """People recruited by role and gender, and mentees by origin and gender, suppressed
+        together (:mod:`mentorkit.privacy.joint`): the mentees by gender are the origin
+        table's column totals, so what one hides the other must not give back. When more
+        than half the origin table would be blank, origins are shown without gender."""
+        if "people" in self._cache:
+            return self._cache["people"]
+        from mentorkit.privacy.joint import LinkedTable, suppress_jointly
+
+        gender = funder.recruitment_by_gender(self.data.person, self.start, self.end)
+        origin = funder.recruitment_by_origin(self.data.person, self.start, self.end,
+                                              min_cell=self.min_cell)
+        p = self.data.person
+        p = p[within(p["registered_on"], (self.start, self.end))
+              & p["role"].isin(list(gender.index))]
+        mentees = p[p["role"] == "mentee"]
+        pop = pd.DataFrame({"role": p["role"].astype("object"),
+                            "gender": p["gender"].astype("object").where(p["gender"].notna(),
+                                                                         "unknown"),
+                            "origin": "(mentor)"}, index=p.index)
+        pop.loc[mentees.index, "origin"] = funder.origin_groups(mentees, self.min_cell)
+        by_gender = LinkedTable("gender", "role", "gender", row_order=list(gender.index),
+                                column_order=list(gender.columns))
+        mentee = {"role": ["mentee"]}
+
+        def joint(*tables: LinkedTable) -> dict[str, Any]:
+            if gender.to_numpy().sum() == 0:
+                return {t.name: self.publish(gender if t.name == "gender" else origin)
+                        for t in tables}
+            return suppress_jointly(pop, list(tables), self.min_cell)
+
+        out: dict[str, Any] = {"origin_no_gender": False}
+        if origin.empty:
+            shown = joint(by_gender)
+            out["origin"] = (origin, origin)
+        else:
+            shown = joint(by_gender, LinkedTable("origin", "origin", "gender", where=mentee,
+                                                 row_order=list(origin.index),
+                                                 column_order=list(origin.columns)))
+            inner = shown["origin"].drop(index=TOTAL, columns=TOTAL, errors="ignore")
+            if origin.shape[1] > 1 and inner.isna().to_numpy().mean() > 0.5:
+                shown = joint(by_gender, LinkedTable("origin", "origin", where=mentee,
+                                                     row_order=list(origin.index)))
+                out["origin_no_gender"] = True
+                out["origin"] = (origin, shown["origin"].rename(TOTAL).to_frame())
+            else:
+                out["origin"] = (origin, shown["origin"])
+        out["gender"] = (gender, shown["gender"])
+        self._cache["people"] = out
+        return out
 
     def _matches(self) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
         """Matches started (one count) and, of them, those that ended, by reason and how.
@@ -253,8 +301,8 @@ class FunderReport:
 
     def _origin(self) -> str:
         lang = self.lang
-        counts = funder.recruitment_by_origin(self.data.person, self.start, self.end,
-                                              min_cell=self.min_cell)
+        people = self._people()
+        counts, shown = people["origin"]
         if counts.empty:
             return ""
         labels = {}
@@ -266,11 +314,8 @@ class FunderReport:
             else:
                 labels[code] = (vocab.COUNTRIES.label(code, lang) if code in vocab.COUNTRIES
                                 else code)
-        shown = self.publish(counts)
         note = t("origin_note", lang, k=self.min_cell)
-        inner = shown.drop(index=TOTAL, columns=TOTAL, errors="ignore")
-        if counts.shape[1] > 1 and inner.isna().to_numpy().mean() > 0.5:
-            shown = self.publish(counts.sum(axis=1).rename(TOTAL)).to_frame()
+        if people["origin_no_gender"]:
             note += " " + t("origin_no_gender", lang)
         return (f"<h3>{t('by_origin', lang)}</h3>" + self._crosstab(shown, labels)
                 + f"<p class=\"mk-note\">{note}</p>")

@@ -3,12 +3,16 @@
 CSV files may be UTF-8 (with or without a byte-order mark) or Windows/latin-1 (cp1252;
 æ, ø, å intact) and separated by ``;``, ``,`` or tabs; the separator is the one that makes
 the most known column names out of the header (or the one a first line ``sep=;`` names, as
-Excel writes it). Excel files are read with openpyxl (the first
-sheet; the header is its first non-empty row). Every cell is read as text, so ids, postcodes
+Excel writes it). Excel files are read with openpyxl: the one visible
+sheet with data (hidden sheets are never read; a workbook with several visible sheets with
+data is refused, naming them; a sheet with merged cells is refused, naming the ranges); the
+header is its first non-empty row. Every cell is read as text, so ids, postcodes
 and phone numbers keep their leading zeros; typing happens in :mod:`.parsing`.
 
 Files that are not tables (empty, binary, UTF-16, old ``.xls``, a picture) are refused with
-a problem that says what to do. Nothing here raises on a bad file: problems are returned.
+a problem that says what to do, and so are files beyond the :mod:`~mentorkit.imports.limits`
+(columns, cells, size, unpacked size and packing ratio of a workbook, time), checked before
+the file is parsed. Nothing here raises on a bad file: problems are returned.
 
 Example
 -------
@@ -23,14 +27,18 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mentorkit.imports.columns import ALL_KNOWN, column_letter, normalise_header
+from mentorkit.imports.limits import LIMITS, Limits, SheetFacts, sheet_facts, zip_problem
 from mentorkit.model.frames import as_int
 from mentorkit.model.validation import Problem
 
@@ -74,28 +82,48 @@ def _refuse(rule: str, allowed: str = CSV_HELP) -> RawTable:
     return RawTable(None, problems=[Problem(None, "", rule, allowed)])
 
 
-def read_path(path: str | Path) -> RawTable:
-    """Read a ``.csv`` or ``.xlsx`` file (by its suffix) into text cells."""
+def _too_big(rule: str) -> RawTable:
+    return _refuse(f"{rule}; the file was not read",
+                   "a smaller file: split the table into several files, or remove empty "
+                   "columns and rows")
+
+
+def read_path(path: str | Path, limits: Limits = LIMITS) -> RawTable:
+    """Read a ``.csv`` or ``.xlsx`` file (by its suffix) into text cells.
+
+    A file larger than ``limits.max_bytes`` is refused before it is read.
+    """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return _too_big(f"the file is {size / 2**20:,.0f} MiB, more than the limit of "
+                            f"{limits.max_bytes / 2**20:,.0f} MiB")
         data = path.read_bytes()
     except OSError as err:
         return _refuse(f"the file cannot be read ({err.strerror or type(err).__name__})",
                        "a readable file")
-    return read_bytes(data, path.name)
+    return read_bytes(data, path.name, limits)
 
 
-def read_bytes(data: bytes, name: str) -> RawTable:
-    """Read a file's bytes; ``name``'s suffix says whether it is CSV or Excel."""
+def read_bytes(data: bytes, name: str, limits: Limits = LIMITS) -> RawTable:
+    """Read a file's bytes; ``name``'s suffix says whether it is CSV or Excel.
+
+    A file beyond ``limits`` (see :class:`~mentorkit.imports.limits.Limits`) is refused
+    before it is parsed, with a problem that names the limit.
+    """
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
         return _refuse(f"unsupported file type {suffix or '(none)'!r}",
                        "a .csv or .xlsx file")
+    if len(data) > limits.max_bytes:
+        return _too_big(f"the file is {len(data) / 2**20:,.0f} MiB, more than the limit of "
+                        f"{limits.max_bytes / 2**20:,.0f} MiB")
     if not data.strip():
         return _refuse("the file is empty", "a header row and at least one data row")
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data)
-    return _read_csv(data)
+        return _read_xlsx(data, limits)
+    return _read_csv(data, limits)
 
 
 def _sniff_binary(data: bytes) -> str | None:
@@ -143,7 +171,28 @@ def _choose_separator(text: str) -> str:
     return best
 
 
-def _read_csv(data: bytes) -> RawTable:
+def _csv_size_problem(text: str, limits: Limits) -> str | None:
+    """Too many columns or cells, counted on the text before any table is made."""
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    widest = 0
+    for sep in SEPARATORS:
+        if first.count(sep) + 1 > limits.max_columns:  # quotes may hide separators: count
+            try:
+                widest = max(widest, len(next(csv.reader([first], delimiter=sep))))
+            except (csv.Error, StopIteration):
+                continue
+    if widest > limits.max_columns:
+        return (f"the header row has {widest:,} columns, more than the limit of "
+                f"{limits.max_columns:,}")
+    columns = max(first.count(sep) for sep in SEPARATORS) + 1
+    lines = text.count("\n") + 1
+    if lines * columns > limits.max_cells:
+        return (f"the file has {lines:,} lines of up to {columns:,} cells, more than the "
+                f"limit of {limits.max_cells:,} cells")
+    return None
+
+
+def _read_csv(data: bytes, limits: Limits = LIMITS) -> RawTable:
     binary = _sniff_binary(data)
     if binary:
         return _refuse(f"this is not a CSV file: it looks like {binary}")
@@ -152,6 +201,9 @@ def _read_csv(data: bytes) -> RawTable:
         return _refuse("this is not a CSV file: it holds binary data (control characters)")
     if not text.strip():
         return _refuse("the file is empty", "a header row and at least one data row")
+    too_big = _csv_size_problem(text, limits)
+    if too_big:
+        return _too_big(too_big)
     declared = SEP_LINE.match(text)
     offset = 0
     if declared:  # Excel's "sep=;" first line: use it, and count it in the row numbers
@@ -200,41 +252,38 @@ def _xlsx_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> RawTable:
+def _read_xlsx(data: bytes, limits: Limits = LIMITS) -> RawTable:
     if not data.startswith(b"PK\x03\x04"):
         what = _sniff_binary(data) or "text, not an Excel workbook"
         return _refuse(f"this is not an .xlsx file: it looks like {what}",
                        "an Excel workbook saved as .xlsx")
+    started = time.monotonic()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        return _refuse(f"the workbook cannot be read ({type(err).__name__})",
+                       "an Excel workbook saved as .xlsx")
+    too_big = zip_problem(archive, limits)  # from the zip's directory: nothing unpacked yet
+    if too_big:
+        return _too_big(too_big)
     import openpyxl
 
-    rows: list[list[str]] = []
     problems: list[Problem] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             try:
-                sheet = book.worksheets[0]
-                for number, row in enumerate(sheet.iter_rows(), start=1):
-                    texts = []
-                    for position, cell in enumerate(row):
-                        kind = getattr(cell, "data_type", None)
-                        if kind == "f":
-                            problems.append(Problem(
-                                number, column_letter(position), "formula",
-                                "a typed value, not a formula: copy the column and "
-                                "'paste values' before importing", str(cell.value)))
-                            texts.append("")
-                            continue
-                        if kind == "e":
-                            problems.append(Problem(number, column_letter(position),
-                                                    "Excel error value",
-                                                    "a value, not an error like #N/A",
-                                                    str(cell.value)))
-                            texts.append("")
-                            continue
-                        texts.append(_xlsx_text(cell.value))
-                    rows.append(texts)
+                chosen = _choose_sheet(book, archive)
+                if isinstance(chosen, RawTable):
+                    return chosen
+                sheet, facts = chosen
+                refused = _sheet_problem(sheet.title, facts, limits)
+                if refused is not None:
+                    return refused
+                rows = _sheet_rows(sheet, problems, started, limits)
+                if isinstance(rows, RawTable):
+                    return rows
             finally:
                 book.close()
     except Exception as err:  # openpyxl raises many kinds on a damaged workbook
@@ -242,8 +291,8 @@ def _read_xlsx(data: bytes) -> RawTable:
                        "an Excel workbook saved as .xlsx")
     width = max((len(r) for r in rows), default=0)
     if not width:
-        return _refuse("the workbook's first sheet is empty",
-                       "a header row and at least one data row on the first sheet")
+        return _refuse(f"the sheet {sheet.title!r} is empty",
+                       "a header row and at least one data row on the visible sheet")
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
     cells.index = np.arange(1, len(cells) + 1)
     raw = _table(cells)
@@ -251,6 +300,73 @@ def _read_xlsx(data: bytes) -> RawTable:
     raw.problems = problems + raw.problems
     raw.encoding = "xlsx"
     return raw
+
+
+def _choose_sheet(book: Any, archive: zipfile.ZipFile) -> tuple[Any, SheetFacts] | RawTable:
+    """The one visible worksheet with data (hidden ones are never read), with its facts."""
+    visible = []
+    for sheet in book.worksheets:
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            continue
+        path = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+        visible.append((sheet, sheet_facts(archive.read(path))))
+    if not visible:
+        return _refuse("the workbook has no visible sheet",
+                       "one visible sheet holding the table")
+    with_data = [(s, f) for s, f in visible if f.has_data]
+    if len(with_data) > 1:
+        names = ", ".join(repr(s.title) for s, _ in with_data)
+        return _refuse(f"the workbook has {len(with_data)} visible sheets with data ({names}); "
+                       "which one to import is not clear",
+                       "one visible sheet with the table: delete or hide the others, or "
+                       "save that sheet alone")
+    return (with_data or visible)[0]
+
+
+def _sheet_problem(title: str, facts: SheetFacts, limits: Limits) -> RawTable | None:
+    if facts.merged:
+        shown = ", ".join(facts.merged[:5]) + (", …" if len(facts.merged) > 5 else "")
+        return _refuse(f"the sheet {title!r} has {len(facts.merged)} merged cell range(s): "
+                       f"{shown}",
+                       "one value per cell: unmerge the cells (Home > Merge & Center) and "
+                       "fill in every row")
+    if facts.columns > limits.max_columns:
+        return _too_big(f"the sheet {title!r} has {facts.columns:,} columns (up to "
+                        f"{column_letter(facts.columns - 1)}), more than the limit of "
+                        f"{limits.max_columns:,}")
+    if facts.rows * facts.columns > limits.max_cells:
+        return _too_big(f"the sheet {title!r} has {facts.rows:,} rows of {facts.columns:,} "
+                        f"columns, more than the limit of {limits.max_cells:,} cells")
+    return None
+
+
+def _sheet_rows(sheet: Any, problems: list[Problem], started: float,
+                limits: Limits) -> list[list[str]] | RawTable:
+    rows: list[list[str]] = []
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        if number % 1000 == 0 and time.monotonic() - started > limits.max_seconds:
+            return _too_big(f"reading the sheet {sheet.title!r} took longer than the limit "
+                            f"of {limits.max_seconds:,.0f} seconds (stopped at row {number:,})")
+        texts = []
+        for position, cell in enumerate(row):
+            kind = getattr(cell, "data_type", None)
+            if kind == "f":
+                problems.append(Problem(
+                    number, column_letter(position), "formula",
+                    "a typed value, not a formula: copy the column and "
+                    "'paste values' before importing", str(cell.value)))
+                texts.append("")
+                continue
+            if kind == "e":
+                problems.append(Problem(number, column_letter(position),
+                                        "Excel error value",
+                                        "a value, not an error like #N/A",
+                                        str(cell.value)))
+                texts.append("")
+                continue
+            texts.append(_xlsx_text(cell.value))
+        rows.append(texts)
+    return rows
 
 
 def _table(cells: pd.DataFrame) -> RawTable:

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from mentorkit import vocab
+from mentorkit.imports.limits import LIMITS, json_depth
 from mentorkit.model.frames import LIST_SEPARATOR, kind
 from mentorkit.model.schema import TABLES
 from mentorkit.model.validation import Problem
@@ -188,24 +189,44 @@ def parse_dates(raw: pd.Series, with_time: bool = False) -> tuple[pd.Series, Bad
     return values, bad
 
 
-def parse_json(raw: pd.Series) -> tuple[pd.Series, Bad]:
-    """JSON objects (``{"language": 0.8}``) and the cells that are not one."""
+def parse_json(raw: pd.Series, max_depth: int = LIMITS.max_json_depth
+               ) -> tuple[pd.Series, Bad]:
+    """JSON objects (``{"language": 0.8}``), the cells that are not one, and those nested
+    deeper than ``max_depth`` (refused, never parsed into a value that breaks the stack).
+
+    Example
+    -------
+    >>> values, bad = parse_json(pd.Series(['{"a": 1}', "[" * 5000 + "]" * 5000]))
+    >>> values.tolist()[0], [mask.tolist() for mask, _ in bad.values()]
+    ({'a': 1}, [[False, False], [False, True]])
+    """
     values: list[object] = []
-    bad = []
+    bad, deep = [], []
     for text in raw.astype("str").tolist():
         if not text:
             values.append(None)
             bad.append(False)
+            deep.append(False)
             continue
+        too_deep = False
         try:
             value = json.loads(text)
+            too_deep = json_depth(value) > max_depth
+        except RecursionError:  # nested thousands deep: the parser runs out of stack
+            value, too_deep = None, True
         except ValueError:
             value = None
+        if too_deep:
+            value = None
         values.append(value if isinstance(value, dict) else None)
-        bad.append(not isinstance(value, dict))
+        bad.append(not too_deep and not isinstance(value, dict))
+        deep.append(too_deep)
     return (pd.Series(values, index=raw.index, dtype=object),
             {"not a JSON object": (pd.Series(bad, index=raw.index),
-                                   'an object like {"language": 0.8}')})
+                                   'an object like {"language": 0.8}'),
+             "JSON nested too deeply": (pd.Series(deep, index=raw.index),
+                                        f"an object nested at most {max_depth} levels deep, "
+                                        'like {"language": 0.8}')})
 
 
 def parse_column(table: str, name: str, raw: pd.Series) -> tuple[pd.Series, Bad]:

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 from mentorkit.outcomes._data import EstimationError, as_columns
 from mentorkit.outcomes.balance import balance_table, overlap_table, smd
+from mentorkit.outcomes.design_text import explain
 from mentorkit.outcomes.effects import METHODS, Effect, effect
+from mentorkit.outcomes.landmark import Landmark, landmark, landmark_table
 from mentorkit.outcomes.subgroup_effects import subgroups
 from mentorkit.outcomes.suppress import suppress_small
 from mentorkit.outcomes.survival_analysis import Cox, Survival, cox, survival
 from mentorkit.outcomes.table import MEASURES, analysis_table
+from mentorkit.outcomes.time_varying import TimeVaryingCox, episodes, time_varying_cox
 
-__all__ = ["METHODS", "MEASURES", "Cox", "Effect", "EstimationError", "Survival",
-           "analysis_table", "as_columns", "balance_table", "cox", "effect", "overlap_table", "smd",
-           "subgroups", "suppress_small", "survival"]
+__all__ = ["METHODS", "MEASURES", "Cox", "Effect", "EstimationError", "Landmark", "Survival",
+           "TimeVaryingCox", "analysis_table", "as_columns", "balance_table", "cox", "effect",
+           "episodes", "explain", "landmark", "landmark_table", "overlap_table", "smd",
+           "subgroups", "suppress_small", "survival", "time_varying_cox"]

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from mentorkit.outcomes._data import EstimationError, _caught, as_columns, design, drop_constant
+from mentorkit.outcomes._wcox import fit_weighted_cox
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
 __all__ = ["Cox", "Survival", "cox", "survival"]
@@ -163,8 +164,13 @@ def _finite(v: float | None) -> float:
 
 
 def cox(df: pd.DataFrame, duration: str, event: str, covariates: str | Sequence[str],
-        ci: float = 0.95, ties: str = "efron") -> Cox:
+        ci: float = 0.95, ties: str = "efron", strata: str | None = None,
+        cluster: str | None = None, weights: str | None = None) -> Cox:
     """Cox proportional-hazards regression with hazard ratios and the PH check.
+
+    With a 0/1 "ever matched" treatment counted from registration this is the biased
+    comparison (a job found while waiting keeps a mentee out of the treated group): for the
+    programme effect use :func:`mentorkit.outcomes.time_varying.time_varying_cox`.
 
     Its ``table`` and ``ph_test`` hold coefficients, intervals and test statistics, not
     counts of people, so they are shown as they are.
@@ -176,6 +182,12 @@ def cox(df: pd.DataFrame, duration: str, event: str, covariates: str | Sequence[
     covariates : columns (a 0/1 treatment among them); text columns become indicators.
     ci : confidence level of the hazard ratios.
     ties : "efron" (default) or "breslow".
+    strata : a column whose groups each get their own baseline hazard (e.g. programme).
+    cluster : a column of cluster labels (mentor, site): robust (sandwich) standard errors
+        summed within clusters, as ``PHReg(...).fit(groups=)``.
+    weights : a column of analysis weights (> 0); the standard errors are then robust (each
+        row its own cluster unless ``cluster`` is given). With cluster or weights the model
+        is fitted by :mod:`mentorkit.outcomes._wcox` with Breslow ties.
 
     Example
     -------
@@ -190,25 +202,43 @@ def cox(df: pd.DataFrame, duration: str, event: str, covariates: str | Sequence[
     from statsmodels.duration.hazard_regression import PHReg
 
     covs = as_columns(covariates)
-    d = _clean(df, duration, event, covs)
+    extra = [c for c in (strata, cluster, weights) if c]
+    d = _clean(df, duration, event, [*covs, *extra])
     X = design(d, covs)
-    ok = X.notna().all(axis=1)
+    ok = X.notna().all(axis=1) & d[extra].notna().all(axis=1)
     d, X = d[ok], X[ok]
     X, dropped = drop_constant(X)
     notes: list[str] = [f"constant, left out: {', '.join(dropped)}"] if dropped else []
     if X.shape[1] == 0:
         raise EstimationError("cox needs at least one covariate that varies")
+    codes = pd.factorize(d[strata].astype(str))[0] if strata else None
+    if cluster or weights:
+        ties = "breslow"
+        notes.append("Breslow ties (with cluster or weights)")
     model = PHReg(d[duration].to_numpy(), X.to_numpy(dtype=float),
-                  status=d[event].to_numpy(), ties=ties)
+                  status=d[event].to_numpy(), ties=ties, strata=codes)
     res = _caught(lambda: model.fit(), notes, "Cox model")
     beta, se = np.asarray(res.params), np.asarray(res.bse)
+    if cluster or weights:
+        w = (pd.to_numeric(d[weights], errors="coerce").to_numpy(float) if weights
+             else np.ones(len(d)))
+        if not (np.isfinite(w) & (w > 0)).all():
+            raise EstimationError(f"weights {weights!r} must be positive numbers")
+        fit = fit_weighted_cox(np.full(len(d), -np.inf), d[duration].to_numpy(float),
+                               d[event].to_numpy(int), X.to_numpy(dtype=float), w, codes,
+                               d[cluster].astype(str).to_numpy() if cluster else None)
+        beta, se = fit.params, np.sqrt(np.diag(fit.cov_robust))
     z = stats.norm.ppf(0.5 + ci / 2)
     table = pd.DataFrame({
         "term": X.columns, "coef": beta, "se": se, "hazard_ratio": np.exp(beta),
         "ci_low": np.exp(beta - z * se), "ci_high": np.exp(beta + z * se),
         "p_value": 2 * stats.norm.sf(np.abs(beta / se)),
     })
-    ph = _ph_test(res, d[duration].to_numpy(), d[event].to_numpy(), list(X.columns))
+    if weights:
+        ph = pd.DataFrame(columns=["term", "statistic", "df", "p_value"])
+        notes.append("no proportional-hazards test with weights")
+    else:
+        ph = _ph_test(res, d[duration].to_numpy(), d[event].to_numpy(), list(X.columns))
     return Cox(table, ph, len(d), int(d[event].sum()), ci, tuple(notes))
 
 

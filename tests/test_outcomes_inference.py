@@ -294,3 +294,47 @@ def test_multiplicity_bad_input():
         adjust(pd.DataFrame({"p_value": [0.1, 1.5]}))
     with pytest.raises(EstimationError, match="method"):
         adjust(pd.DataFrame({"p_value": [0.1]}), "sidak-ish")
+
+
+# --- 5. diagnostics ------------------------------------------------------------------------
+
+def test_diagnostics_name_covariates_left_unbalanced_by_weighting():
+    from mentorkit.outcomes.balance import overlap_table
+    from mentorkit.outcomes.diagnostics import diagnose
+
+    rng = np.random.default_rng(9)
+    n = 2000
+    x1, x2 = rng.normal(size=n), rng.normal(size=n)
+    t = (rng.random(n) < expit(0.8 * x1 + 0.8 * x2)).astype(int)
+    d = pd.DataFrame({"t": t, "x1": x1, "x2": x2, "y": x1 + x2 + t + rng.normal(size=n)})
+    good = diagnose(effect(d, "t", "y", ["x1", "x2"], n_boot=0))
+    assert good.imbalanced_covariates == []
+    bad = diagnose(effect(d, "t", "y", ["x1", "x2"], ps_covariates=["x1"], n_boot=0))
+    assert bad.imbalanced_covariates == ["x2"] and "imbalance" in bad.problems
+    assert abs(bad.imbalanced["smd"].iloc[0]) > 0.1
+    e = effect(d, "t", "y", ["x1", "x2"], n_boot=0)
+    ov = overlap_table(e.propensity, e.treated)
+    assert good.support["outside"].tolist() == ov["outside_support"].tolist()
+    w = e.weights.to_numpy()
+    c = e.treated.to_numpy() == 0
+    ess = w[c].sum() ** 2 / (w[c] ** 2).sum()
+    row = good.weights.set_index("group").loc["control"]
+    assert row["ess"] == pytest.approx(ess) and row["max_weight"] == pytest.approx(w[c].max())
+    assert set(good.to_dict()) >= {"imbalanced", "outside_support", "ess", "max_weight"}
+
+
+def test_diagnostics_flag_poor_overlap_and_dominant_weights():
+    from mentorkit.outcomes.diagnostics import diagnose, support, weight_summary
+
+    rng = np.random.default_rng(10)
+    n = 400
+    x = rng.normal(size=n)
+    t = (rng.random(n) < expit(3.5 * x)).astype(int)
+    d = pd.DataFrame({"t": t, "x": x, "y": x + t + rng.normal(size=n)})
+    dg = diagnose(effect(d, "t", "y", ["x"], n_boot=0))
+    assert "few_effective" in dg.problems
+    s = support(np.array([0.1, 0.2, 0.3, 0.9, 0.25]), np.array([0, 0, 0, 1, 1]))
+    assert s.outside.tolist() == [1, 2] and s.share_outside.tolist() == [0.5, 2 / 3]
+    ws = weight_summary(np.array([1.0, 1, 1, 1, 8]), np.array([1, 0, 0, 0, 0]))
+    ctrl = ws.set_index("group").loc["control"]
+    assert ctrl["ess"] == pytest.approx(11 ** 2 / 67) and ctrl["max_weight_share"] == 8 / 11

@@ -94,7 +94,9 @@ class Effect:
     counterfactual mean the estimate compares it with. ``balance`` has standardised mean
     differences before and after weighting/matching (``smd_after`` missing for methods that
     do neither); ``overlap`` summarises the propensity score per group, ``propensity`` holds
-    it per row and ``treated`` the treatment flag per row (both indexed like the input).
+    it per row and ``treated`` the treatment flag per row (both indexed like the input),
+    ``weights`` the balancing weights per row (IPW/AIPW weights times any analysis weights,
+    the number of times used for matching; missing for difference and regression).
     ``notes`` lists what was dropped and any model warnings.
     """
 
@@ -121,6 +123,7 @@ class Effect:
     treated: pd.Series | None = None
     boot: np.ndarray | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
+    weights: pd.Series | None = field(default=None, repr=False)
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -398,7 +401,8 @@ def _weighted(data: Prepared, method: str, estimand: str, level: float, n_boot: 
                     n_treated=r.n_treated, n_control=r.n_control, mean_treated=r.mean_treated,
                     mean_control=r.mean_control, balance=_balance(data, r.weights),
                     overlap=overlap, propensity=propensity, treated=treated, notes=notes,
-                    extra_dropped=r.unmatched)
+                    extra_dropped=r.unmatched,
+                    weights=pd.Series(r.weights, index=data.index, name="weight"))
     keep = trim_mask(ps.p, data.t, trim, estimand)
     if not keep.all():
         extra_dropped = int((~keep).sum())
@@ -423,7 +427,8 @@ def _weighted(data: Prepared, method: str, estimand: str, level: float, n_boot: 
                 mean_treated=f.mean_treated, mean_control=f.mean_control,
                 balance=_balance(data, f.weights), overlap=overlap,
                 propensity=propensity, treated=treated, boot=draws, notes=notes,
-                extra_dropped=extra_dropped)
+                extra_dropped=extra_dropped,
+                weights=pd.Series(f.weights, index=data.index, name="weight"))
 
 
 def _fit_ps(data: Prepared, notes: list[str]) -> Logit:

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from mentorkit.store.store import Store
 
 __all__ = ["ERASED_TABLES", "erase_person", "erased_positions", "ledger_rows", "purge",
-           "readmit", "reapply_erasures", "refuse_erased"]
+           "readmit", "reapply_erasures", "refuse_erased", "still_held"]
 
 ERASED_TABLES = ("person", "match", "followup", "outcome")
 """The tables an erasure blanks (and :func:`purge` vacuums on PostgreSQL)."""
@@ -214,6 +214,27 @@ def reapply_erasures(store: Store, entries: Sequence[Mapping[str, Any]], *,
                     _ledger_row(conn, pid, created, _stamp(item.get("at")) or row.erased_at,
                                 reason, item.get("fingerprints"))
     return report
+
+
+def still_held(conn: sa.Connection, entries: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The ids of people ``entries`` (ledger entries) name who are in the database, are the
+    same person (creation stamp), and still hold a personal value or no erasure stamp: the
+    check a restored copy passes before it replaces a database."""
+    person = metadata.tables["person"]
+    cols = [person.c[c] for c in erase_columns("person") if c in person.c]
+    wanted = {int(e["person_id"]): _stamp(e.get("person_created_at")) for e in entries}
+    held = []
+    for start in range(0, len(wanted), 500):
+        ids = sorted(wanted)[start:start + 500]
+        for row in conn.execute(sa.select(person.c.id, person.c.created_at, person.c.erased_at,
+                                          *cols).where(person.c.id.in_(ids))).mappings():
+            created = wanted[int(row["id"])]
+            if created is not None and _stamp(row["created_at"]) not in (None, created):
+                continue  # someone else now has this id
+            if row["erased_at"] is None or any(row[c.name] not in (None, [], "")
+                                               for c in cols):
+                held.append(int(row["id"]))
+    return held
 
 
 _READMITTING: contextvars.ContextVar[bool] = contextvars.ContextVar("readmitting",

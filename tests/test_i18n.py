@@ -30,7 +30,7 @@ PACKAGE = Path(mentorkit.__file__).parent
 CATALOGUES = {
     "ui.labels", "plots.matching", "plots.outcomes", "plots.network", "matching.criteria",
     "matching.rules", "matching.reasons", "matching.why_not", "network.findings",
-    "outcomes.report", "reports.funder", "reports.regions", "reports.numbers",
+    "outcomes.report", "outcomes.designs", "reports.funder", "reports.regions", "reports.numbers",
 }
 
 

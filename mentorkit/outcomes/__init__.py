@@ -22,7 +22,7 @@ from mentorkit.outcomes._data import EstimationError, as_columns
 from mentorkit.outcomes.balance import balance_table, overlap_table, smd
 from mentorkit.outcomes.design_text import explain
 from mentorkit.outcomes.effects import METHODS, Effect, effect
-from mentorkit.outcomes.landmark import Landmark, landmark, landmark_table
+from mentorkit.outcomes.landmark_design import Landmark, landmark, landmark_table
 from mentorkit.outcomes.subgroup_effects import subgroups
 from mentorkit.outcomes.suppress import suppress_small
 from mentorkit.outcomes.survival_analysis import Cox, Survival, cox, survival

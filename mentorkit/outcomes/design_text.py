@@ -1,7 +1,7 @@
 """Plain words for each outcome design, in Danish, English and Dutch, for reports.
 
 One catalogue (``outcomes.designs``) looked up through :mod:`mentorkit.i18n`; the result
-objects of :mod:`mentorkit.outcomes.time_varying` and :mod:`mentorkit.outcomes.landmark`
+objects of :mod:`mentorkit.outcomes.time_varying` and :mod:`mentorkit.outcomes.landmark_design`
 call :func:`explain` with their own numbers, and a report can call it for the biased
 "ever matched" comparison too (:data:`DESIGNS`).
 

@@ -23,6 +23,7 @@ from mentorkit.errors import ImportFailed
 from mentorkit.imports import export_table, import_file, importable_view
 from mentorkit.imports.limits import LIMITS, Limits
 from mentorkit.imports.reading import read_bytes, read_path
+from mentorkit.imports.report import ImportReport
 from mentorkit.store import Store
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -38,7 +39,9 @@ def _refused(store: Store, path: Path, kind: str = "mentees") -> str:
     with pytest.raises(ImportFailed) as failed:
         import_file(store, path, kind, actor="test")
     assert _counts(store) == before
-    rules = "; ".join(p.rule for p in failed.value.report.problems)
+    report = failed.value.report
+    assert isinstance(report, ImportReport)
+    rules = "; ".join(p.rule for p in report.problems)
     return f"{failed.value} || {rules}"
 
 

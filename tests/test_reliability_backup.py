@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +19,12 @@ from typer.testing import CliRunner
 
 from mentorkit.cli import app
 from mentorkit.errors import StoreError
+from mentorkit.files import DiskFull
 from mentorkit.model.dataset import Dataset
 from mentorkit.privacy.erasure import erase
 from mentorkit.privacy.ledger import read_ledger_file
 from mentorkit.store import Store
-from mentorkit.store.backup import backup, restore
+from mentorkit.store.backup import KILL_AT_VARIABLE, RESTORE_STAGES, backup, restore
 from mentorkit.store.engine import make_engine
 from mentorkit.store.schema import metadata
 
@@ -67,7 +73,8 @@ def test_restored_sqlite_backup_is_identical_in_every_table(live: Path, tmp_path
     restore_row = copy["audit"].pop()  # the restore itself is audited, nothing else differs
     assert restore_row[3] == "restore"
     assert copy == original
-    assert not list(tmp_path.glob("backups/*.partial"))
+    assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == ["b.db"]  # no temp
+    assert not list(tmp_path.glob(".*restoring*"))  # the staging copy is gone
 
 
 def test_backup_is_one_consistent_moment_while_others_write(live: Path, tmp_path: Path) -> None:
@@ -210,3 +217,181 @@ def test_restored_postgresql_backup_is_identical(postgres: Any, small_dataset: D
     with Store.open(url) as s:
         assert s.people.get(victim)["email"] is None
         assert s.people.get(pid)["erased_at"] is not None
+
+
+# --- kill -9 during restore (issue 15): the old database or the whole re-erased one ------------
+
+RESTORE = ("import sys; from mentorkit.store.backup import restore; "
+           "restore(sys.argv[1], sys.argv[2])")
+
+
+def _killed_restore(backup_file: Path, url: str, stage: str, env: dict[str, str]) -> None:
+    done = subprocess.run([sys.executable, "-c", RESTORE, str(backup_file), url],
+                          env={**env, KILL_AT_VARIABLE: stage}, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == -9, (stage, done.returncode, done.stderr[-2000:])
+
+
+def _erased_after_backup(url: str, tmp_path: Path, ledger: Path) -> tuple[Path, int, str]:
+    info = backup(url, tmp_path / "before-erasure.backup")
+    with Store.open(url) as s:
+        people = s.table("person")
+        victim = int(people["id"][people["erased_at"].isna()].iloc[7])
+        email = s.people.get(victim)["email"]
+        assert email
+        erase(s, victim, actor="coordinator", ledger=ledger)
+    return info.path, victim, email
+
+
+def _holds(url: str, victim: int) -> tuple[str | None, set[int]]:
+    with Store.open(url) as s:
+        return s.people.get(victim)["email"], set(s.table("erasure_ledger")["person_id"])
+
+
+@pytest.mark.parametrize("stage", RESTORE_STAGES)
+def test_a_restore_killed_at_any_stage_never_brings_an_erased_person_back(
+        live: Path, tmp_path: Path, stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGKILL at each named point of a restore over the live database (no ledger file: the
+    database's own ledger is all there is) leaves the old database with its ledger, or the
+    restored one with the erasure applied again; never the backup's copy of the person."""
+    monkeypatch.delenv("MENTORKIT_ERASURE_LEDGER", raising=False)
+    ledger = tmp_path / "erasures.jsonl"
+    backup_file, victim, email = _erased_after_backup(str(live), tmp_path, ledger)
+    ledger.unlink()  # only the database's ledger remembers
+    before = dump(str(live))
+    _killed_restore(backup_file, str(live), stage, dict(os.environ))
+    with sqlite3.connect(live) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    after = dump(str(live))
+    found, ledger_ids = _holds(str(live), victim)
+    assert found is None and victim in ledger_ids  # erased, and the ledger still says so
+    if stage == "replaced":
+        assert after["audit"][-1][3] == "restore"  # the restored, re-erased copy
+    else:
+        assert after == before  # the old database, untouched
+    assert email.encode() not in live.read_bytes()
+    # the next restore removes what the killed one left and finishes the job
+    report = restore(backup_file, str(live))
+    assert report.reerased == [victim] and _holds(str(live), victim)[0] is None
+    assert not list(tmp_path.glob(".live.db.restoring*"))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("stage", ["copied", "reerased", "replaced"])
+def test_a_postgresql_restore_killed_at_any_stage_never_brings_an_erased_person_back(
+        postgres: Any, small_dataset: Dataset, tmp_path: Path, stage: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MENTORKIT_ERASURE_LEDGER", raising=False)
+    url = postgres.new_database()
+    with Store.open(url, actor="test") as s:
+        s.load(small_dataset)
+    ledger = tmp_path / "erasures.jsonl"
+    backup_file, victim, _ = _erased_after_backup(url, tmp_path, ledger)
+    before = dump(url)
+    _killed_restore(backup_file, url, stage, dict(os.environ))
+    after = dump(url)
+    found, ledger_ids = _holds(url, victim)
+    assert found is None and victim in ledger_ids
+    if stage == "replaced":
+        assert after["audit"][-1][3] == "restore"
+    else:
+        assert after == before
+    report = restore(backup_file, url)  # drops the staging database a kill left behind
+    assert report.reerased == [victim]
+
+
+def test_the_ledger_file_keeps_refusing_someone_the_backup_never_held(
+        live: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person added and erased after the backup is not in the restored database, so its
+    ledger table cannot name her; the ledger file outside still refuses her re-import."""
+    from mentorkit.privacy.fingerprints import ErasedPerson
+
+    ledger = tmp_path / "elsewhere" / "erasures.jsonl"
+    monkeypatch.setenv("MENTORKIT_ERASURE_LEDGER", str(ledger))
+    monkeypatch.setenv("MENTORKIT_PSEUDONYM_KEY", "backup-test-key-of-the-installation")
+    info = backup(str(live), tmp_path / "b.db")
+    with Store.open(str(live)) as s:
+        programme = int(s.table("programme")["id"].iloc[0])
+        late = dict(programme_id=programme, role="mentee", first_name="Late",
+                    last_name="Comer", email="late.comer@example.org", **REGISTERED)
+        erase(s, s.people.add(**late), actor="coordinator")
+    report = restore(info.path, str(live))
+    assert report.absent and "ledger file" in report.to_text()
+    with Store.open(str(live)) as s, pytest.raises(ErasedPerson):
+        s.people.add(**late)
+
+
+# --- a full disk, and who may read a backup ------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MiB tmpfs, mounted for the test (mounting needs root; a machine where it cannot
+    be mounted fails this test, it does not skip it); :func:`_fill` fills it."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs",
+                           str(mount)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail("the full-disk tests need to mount a small tmpfs (run them as root, as "
+                    f"CI does): mount said {done.stderr.strip()!r}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def _fill(mount: Path, free: int = 64 * 1024) -> None:
+    """Fill ``mount`` but for ``free`` bytes."""
+    (mount / "filler").write_bytes(b"\0" * (shutil.disk_usage(mount).free - free))
+    assert shutil.disk_usage(mount).free <= 2 * free
+
+
+def _left(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "filler")
+
+
+def test_a_backup_to_a_full_disk_says_so_and_leaves_nothing(live: Path,
+                                                             small_disk: Path) -> None:
+    _fill(small_disk)
+    assert live.stat().st_size > 4 * 64 * 1024  # the backup cannot fit
+    with pytest.raises(DiskFull, match="^the disk is full: "):
+        backup(str(live), small_disk / "b.db")
+    assert _left(small_disk) == []
+
+
+@pytest.mark.parametrize("lang, text", [("da", "disken er fuld"), ("en", "the disk is full"),
+                                        ("nl", "de schijf is vol")])
+def test_the_backup_command_on_a_full_disk_says_so_in_the_users_language(
+        live: Path, small_disk: Path, lang: str, text: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MENTORKIT_LANG", lang)
+    _fill(small_disk)
+    with Store.open(str(live)) as s:
+        emails = [e for e in s.table("person")["email"].dropna()]
+    out = CliRunner().invoke(app, ["backup", str(small_disk / "b.db"), "--db", str(live)])
+    assert out.exit_code != 0 and text in out.output
+    assert "Traceback" not in out.output and not any(e in out.output for e in emails)
+    assert _left(small_disk) == []
+
+
+def test_a_restore_onto_a_full_disk_says_so_and_leaves_the_database_as_it_was(
+        live: Path, tmp_path: Path, small_disk: Path) -> None:
+    info = backup(str(live), tmp_path / "b.db")
+    small = small_disk / "live.db"
+    with Store.open(str(small), actor="test") as s:  # a small database on the full disk
+        s.programmes.add(name="Tilst")
+    _fill(small_disk)
+    before = dump(str(small))
+    with pytest.raises(DiskFull):
+        restore(info.path, str(small))
+    assert dump(str(small)) == before
+    assert [n for n in _left(small_disk) if "restoring" in n] == []
+
+
+def test_backups_are_readable_by_their_owner_only(live: Path, tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        info = backup(str(live), tmp_path / "open" / "b.db")
+    finally:
+        os.umask(old)
+    assert oct(info.path.stat().st_mode & 0o777) == "0o600"

@@ -338,3 +338,81 @@ def test_diagnostics_flag_poor_overlap_and_dominant_weights():
     ws = weight_summary(np.array([1.0, 1, 1, 1, 8]), np.array([1, 0, 0, 0, 0]))
     ctrl = ws.set_index("group").loc["control"]
     assert ctrl["ess"] == pytest.approx(11 ** 2 / 67) and ctrl["max_weight_share"] == 8 / 11
+
+
+# --- 2. attrition --------------------------------------------------------------------------
+
+def test_lee_bounds_by_hand():
+    from mentorkit.outcomes.attrition import lee_bounds
+
+    # treated: 8 of 10 answer (five 1s, three 0s); control: 6 of 10 (three 1s)
+    d = pd.DataFrame({"t": [1] * 10 + [0] * 10,
+                      "y": [1, 1, 1, 1, 1, 0, 0, 0, None, None,
+                            1, 1, 1, 0, 0, 0, None, None, None, None]})
+    b = lee_bounds(d, "t", "y", n_boot=0)
+    assert b.trim_share == pytest.approx(0.25) and b.trimmed == "treated"
+    assert b.lower == pytest.approx(3 / 6 - 0.5) and b.upper == pytest.approx(5 / 6 - 0.5)
+    assert b.complete_case == pytest.approx(5 / 8 - 0.5)
+    # everyone treated answers: trim 40% of 8 = 3.2 people, fractionally at the cut
+    d2 = pd.DataFrame({"t": [1] * 8 + [0] * 10,
+                       "y": [1, 1, 1, 1, 1, 0, 0, 0] + [1, 1, 1, 0, 0, 0] + [None] * 4})
+    b2 = lee_bounds(d2, "t", "y", n_boot=0)
+    assert b2.trim_share == pytest.approx(0.4)
+    assert b2.lower == pytest.approx(1.8 / 4.8 - 0.5) and b2.upper == pytest.approx(0.5)
+    # the control arm answers more: it is the one trimmed
+    b3 = lee_bounds(d.assign(t=1 - d.t), "t", "y", n_boot=0)
+    assert b3.trimmed == "control"
+    assert (b3.lower, b3.upper) == pytest.approx((-b.upper, -b.lower))
+
+
+def test_lee_bounds_properties():
+    from mentorkit.outcomes.attrition import lee_bounds
+
+    rng = np.random.default_rng(11)
+    n = 600
+    t = rng.integers(0, 2, n)
+    y = rng.normal(size=n) + 0.3 * t
+    same = np.where(rng.permutation(n) < n * 0.7, y, np.nan)       # response unrelated
+    bal = pd.DataFrame({"t": t, "y": same})
+    keep = bal.groupby("t")["y"].transform(lambda s: s.notna().cumsum() <= 150)
+    bal = bal.assign(y=bal.y.where(keep))                          # 150 answers per arm
+    bal = bal[bal.groupby("t").cumcount() < 250]                   # 250 people per arm
+    b = lee_bounds(bal, "t", "y", n_boot=0)
+    assert b.trim_share == 0 and b.lower == pytest.approx(b.complete_case) \
+        and b.upper == pytest.approx(b.complete_case)
+    for seed in range(5):
+        r = np.random.default_rng(seed).random(n) < np.where(t == 1, 0.8, 0.55)
+        d = pd.DataFrame({"t": t, "y": np.where(r, y, np.nan)})
+        b = lee_bounds(d, "t", "y", n_boot=100, seed=seed)
+        assert b.lower <= b.complete_case <= b.upper
+        assert b.ci_low < b.lower and b.ci_high > b.upper
+
+
+def test_response_weights_recover_the_full_sample_effect():
+    from mentorkit.outcomes.attrition import response_balance, response_weights
+
+    rng = np.random.default_rng(12)
+    n = 4000
+    x = rng.normal(size=n)
+    t = rng.integers(0, 2, n)
+    y = x + 0.5 * t + 0.8 * t * x + rng.normal(size=n)
+    answers = rng.random(n) < expit(np.where(t == 1, 0.3 + x, 0.3))   # treated: MAR on x
+    d = pd.DataFrame({"t": t, "x": x, "y": np.where(answers, y, np.nan)})
+    full = effect(d.assign(y=y), "t", "y", method="difference").estimate
+    cc = effect(d, "t", "y", method="difference").estimate
+    w = response_weights(d, "y", ["x"], treatment="t")
+    ipr = effect(d.assign(w=w), "t", "y", method="difference", weights="w").estimate
+    assert abs(cc - full) > 0.5 and abs(ipr - full) < 0.2     # bias 0.64 against sd 0.04
+    tr = (d.t == 1).to_numpy()
+    ref = sm.Logit(answers[tr].astype(float), sm.add_constant(x[tr])).fit(disp=0)
+    assert np.allclose(w[tr & answers], 1 / ref.predict()[answers[tr]], rtol=1e-6)
+    assert (w[~answers] == 0).all()
+    tab = response_balance(d, "y", ["x"], treatment="t")
+    assert tab.group.tolist() == ["treated", "control"]
+    assert tab.set_index("group").loc["treated", "smd_before"] > 0.5
+    assert abs(tab.set_index("group").loc["control", "smd_before"]) < 0.1
+    # combined with treatment weights: ipw on response-weighted respondents
+    both = effect(d.assign(w=w), "t", "y", ["x"], method="ipw", weights="w", n_boot=0)
+    assert np.isfinite(both.se) and "weighted" in both.ci_method
+    with pytest.raises(EstimationError, match="row 3"):
+        response_weights(d.assign(x=d.x.where(d.index != 3)), "y", ["x"])

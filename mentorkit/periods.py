@@ -39,8 +39,10 @@ import numpy as np
 import pandas as pd
 
 from mentorkit.errors import ValidationError
+from mentorkit.i18n import Catalogue, check_lang
 
-__all__ = ["ACCEPTED", "SEPARATOR", "Period", "PeriodLike", "parse_period", "within"]
+__all__ = ["ACCEPTED", "GRAINS", "SEPARATOR", "Period", "PeriodLike", "PeriodRefused", "TEXT",
+           "fixed_grain", "grain", "parse_period", "within"]
 
 ACCEPTED = ("a year (2019), a quarter (2019Q3 or 2019-Q3), a month (2019-03) or a day "
             "(2019-03-01), or two of these as FROM:TO (also FROM/TO or FROM..TO, e.g. 2019:2021 "
@@ -217,3 +219,86 @@ def within(dates: pd.Series, period: PeriodLike) -> pd.Series:
     if end is not None:
         ok &= days <= end
     return ok
+
+
+GRAINS = ("month", "quarter", "year")
+"""The fixed grains a period of published figures may have (besides all time and the fixed
+periods of grants and programmes): one whole calendar month, quarter or year."""
+
+TEXT = Catalogue("periods", {
+    "refused": {
+        "da": "Perioden {period} kan ikke bruges til offentliggjorte tal: vælg en hel måned "
+              "(2025-03), et kvartal (2025Q1), et år (2025){fixed} eller hele perioden. To "
+              "perioder, der kun er nogle dage forskellige, ville afsløre enkelte personer.",
+        "en": "The period {period} cannot be used for published figures: choose a whole month "
+              "(2025-03), quarter (2025Q1), year (2025){fixed} or all time. Two periods only "
+              "days apart would give single people away.",
+        "nl": "De periode {period} kan niet worden gebruikt voor gepubliceerde cijfers: kies een "
+              "hele maand (2025-03), een kwartaal (2025Q1), een jaar (2025){fixed} of de hele "
+              "periode. Twee perioden die maar een paar dagen verschillen, zouden afzonderlijke "
+              "personen verraden.",
+    },
+    "fixed": {"da": ", en bevillings- eller programperiode ({periods})",
+              "en": ", a grant's or programme's period ({periods})",
+              "nl": ", een subsidie- of programmaperiode ({periods})"},
+})
+"""The words of a refused period, in every language."""
+
+
+class PeriodRefused(ValidationError):
+    """A period that is not on a fixed grain, asked for figures that are published."""
+
+
+def grain(value: PeriodLike) -> str | None:
+    """``"all"`` for all time, the grain (:data:`GRAINS`) of exactly one whole month, quarter
+    or year, else None (a day, a run of months, an open end, two dates).
+
+    Example
+    -------
+    >>> grain("2019"), grain("2019Q3"), grain("2019-03"), grain(""), grain("2019:2020")
+    ('year', 'quarter', 'month', 'all', None)
+    >>> grain("2019-01-01:2019-03-31"), grain("2019-03-01")
+    ('quarter', None)
+    """
+    start, end = parse_period(value)
+    if start is None and end is None:
+        return "all"
+    if start is None or end is None:
+        return None
+    for name, freq in (("year", "Y"), ("quarter", "Q"), ("month", "M")):
+        if start.to_period(freq) == end.to_period(freq) and _edge(start, freq, False) == start \
+                and _edge(end, freq, True) == end:
+            return name
+    return None
+
+
+def fixed_grain(value: PeriodLike, lang: str = "en", fixed: Any = ()) -> Period:
+    """The period, if figures for it may be published; :class:`PeriodRefused` if not.
+
+    Published figures (a funder's, a researcher's, anything shown to who may not see people)
+    take periods on fixed grains only: all time, one whole month, quarter or year
+    (:func:`grain`), or exactly one of the ``fixed`` periods (a grant's or a programme's,
+    each anything :func:`parse_period` reads). Any other period could be paired with one a
+    day longer, and the difference would be one person. The message is in ``lang``.
+
+    Example
+    -------
+    >>> fixed_grain("2019Q2").end.date()
+    datetime.date(2019, 6, 30)
+    >>> fixed_grain(("2019-07-01", "2021-06-30"), fixed=[("2019-07-01", "2021-06-30")]).start
+    Timestamp('2019-07-01 00:00:00')
+    >>> fixed_grain("2019-01-01:2019-06-14", lang="en")
+    Traceback (most recent call last):
+    ...
+    mentorkit.periods.PeriodRefused: The period 2019-01-01:2019-06-14 cannot be used ...
+    """
+    lang = check_lang(lang)
+    period = parse_period(value)
+    if grain(period) is not None:
+        return period
+    allowed = [parse_period(f) for f in fixed]
+    if period in allowed:
+        return period
+    shown = sorted({str(p) for p in allowed if p.bounded})
+    extra = TEXT.text("fixed", lang, periods=", ".join(shown)) if shown else ""
+    raise PeriodRefused(TEXT.text("refused", lang, period=str(period) or "?", fixed=extra))

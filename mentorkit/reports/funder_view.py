@@ -77,11 +77,21 @@ class FunderReport:
     def build(cls, source: Any, programme: str = "", period: str = "", grant: str = "",
               lang: str = "en", min_cell: int | None = 0) -> FunderReport:
         """Read and compute the report from a Store or a Dataset (``min_cell``: the disclosure
-        threshold; 0, the notebook's default: the setting ``MENTORKIT_MIN_CELL``)."""
+        threshold; 0, the notebook's default: the setting ``MENTORKIT_MIN_CELL``).
+
+        The period is checked against the configured role
+        (:func:`mentorkit.privacy.period_grains.period_for`): a funder or researcher gets
+        whole months, quarters, years, a grant's or the programme's period, or all time;
+        another period raises :class:`~mentorkit.periods.PeriodRefused` in ``lang``."""
         lang = check_lang(lang)
-        start, end = span = parse_period(period)
+        parse_period(period)                # a malformed period: the message says how to write one
         data = funder.FunderData.load(source, programme)
         data.grant_rows(grant)
+        from mentorkit.privacy.period_grains import fixed_periods, period_for
+
+        # who may not see people gets fixed grains only: no two periods a day apart
+        start, end = span = period_for(period, lang=lang,
+                                       fixed=fixed_periods(data.grant, data.programme))
         name = (str(data.programme["name"].iloc[0]) if programme not in (None, "")
                 else t("all_programmes", lang))
         n, n_t, n_c = funder.effect_groups(data.person, data.match, data.outcome, start, end)

@@ -12,6 +12,11 @@ charts alike, as in reports; a share that would reveal it is hidden too, and a h
 placed after the shown ones. Every role may open the overview: it reads person rows without
 names, contact details or notes, and shows none.
 
+A role that may not see people (funder, researcher) chooses among periods on fixed grains only
+(the whole programme, a grant's period, a year, a quarter, a month: no dates of its own, and
+never "until today"), checked by :func:`mentorkit.privacy.period_grains.period_for`, so that
+two periods a day apart cannot be compared.
+
 Example
 -------
 >>> from mentorkit.ui.context import Context
@@ -33,8 +38,10 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.config import Settings
 from mentorkit.monitoring.progress import target_progress
+from mentorkit.periods import PeriodRefused
 from mentorkit.plots.overview import funnel_chart, matches_chart, png, referrals_chart, target_chart
 from mentorkit.privacy.classes import privacy_class
+from mentorkit.privacy.period_grains import any_period, fixed_periods, period_for
 from mentorkit.ui.common import Field, esc, fmt_date, html_table, report_error, section, vlabel
 from mentorkit.ui.forms import FieldError, Input
 from mentorkit.ui.published import HIDDEN, Figures, figures
@@ -65,10 +72,27 @@ class OverviewApp(App):
         self.attendance = store.table("attendance", event_id=self.events["id"].tolist())
         self.partners = store.table("partner", programme_id=pid)
         prog = self.ctx.programme
+        self.any_period = any_period(self.ctx.role)
         self.start: dt.date | None = _date(prog.get("start_date"))
         end = _date(prog.get("end_date"))
         self.end: dt.date | None = min(end, self.ctx.today) if end else self.ctx.today
+        if not self.any_period:
+            self.start, self.end = self._whole()
         self.period_key = "all"
+
+    def _whole(self) -> tuple[dt.date | None, dt.date | None]:
+        """The whole programme for a role on fixed grains: its period when it has both ends
+        (a fixed period), else all time; never "until today", which moves every day."""
+        prog = self.ctx.programme
+        start, end = _date(prog.get("start_date")), _date(prog.get("end_date"))
+        return (start, end) if start and end else (None, None)
+
+    def fixed(self) -> list[Any]:
+        """The fixed periods besides the grains: the grants' and the programme's."""
+        prog = self.ctx.programme
+        own = pd.DataFrame([{"start_date": prog.get("start_date"),
+                             "end_date": prog.get("end_date")}])
+        return fixed_periods(self.grants, own)
 
     # ---------------------------------------------------------------- figures
     def progress(self) -> pd.DataFrame:
@@ -90,8 +114,16 @@ class OverviewApp(App):
                             f"{fmt_date(g.period_end)})", f"grant:{g.id}"))
         year = self.ctx.today.year
         options += [(t("overview.year", year=year), f"year:{year}"),
-                    (t("overview.year", year=year - 1), f"year:{year - 1}"),
-                    (t("overview.custom"), "custom")]
+                    (t("overview.year", year=year - 1), f"year:{year - 1}")]
+        if self.any_period:
+            return options + [(t("overview.custom"), "custom")]
+        # who may not see people: fixed grains only (mentorkit.privacy.period_grains)
+        today = pd.Timestamp(self.ctx.today)
+        quarters = pd.period_range(end=today.to_period("Q"), periods=4, freq="Q")[::-1]
+        months = pd.period_range(end=today.to_period("M"), periods=6, freq="M")[::-1]
+        options += [(t("overview.year", year=year - 2), f"year:{year - 2}")]
+        options += [(str(q), f"quarter:{q}") for q in quarters]
+        options += [(str(m), f"month:{m}") for m in months]
         return options
 
     def build(self) -> list[w.Widget]:
@@ -108,7 +140,9 @@ class OverviewApp(App):
         show = w.Button(description=t("overview.show"), button_style="primary")
         show.add_class("mk-show")
         show.on_click(lambda _b: self.apply_dates())
-        chooser = w.HBox([self.period, self.from_f.box, self.to_f.box, show],
+        # a role on fixed grains chooses from the list only: no dates of its own
+        typed = [self.from_f.box, self.to_f.box, show] if self.any_period else []
+        chooser = w.HBox([self.period, *typed],
                          layout=w.Layout(align_items="flex-end", flex_flow="row wrap"))
         note = w.HTML(f"<p class='mk-muted'>{esc(t('overview.suppressed', k=self.min_cell))}</p>")
         return [chooser, note, *self._figures()]
@@ -215,16 +249,24 @@ class OverviewApp(App):
         if key == "custom":
             return
         prog = self.ctx.programme
+        kind, _, value = key.partition(":")
         if key == "all":
             start, end = _date(prog.get("start_date")), _date(prog.get("end_date"))
-        elif key.startswith("grant:"):
-            g = self.grants[self.grants["id"] == int(key.split(":")[1])].iloc[0]
+            if not self.any_period:
+                start, end = self._whole()
+        elif kind == "grant":
+            g = self.grants[self.grants["id"] == int(value)].iloc[0]
             start, end = _date(g["period_start"]), _date(g["period_end"])
+        elif kind in ("quarter", "month"):
+            p = pd.Period(value, freq="Q" if kind == "quarter" else "M")
+            start, end = p.start_time.date(), p.end_time.date()
         else:
-            year = int(key.split(":")[1])
+            year = int(value)
             start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         self.from_in.set(start)
-        self.to_in.set(min(end, self.ctx.today) if end else self.ctx.today)
+        if self.any_period:   # a coordinator's figures run to today
+            end = min(end, self.ctx.today) if end else self.ctx.today
+        self.to_in.set(end)
         self.period_key = key
         self.apply_dates(keep_key=True)
 
@@ -243,6 +285,12 @@ class OverviewApp(App):
             return
         if values["from"] and values["to"] and values["from"] > values["to"]:
             self.to_f.set_error(self.t("rule.before_start"))
+            return
+        try:  # the one check of a period against the role (fixed grains unless people)
+            period_for((values["from"], values["to"]), self.ctx.role, self.ctx.lang,
+                       self.fixed())
+        except PeriodRefused as err:
+            self.to_f.set_error(str(err))
             return
         self.start, self.end = values["from"], values["to"]
         if not keep_key:

@@ -195,3 +195,63 @@ def test_every_published_table_is_safe_for_every_period(db: Path, ui_env: Path,
         assert all(not 0 < a - b < K for a, b in zip(stages, stages[1:])), stages
         assert not f.referrals["shown"].between(1, K - 1).any()
     assert checked > len(periods)
+
+
+# ---------------------------------------------------------------- differencing periods
+def _overview(db: Path, monkeypatch: pytest.MonkeyPatch, role: str, lang: str) -> OverviewApp:
+    monkeypatch.setenv("MENTORKIT_ROLE", role)
+    app = OverviewApp(Context.open(str(db), programme="Groningen", lang=lang))
+    assert app.charts_ready.wait(60)
+    return app
+
+
+def _pair(app: OverviewApp) -> tuple[dt.date, dt.date, dt.date]:
+    """1 January of last year, and two ends a day apart (14 and 15 June)."""
+    year = app.ctx.today.year - 1
+    return dt.date(year, 1, 1), dt.date(year, 6, 14), dt.date(year, 6, 15)
+
+
+def test_a_funders_period_chooser_offers_fixed_grains_only(
+        db: Path, ui_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every option of the chooser is a period the library accepts for a funder; no dates
+    of one's own, and no period that ends "today" (which moves every day)."""
+    from mentorkit.privacy.period_grains import period_for
+
+    app = _overview(db, monkeypatch, "funder", "nl")
+    keys = [key for _, key in app.period.options]
+    assert "custom" not in keys
+    assert any(k.startswith("quarter:") for k in keys) and any(k.startswith("month:")
+                                                               for k in keys)
+    shown = overview_widgets(app)
+    assert app.from_f.box not in shown and app.to_f.box not in shown
+    app.render = lambda: None          # choose each option without drawing the page again
+    for key in keys:
+        app.period.value = key
+        assert app.period_key == key, key
+        period_for((app.start, app.end), "funder", "en", app.fixed())   # raises if not fixed
+        assert app.end != app.ctx.today or key.startswith(("month:", "quarter:", "year:"))
+
+
+def test_the_differencing_pair_is_refused_in_a_funders_overview(
+        db: Path, ui_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _overview(db, monkeypatch, "funder", "nl")
+    before = (app.start, app.end)
+    first, *ends = _pair(app)
+    for end in ends:
+        app.from_in.set(first)
+        app.to_in.set(end)
+        app.apply_dates()
+        assert (app.start, app.end) == before            # nothing was recomputed
+        assert "gepubliceerde cijfers" in app.to_f.error.value   # in the reader's language
+
+
+def test_a_coordinator_keeps_any_period_in_the_overview(
+        db: Path, ui_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _overview(db, monkeypatch, "coordinator", "en")
+    assert "custom" in [key for _, key in app.period.options]
+    first, _, end = _pair(app)
+    app.from_in.set(first)
+    app.to_in.set(end)
+    app.apply_dates()
+    assert (app.start, app.end) == (first, end) and app.period_key == "custom"
+    assert app.charts_ready.wait(60)

@@ -416,3 +416,112 @@ def test_response_weights_recover_the_full_sample_effect():
     assert np.isfinite(both.se) and "weighted" in both.ci_method
     with pytest.raises(EstimationError, match="row 3"):
         response_weights(d.assign(x=d.x.where(d.index != 3)), "y", ["x"])
+
+
+# --- 6. DiD: the same measure, event studies, placebo outcomes ----------------------------
+
+def test_did_refuses_a_year_dummy_as_pre(jtrain):
+    from mentorkit.outcomes.public import jtrain_panel
+
+    w = jtrain_panel()
+    ok = effect(w, "grant_1988", "lscrap_1988", method="did", pre="lscrap_1987")
+    assert np.isfinite(ok.estimate)
+    w = w.assign(d88=1, year=1987, dummy=(w.index % 2))
+    with pytest.raises(EstimationError, match="pre='dummy' is not 'lscrap_1988'.*0/1"):
+        effect(w, "grant_1988", "lscrap_1988", method="did", pre="dummy")
+    with pytest.raises(EstimationError, match="single value"):
+        effect(w, "grant_1988", "lscrap_1988", method="did", pre="d88")
+    with pytest.raises(EstimationError, match="calendar years"):
+        effect(w.assign(year=1987 + w.index % 2), "grant_1988", "lscrap_1988",
+               method="did", pre="year")
+    with pytest.raises(EstimationError, match="equals the treatment"):
+        effect(w.assign(g=w.grant_1988), "grant_1988", "lscrap_1988", method="did", pre="g")
+
+
+def _panel(n_units: int, periods: int, cohorts: dict[int, float], seed: int,
+           effect_of=lambda e: 1.0 + 0.5 * e, trend: float = 0.0) -> pd.DataFrame:
+    """Units adopt in the given periods (share of units each); the rest never do."""
+    rng = np.random.default_rng(seed)
+    first = np.full(n_units, np.nan)
+    start = 0
+    for period, share in cohorts.items():
+        k = int(share * n_units)
+        first[start:start + k] = period
+        start += k
+    rows = []
+    alpha = rng.normal(size=n_units)
+    lam = rng.normal(size=periods)
+    for u in range(n_units):
+        for p in range(periods):
+            e = p - first[u]
+            treated_now = not np.isnan(first[u]) and e >= 0
+            pre_trend = trend * e if not np.isnan(first[u]) and e < 0 else 0.0
+            y = alpha[u] + lam[p] + (effect_of(e) if treated_now else 0.0) + pre_trend \
+                + rng.normal(scale=0.5)
+            rows.append((u, p, first[u], y))
+    return pd.DataFrame(rows, columns=["unit", "period", "first", "y"])
+
+
+def test_event_study_single_cohort_equals_statsmodels_twfe():
+    from mentorkit.outcomes.event_study import event_study
+
+    d = _panel(60, 6, {3: 0.5}, seed=13)
+    es = event_study(d, "unit", "period", "y", "first")
+    d["rel"] = (d.period - d["first"]).fillna(-1).astype(int)
+    for e in sorted(d.rel.unique()):
+        if e != -1:
+            d[f"e{e + 10}"] = (d.rel == e).astype(float)
+    terms = " + ".join(c for c in d.columns if c.startswith("e") and c[1:].isdigit())
+    ref = smf.ols(f"y ~ {terms} + C(unit) + C(period)", d).fit(
+        cov_type="cluster", cov_kwds={"groups": d["unit"]})
+    t = es.table.set_index("event_time")
+    for e in (-3, -2, 0, 1, 2):
+        assert t.loc[e, "estimate"] == pytest.approx(ref.params[f"e{e + 10}"], rel=1e-8)
+        assert t.loc[e, "se"] == pytest.approx(ref.bse[f"e{e + 10}"], rel=1e-8)
+    assert t.loc[-1, "kind"] == "reference" and t.loc[-2, "kind"] == "lead"
+    assert es.leads.event_time.tolist() == [-3, -2]
+    wald = ref.wald_test("e7 = 0, e8 = 0", scalar=True)
+    assert es.pretrend_p == pytest.approx(float(wald.pvalue), rel=1e-6)
+
+
+def test_event_study_staggered_recovers_dynamic_effects_and_flags_pretrends():
+    from mentorkit.outcomes.event_study import event_study
+
+    d = _panel(300, 8, {3: 0.3, 5: 0.3}, seed=14)
+    es = event_study(d, "unit", "period", "y", "first")
+    t = es.table.set_index("event_time")
+    for e in (0, 1, 2):
+        assert abs(t.loc[e, "estimate"] - (1 + 0.5 * e)) < 4 * t.loc[e, "se"]
+    assert (es.leads.estimate.abs() < 4 * es.leads.se).all() and es.pretrend_p > 0.001
+    assert es.cohorts == (3.0, 5.0) and any("Sun & Abraham" in n for n in es.notes)
+    trending = event_study(_panel(300, 8, {3: 0.3, 5: 0.3}, seed=14, trend=0.4),
+                           "unit", "period", "y", "first")
+    assert trending.pretrend_p < 1e-3
+
+
+def test_event_study_bad_panels():
+    from mentorkit.outcomes.event_study import event_study
+
+    d = _panel(20, 4, {2: 0.5}, seed=15)
+    with pytest.raises(EstimationError, match="never-treated"):
+        event_study(d.assign(first=2), "unit", "period", "y", "first")
+    with pytest.raises(EstimationError, match="two rows"):
+        event_study(pd.concat([d, d.head(1)]), "unit", "period", "y", "first")
+    bad = d.copy()
+    bad.loc[0, "first"] = 3
+    with pytest.raises(EstimationError, match="same on every row"):
+        event_study(bad, "unit", "period", "y", "first")
+
+
+def test_placebo_intake_outcome():
+    from mentorkit.outcomes.placebo import placebo
+
+    d = confounded(800, 16)
+    d["y_intake"] = d.x1 + np.random.default_rng(0).normal(size=len(d))   # before treatment
+    adjusted = placebo(d, "t", "y_intake", ["x1", "x2"], method="aipw", n_boot=0)
+    assert adjusted.passed
+    naive = placebo(d, "t", "y_intake", method="difference")
+    assert not naive.passed                    # confounded by x1: the placebo speaks up
+    assert not bool(naive.to_frame()["passed"].item())
+    with pytest.raises(EstimationError, match="among the covariates"):
+        placebo(d, "t", "y_intake", ["x1", "y_intake"])

@@ -81,7 +81,7 @@ from mentorkit.outcomes._weighting import aipw as _aipw
 from mentorkit.outcomes._weighting import ipw as _ipw
 from mentorkit.outcomes.balance import balance_table, overlap_table
 
-__all__ = ["Effect", "METHODS", "effect"]
+__all__ = ["Effect", "METHODS", "check_same_measure", "effect"]
 
 METHODS = ("difference", "regression", "ipw", "psm", "aipw", "did")
 
@@ -225,6 +225,8 @@ def effect(df: pd.DataFrame, treatment: str, outcome: str,
     base: dict[str, Any] = dict(method=method, estimand=estimand, treatment=treatment,
                                 outcome=outcome, covariates=covs, ci_level=ci)
     rng = np.random.default_rng(seed)
+    if method == "did":
+        check_same_measure(data.extra[str(pre)], data.y, data.t, str(pre), outcome, treatment)
     if method == "difference":
         res = _difference(data, ci)
     elif method == "regression":
@@ -452,6 +454,31 @@ def _subset(data: Prepared, keep: np.ndarray) -> Prepared:
                    extra={k: v[keep] for k, v in data.extra.items()})
 
 
+def check_same_measure(pre: np.ndarray, post: np.ndarray, t: np.ndarray, pre_name: str,
+                       post_name: str, treatment: str) -> None:
+    """Refuse a ``pre`` that cannot be the outcome measured before treatment.
+
+    A 0/1 ``pre`` for a measured outcome (a year dummy: the classic slip) or the other way
+    round, a constant ``pre``, a ``pre`` equal to the treatment, or a ``pre`` that looks like a
+    calendar year are errors naming both columns.
+    """
+    def refuse(why: str) -> None:
+        raise EstimationError(f"pre={pre_name!r} is not {post_name!r} measured before "
+                              f"treatment: {why}; give the same outcome at the earlier "
+                              "period (for more than two periods use event_study)")
+
+    if np.unique(pre).size < 2:
+        refuse("it takes a single value")
+    if np.array_equal(pre.astype(float), t.astype(float)):
+        refuse(f"it equals the treatment {treatment!r}")
+    if is_binary(pre) != is_binary(post):
+        kinds = ("0/1", "measured") if is_binary(pre) else ("measured", "0/1")
+        refuse(f"it is {kinds[0]} while the outcome is {kinds[1]} (a year or group dummy?)")
+    looks_like_year = bool(np.all((pre >= 1900) & (pre <= 2100) & (pre == np.round(pre))))
+    if looks_like_year and not np.all((post >= 1900) & (post <= 2100)):
+        refuse("its values are calendar years")
+
+
 def _did(data: Prepared, pre: str | None, estimand: str, level: float,
          n_boot: int, rng: np.random.Generator, trim: float | None,
          outcome_model: str, bootstrap: str) -> dict[str, Any]:
@@ -460,8 +487,10 @@ def _did(data: Prepared, pre: str | None, estimand: str, level: float,
     if data.X.shape[1] == 0:
         r = _difference(change, level)
         y1 = float(data.y[data.t].mean())
-        r.update(ci_method="difference in mean changes, Welch t interval", mean_treated=y1,
-                 mean_control=y1 - r["estimate"])
+        weighted = _sw(data) is not None or _groups(data) is not None
+        how = ("difference in mean changes, " + r["ci_method"] if weighted
+               else "difference in mean changes, Welch t interval")
+        r.update(ci_method=how, mean_treated=y1, mean_control=y1 - r["estimate"])
         return r
     kind = "linear" if outcome_model == "auto" else outcome_model
     r = _weighted(change, "aipw", estimand, level, n_boot, rng, trim, None, 1, True, kind,

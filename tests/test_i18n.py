@@ -31,7 +31,7 @@ CATALOGUES = {
     "ui.labels", "plots.matching", "plots.outcomes", "plots.network", "matching.criteria",
     "matching.rules", "matching.reasons", "matching.why_not", "network.findings",
     "outcomes.report", "outcomes.designs", "reports.funder", "reports.regions", "reports.numbers",
-    "files",
+    "files", "periods",
 }
 
 

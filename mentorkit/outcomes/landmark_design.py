@@ -196,7 +196,7 @@ def landmark(df: pd.DataFrame, landmarks: int | Sequence[int] = 180, horizon: in
     ok = X.notna().all(axis=1).to_numpy()
     for extra in (cluster, weights):
         if extra:
-            ok &= s[extra].notna().to_numpy()
+            ok = ok & s[extra].notna().to_numpy()
     s, X = s[ok].reset_index(drop=True), X[ok].reset_index(drop=True)
     a = s["treated"].to_numpy(float)
     if a.sum() == 0 or a.sum() == len(a):
@@ -237,7 +237,7 @@ def landmark(df: pd.DataFrame, landmarks: int | Sequence[int] = 180, horizon: in
         return float(np.sum(w[mask] * y[mask]) / w[mask].sum())
 
     return Landmark(
-        estimate=att, se=se, ci_low=att - z * se, ci_high=att + z * se,
+        estimate=att, se=se, ci_low=float(att - z * se), ci_high=float(att + z * se),
         p_value=float(2 * stats.norm.sf(abs(att / se))) if se > 0 else float("nan"),
         landmarks=days, horizon=int(horizon), n_treated=int(tr.sum()),
         n_control=int((~tr).sum()), n_people=int(s[id].nunique()),

@@ -270,7 +270,7 @@ def test_mde_sentence_and_mean_difference():
 def test_holm_and_bh_equal_statsmodels_within_each_family():
     from statsmodels.stats.multitest import multipletests
 
-    from mentorkit.outcomes.multiplicity import adjust
+    from mentorkit.outcomes.multiplicity import adjust_p_values as adjust
 
     rng = np.random.default_rng(8)
     t = pd.DataFrame({"outcome": [f"o{i}" for i in range(12)],
@@ -288,7 +288,7 @@ def test_holm_and_bh_equal_statsmodels_within_each_family():
 
 
 def test_multiplicity_bad_input():
-    from mentorkit.outcomes.multiplicity import adjust
+    from mentorkit.outcomes.multiplicity import adjust_p_values as adjust
 
     with pytest.raises(EstimationError, match="row 1"):
         adjust(pd.DataFrame({"p_value": [0.1, 1.5]}))
@@ -463,7 +463,7 @@ def _panel(n_units: int, periods: int, cohorts: dict[int, float], seed: int,
 
 
 def test_event_study_single_cohort_equals_statsmodels_twfe():
-    from mentorkit.outcomes.event_study import event_study
+    from mentorkit.outcomes.event_studies import event_study
 
     d = _panel(60, 6, {3: 0.5}, seed=13)
     es = event_study(d, "unit", "period", "y", "first")
@@ -485,7 +485,7 @@ def test_event_study_single_cohort_equals_statsmodels_twfe():
 
 
 def test_event_study_staggered_recovers_dynamic_effects_and_flags_pretrends():
-    from mentorkit.outcomes.event_study import event_study
+    from mentorkit.outcomes.event_studies import event_study
 
     d = _panel(300, 8, {3: 0.3, 5: 0.3}, seed=14)
     es = event_study(d, "unit", "period", "y", "first")
@@ -500,7 +500,7 @@ def test_event_study_staggered_recovers_dynamic_effects_and_flags_pretrends():
 
 
 def test_event_study_bad_panels():
-    from mentorkit.outcomes.event_study import event_study
+    from mentorkit.outcomes.event_studies import event_study
 
     d = _panel(20, 4, {2: 0.5}, seed=15)
     with pytest.raises(EstimationError, match="never-treated"):
@@ -514,7 +514,7 @@ def test_event_study_bad_panels():
 
 
 def test_placebo_intake_outcome():
-    from mentorkit.outcomes.placebo import placebo
+    from mentorkit.outcomes.placebo_outcome import placebo
 
     d = confounded(800, 16)
     d["y_intake"] = d.x1 + np.random.default_rng(0).normal(size=len(d))   # before treatment

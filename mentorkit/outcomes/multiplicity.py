@@ -1,7 +1,7 @@
 """Many estimates, one correction: Holm or Benjamini–Hochberg over a table of estimates.
 
 When a report shows many outcomes × phases × subgroups, some will look significant by
-chance. :func:`adjust` adds adjusted p-values (statsmodels' ``multipletests``) to a table
+chance. :func:`adjust_p_values` adds adjusted p-values (statsmodels' ``multipletests``) to a table
 with a ``p_value`` column: ``holm`` controls the chance of any false finding (family-wise
 error), ``fdr_bh`` (Benjamini–Hochberg) the expected share of false findings among those
 called significant. Estimates flagged ``primary`` (the few named before looking) are
@@ -11,7 +11,7 @@ its power and the exploratory ones are read as such.
 Example
 -------
 >>> t = pd.DataFrame({"outcome": ["a", "b", "c"], "p_value": [0.01, 0.04, 0.03]})
->>> adjust(t, primary=[True, False, False])["p_adjusted"].round(2).tolist()
+>>> adjust_p_values(t, primary=[True, False, False])["p_adjusted"].round(2).tolist()
 [0.01, 0.06, 0.06]
 """
 
@@ -24,13 +24,13 @@ import pandas as pd
 
 from mentorkit.outcomes._data import EstimationError
 
-__all__ = ["METHODS", "adjust"]
+__all__ = ["METHODS", "adjust_p_values"]
 
 METHODS = ("holm", "fdr_bh", "bonferroni")
 """Corrections offered (statsmodels' names)."""
 
 
-def adjust(table: pd.DataFrame, method: str = "holm", alpha: float = 0.05,
+def adjust_p_values(table: pd.DataFrame, method: str = "holm", alpha: float = 0.05,
            primary: str | Sequence[bool] | pd.Series | None = None,
            p_column: str = "p_value") -> pd.DataFrame:
     """A copy of ``table`` with ``primary``, ``p_adjusted``, ``significant`` and ``family``.
@@ -48,7 +48,7 @@ def adjust(table: pd.DataFrame, method: str = "holm", alpha: float = 0.05,
     Example
     -------
     >>> t = pd.DataFrame({"p_value": [0.01, 0.02, 0.03, 0.04]})
-    >>> adjust(t, "fdr_bh")["p_adjusted"].tolist()
+    >>> adjust_p_values(t, "fdr_bh")["p_adjusted"].tolist()
     [0.04, 0.04, 0.04, 0.04]
     """
     from statsmodels.stats.multitest import multipletests

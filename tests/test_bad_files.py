@@ -67,12 +67,14 @@ def no_row_reader(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- CSV ------------------------------------------------------------------------------------
 
 @pytest.mark.usefixtures("no_csv_parser")
-@pytest.mark.parametrize("width", [1_000_000, 50_000])
+@pytest.mark.parametrize("width, before", [(1_000_000, ""), (50_000, ""), (50_000, "sep=;\n"),
+                                           (50_000, "\r\n\n")])
 def test_a_csv_with_too_many_columns_is_refused_before_parsing(small_store: Store,
-                                                               tmp_path: Path,
-                                                               width: int) -> None:
+                                                               tmp_path: Path, width: int,
+                                                               before: str) -> None:
     path = tmp_path / "wide.csv"
-    path.write_text(";".join(f"c{i}" for i in range(width)) + "\n" + "1;" * (width - 1) + "1\n")
+    path.write_text(before + ";".join(f"c{i}" for i in range(width)) + "\n"
+                    + "1;" * (width - 1) + "1\n")
     said = _refused(small_store, path)
     assert said.startswith("wide.csv (mentees): 1 problem(s)")
     assert f"the header row has {width:,} columns, more than the limit of 500" in said

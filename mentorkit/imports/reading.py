@@ -201,15 +201,14 @@ def _read_csv(data: bytes, limits: Limits = LIMITS) -> RawTable:
         return _refuse("this is not a CSV file: it holds binary data (control characters)")
     if not text.strip():
         return _refuse("the file is empty", "a header row and at least one data row")
-    too_big = _csv_size_problem(text, limits)
-    if too_big:
-        return _too_big(too_big)
     declared = SEP_LINE.match(text)
     offset = 0
     if declared:  # Excel's "sep=;" first line: use it, and count it in the row numbers
-        sep, text, offset = declared.group(1), text[declared.end():], 1
-    else:
-        sep = _choose_separator(text)
+        text, offset = text[declared.end():], 1
+    too_big = _csv_size_problem(text, limits)  # before the header is looked at or parsed
+    if too_big:
+        return _too_big(too_big)
+    sep = declared.group(1) if declared else _choose_separator(text)
     try:
         cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
                             keep_default_na=False, na_filter=False, skip_blank_lines=False,

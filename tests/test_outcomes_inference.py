@@ -525,3 +525,33 @@ def test_placebo_intake_outcome():
     assert not bool(naive.to_frame()["passed"].item())
     with pytest.raises(EstimationError, match="among the covariates"):
         placebo(d, "t", "y_intake", ["x1", "y_intake"])
+
+
+def test_rosenbaum_on_matched_pairs_of_the_psm_estimate():
+    from mentorkit.outcomes.sensitivity import matched_differences, rosenbaum_bounds
+
+    d = confounded(500, 17)
+    pairs = matched_differences(d, "t", "y", ["x1", "x2"])
+    psm = effect(d, "t", "y", ["x1", "x2"], method="psm", replace=False)
+    assert pairs["difference"].mean() == pytest.approx(psm.estimate, rel=1e-10)
+    assert pairs.control_row.is_unique and pairs.treated_row.is_unique
+    assert (d.loc[pairs.treated_row, "t"] == 1).all() and (d.loc[pairs.control_row, "t"] == 0).all()
+    r = rosenbaum_bounds(pairs["difference"])
+    assert r.gamma > 1.5 and r.n_pairs == len(pairs)
+
+
+def test_evalue_of_an_effect():
+    from mentorkit.outcomes.sensitivity import evalue_of, evalue_rd
+
+    d = confounded(400, 18)
+    d["job"] = (d.y > d.y.median()).astype(int)
+    e = effect(d, "t", "job", ["x1", "x2"], method="aipw", n_boot=0)
+    ev = evalue_of(e)
+    assert ev.rr == pytest.approx(e.mean_treated / e.mean_control)
+    assert ev.point == pytest.approx(evalue_rd(e.mean_treated, e.estimate, e.ci_low,
+                                               e.ci_high).point)
+    cont = effect(d, "t", "y", ["x1", "x2"], method="aipw", n_boot=0)
+    sd = float(d.y[d.t == 0].std())
+    assert evalue_of(cont, sd=sd).rr == pytest.approx(np.exp(0.91 * cont.estimate / sd))
+    with pytest.raises(EstimationError, match="sd="):
+        evalue_of(cont)

@@ -34,17 +34,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
 from mentorkit.i18n import Catalogue
-from mentorkit.outcomes._data import EstimationError
+from mentorkit.outcomes._data import EstimationError, as_columns, fit_logit, prepare
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from mentorkit.outcomes.effects import Effect
 
 __all__ = ["EValue", "Rosenbaum", "TEXT", "evalue", "evalue_hr", "evalue_mean_difference",
-           "evalue_or", "evalue_rd", "rosenbaum_bounds", "rosenbaum_gamma", "rr_from_hr",
-           "rr_from_or"]
+           "evalue_of", "evalue_or", "evalue_rd", "matched_differences", "rosenbaum_bounds",
+           "rosenbaum_gamma", "rr_from_hr", "rr_from_or"]
 
 TEXT = Catalogue("outcomes.sensitivity", {
     "evalue": {
@@ -323,3 +329,71 @@ def rosenbaum_gamma(differences: np.ndarray | pd.Series, alpha: float = 0.05,
         return float(upper)
     return float(optimize.brentq(lambda g: _p_upper(r, t_obs, g) - alpha, 1.0, upper,
                                  xtol=1e-10))
+
+
+def evalue_of(e: Effect, sd: float | None = None) -> EValue:
+    """The E-value of an :class:`~mentorkit.outcomes.effects.Effect`.
+
+    A 0/1 outcome (a share) goes through the risk ratio of the treated share to the
+    counterfactual one (:func:`evalue_rd`); a measured outcome needs ``sd``, the outcome's
+    standard deviation in the comparison group, for :func:`evalue_mean_difference`.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from mentorkit.outcomes import effect
+    >>> d = pd.DataFrame({"t": [0] * 10 + [1] * 10, "y": [0] * 7 + [1] * 3 + [0] * 4 + [1] * 6})
+    >>> round(evalue_of(effect(d, "t", "y", method="difference")).rr, 2)
+    2.0
+    """
+    p1, p0 = e.mean_treated, e.mean_control
+    if sd is None:
+        if not (0 <= p1 <= 1 and 0 <= p0 <= 1):
+            raise EstimationError("for a measured (not 0/1) outcome give sd=, its standard "
+                                  "deviation in the comparison group")
+        return evalue_rd(p1, e.estimate, e.ci_low, e.ci_high)
+    if not sd > 0:
+        raise EstimationError(f"sd must be positive (got {sd})")
+    z = stats.norm.ppf(0.5 + e.ci_level / 2)
+    se = (e.ci_high - e.ci_low) / (2 * z) / sd
+    return evalue_mean_difference(e.estimate / sd, se, e.ci_level)
+
+
+def matched_differences(df: pd.DataFrame, treatment: str, outcome: str,
+                        covariates: str | Sequence[str], caliper: float | None = 0.2
+                        ) -> pd.DataFrame:
+    """1:1 matched pairs (nearest neighbour on the logit of the propensity score, without
+    replacement, within ``caliper`` SDs) and each pair's treated-minus-match difference.
+
+    The input of :func:`rosenbaum_bounds` for a matched estimate: the same score and caliper
+    as ``effect(method="psm", replace=False)``. Returns treated_row, control_row, difference
+    (row labels of ``df``).
+
+    Example
+    -------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"x": rng.normal(size=300)})
+    >>> d["t"] = (rng.random(300) < 1 / (1 + np.exp(1 - d.x))).astype(int)
+    >>> d["y"] = d.x + d.t + rng.normal(size=300)
+    >>> pairs = matched_differences(d, "t", "y", ["x"])
+    >>> rosenbaum_bounds(pairs["difference"]).gamma > 1
+    True
+    """
+    from mentorkit.outcomes._psm import match
+
+    covs = as_columns(covariates)
+    if not covs:
+        raise EstimationError("matching needs covariates")
+    data = prepare(df, treatment, outcome, covs)
+    e = np.clip(fit_logit(data.t, data.Xps, []).p, 1e-12, 1 - 1e-12)
+    score = np.log(e / (1 - e))
+    t = data.t
+    sd = math.sqrt((score[t].var(ddof=1) + score[~t].var(ddof=1)) / 2)
+    radius = np.inf if caliper is None else caliper * sd
+    m = match(score, np.flatnonzero(t), np.flatnonzero(~t), 1, radius, replace=False)
+    if len(m.sources) == 0:
+        raise EstimationError("no treated person has a comparison person within the caliper")
+    treated_pos = m.sources[m.owner]
+    return pd.DataFrame({"treated_row": data.index[treated_pos],
+                         "control_row": data.index[m.targets],
+                         "difference": data.y[treated_pos] - data.y[m.targets]})

@@ -167,3 +167,37 @@ def test_scale_changes_size() -> None:
         per_programme = small.person[small.person["role"] == role].groupby("programme_id").size()
         wanted = [getattr(p, role + "s") * 0.2 for p in PROGRAMMES]
         assert np.allclose(per_programme.to_numpy(), wanted, atol=1), role
+
+
+def test_a_job_ends_the_wait_and_the_effect_starts_at_the_match() -> None:
+    effect, null = generate(seed=2, scale=0.5), generate(seed=2, scale=0.5, hazard_ratio=1.0)
+    # who is matched, and when, does not depend on the planted effect (a job while waiting
+    # ends the wait in both worlds, and the effect only acts from the start)
+    pd.testing.assert_frame_equal(effect.match, null.match)
+    started = effect.match.dropna(subset=["started_on"]).groupby("mentee_id")["started_on"].min()
+
+    def first_job(ds: Dataset) -> pd.Series:
+        return ds.outcome.dropna(subset=["job_start_date"]).groupby("person_id")[
+            "job_start_date"].min()
+
+    a, b = first_job(effect), first_job(null)
+    both = a.index.intersection(b.index)
+    never = both.difference(started.index)
+    assert len(never) > 20 and (a[never] == b[never]).all()
+    matched = both.intersection(started.index)
+    assert len(matched) > 20
+    s = started[matched]
+    assert (b[matched] >= s).all()                     # no matched mentee had a job before
+    sooner = (a[matched] - s).dt.days
+    expected = (b[matched] - s).dt.days / effect.truth.hazard_ratio
+    assert (np.abs(sooner - expected) <= 1.0).all()
+    assert effect.truth.effect_starts == "match_start"
+    assert effect.truth.landmark_days == 180 and effect.truth.horizon_days == 365
+    assert 0.05 < effect.truth.landmark_rd < 0.25
+
+
+def test_planted_null_has_no_effect_on_any_scale() -> None:
+    truth = generate(seed=1, scale=0.5, hazard_ratio=1.0).truth
+    assert truth.hazard_ratio == 1.0
+    assert truth.att == 0.0 and truth.ate == 0.0 and truth.landmark_rd == 0.0
+    assert truth.landmark_n_treated > 20 and truth.landmark_n_control > 20

@@ -18,6 +18,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,8 @@ def make_engine(url_or_path: str, **kwargs: Any) -> sa.Engine:
     if database in (None, "", ":memory:"):
         kwargs.setdefault("poolclass", sa.StaticPool)
     elif not database.startswith("file:") and Path(database).parent.is_dir():
-        create_private(database)  # a new database is mode 600, and so its -wal and -shm
+        with contextlib.suppress(OSError):  # not allowed there: SQLite says so when it opens
+            create_private(database)  # a new database is mode 600, and so its -wal and -shm
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
                                                  "check_same_thread": False}, **kwargs)
 

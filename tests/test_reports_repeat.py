@@ -80,7 +80,7 @@ def test_provenance_records_versions_parameters_seed_draws_and_fingerprint(two_e
                    lang="nl")
     values = dict(zip(p.index, p.iloc[:, 0]))
     assert values["pandas"] == pd.__version__
-    assert values["Parameter method"] == "'aipw'"
+    assert values["Parameter method"] == "aipw"
     assert values["Parameter db"] == "opgegeven"          # set, never the path
     assert values["Startwaarde toevalsgetallen (seed)"] == "7"
     assert values["Bootstrap-trekkingen"] == "300"

@@ -74,6 +74,13 @@ TEXT = Catalogue("outcomes.diagnostics", {
         "nl": "Waarschuwing: na weging tellen de {n} mentees zonder mentor als maar {ess} "
               "personen; het grootste gewicht is {largest} van het totaal. De schatting rust "
               "op weinig mensen."},
+    "separated": {
+        "da": "Advarsel: en af modellerne adskilte grupperne fuldstændigt (perfekt "
+              "separation); estimatet hviler på forudsigelser tæt på 0 eller 1.",
+        "en": "Warning: one of the models separated the groups perfectly (perfect "
+              "separation); the estimate rests on predictions close to 0 or 1.",
+        "nl": "Waarschuwing: een van de modellen scheidde de groepen volledig (perfecte "
+              "scheiding); de schatting rust op voorspellingen dicht bij 0 of 1."},
     "fine": {
         "da": "Balance og overlap: efter justering er alle standardiserede forskelle under "
               "{limit}, {outside} af {n} med mentor ligger uden for de andres område, og de "
@@ -176,6 +183,8 @@ def warning_text(e: Effect | Diagnostics, lang: Lang = "en", limit: float = GOOD
     if d.ess_control < ESS_SHARE * d.n_control or d.largest_weight > LARGEST_WEIGHT:
         out.append(TEXT.text("ess", lang, n=_count(d.n_control, k), ess=f"{d.ess_control:.0f}",
                              largest=_pct(d.largest_weight)))
+    if isinstance(e, Effect) and any("PerfectSeparation" in n for n in e.notes):
+        out.append(TEXT.text("separated", lang))
     if not out:
         out.append(TEXT.text("fine", lang, limit=f"{limit:g}",
                              outside=_count(d.outside_treated, k), n=_count(d.n_treated, k),

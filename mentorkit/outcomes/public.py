@@ -217,8 +217,9 @@ def spread(validation: pd.DataFrame) -> pd.DataFrame:
 
 def validation_section(n_boot: int = 1000, seed: int = 0, lang: str = "en"
                        ) -> pd.DataFrame | str:
-    """The notebook's validation table, or, when the packages that ship the data are not
-    installed, a note saying so and how to install them (in da/en/nl).
+    """The notebook's validation table (rounded, one column per point), or, when the
+    packages that ship the data are not installed, a note saying so and how to install them
+    (in da/en/nl). :func:`nsw_validation` has every column unrounded.
 
     Example
     -------
@@ -226,9 +227,18 @@ def validation_section(n_boot: int = 1000, seed: int = 0, lang: str = "en"
     True
     """
     try:
-        return nsw_validation(n_boot=n_boot, seed=seed)
+        v = nsw_validation(n_boot=n_boot, seed=seed)
     except MissingValidationData as err:
         return TEXT.text("missing", lang, why=str(err))
+    return pd.DataFrame({
+        "sample": v["sample"], "method": v["method"],
+        "estimate": v["estimate"].round(0).astype(int),
+        "95% CI": [f"{a:,.0f} to {b:,.0f}" for a, b in zip(v["ci_low"], v["ci_high"])],
+        "kind": v["kind"],
+        "published (SE)": ["" if np.isnan(p) else f"{p:,.0f} ({s:,.0f})"
+                           for p, s in zip(v["published"], v["published_se"])],
+        "gap_se": v["gap_se"].round(2),
+        "covers $1,794": v["covers_experimental"]})
 
 
 TEXT = Catalogue("outcomes.public", {

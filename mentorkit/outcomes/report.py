@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TEXT", "balance_summary", "compare_methods", "describe_effect", "label",
            "measure_of", "outcomes_by_phase", "participation", "subgroup_table",
-           "survival_summary", "used_covariates"]
+           "note_text", "survival_summary", "used_covariates"]
 
 TEXT = Catalogue("outcomes.report", {
     "programme": {"da": "Program", "en": "Programme", "nl": "Programma"},
@@ -82,6 +82,25 @@ TEXT = Catalogue("outcomes.report", {
     "note": {"da": "Bemærkning", "en": "Note", "nl": "Opmerking"},
     "not_reached": {"da": "ikke nået", "en": "not reached", "nl": "niet bereikt"},
     "to": {"da": "til", "en": "to", "nl": "tot"},
+    "p_heterogeneity": {"da": "p (heterogenitet)", "en": "p (heterogeneity)",
+                        "nl": "p (heterogeniteit)"},
+    "note_small": {"da": "for få med eller uden mentor: ikke estimeret",
+                   "en": "too few with or without a mentor: not estimated",
+                   "nl": "te weinig met of zonder mentor: niet geschat"},
+    "note_separated": {"da": "en model adskilte grupperne fuldstændigt: ikke vist",
+                       "en": "a model separated the groups perfectly: not shown",
+                       "nl": "een model scheidde de groepen volledig: niet getoond"},
+    "note_headline": {"da": "hovedestimatet; en model adskilte grupperne (se advarslerne)",
+                      "en": "the headline estimate; a model separated the groups (see the "
+                            "warnings)",
+                      "nl": "de hoofdschatting; een model scheidde de groepen (zie de "
+                            "waarschuwingen)"},
+    "note_constant": {"da": "ingen variation at estimere ud fra: ikke vist",
+                      "en": "no variation to estimate from: not shown",
+                      "nl": "geen variatie om uit te schatten: niet getoond"},
+    "note_not_estimated": {"da": "kunne ikke estimeres (for lidt overlap eller data)",
+                           "en": "could not be estimated (too little overlap or data)",
+                           "nl": "kon niet geschat worden (te weinig overlap of gegevens)"},
     "effect_sentence": {"da": "{n1} mentees med mentor og {n0} uden har dette resultat "
                               "registreret. Rå forskel: {naive}. De der fik en mentor, var "
                               "anderledes end de andre allerede fra start, så den rå forskel "
@@ -271,8 +290,8 @@ def subgroup_table(groups: pd.DataFrame, lang: Lang = "en", min_cell: int | None
         label("estimate", lang): groups["estimate"].round(3),
         label("ci", lang): [("" if np.isnan(a) else f"{a:.3f} {label('to', lang)} {b:.3f}")
                                 for a, b in zip(groups["ci_low"], groups["ci_high"])],
-        "p (heterogeneity)": groups["p_heterogeneity"].round(3),
-        label("note", lang): groups["note"]})
+        label("p_heterogeneity", lang): groups["p_heterogeneity"].round(3),
+        label("note", lang): [note_text(n, lang) for n in groups["note"]]})
     shown = [label("estimate", lang), label("ci", lang)]
     by = groups["by"].to_numpy()
     overall = np.flatnonzero(by == "all")
@@ -281,6 +300,25 @@ def subgroup_table(groups: pd.DataFrame, lang: Lang = "en", min_cell: int | None
                           min_cell, dependent={label("matched", lang): shown,
                                                 label("not_matched", lang): shown},
                           **tied)
+
+
+_NOTES = (("fewer than", "note_small"), ("a model separated", "note_separated"),
+          ("the headline estimate", "note_headline"), ("no variation", "note_constant"),
+          ("not estimated", "note_not_estimated"))
+
+
+def note_text(note: str, lang: Lang = "en") -> str:
+    """A subgroup's note in ``lang``: the known reasons translated, model messages shortened.
+
+    Example
+    -------
+    >>> note_text("fewer than 5 treated or comparison people: not estimated", "nl")
+    'te weinig met of zonder mentor: niet geschat'
+    """
+    for start, key in _NOTES:
+        if str(note).startswith(start):
+            return label(key, lang)
+    return str(note)
 
 
 @renamed_min_cell("threshold")

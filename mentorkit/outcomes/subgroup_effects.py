@@ -32,12 +32,18 @@ from mentorkit.outcomes._data import EstimationError, as_columns
 from mentorkit.outcomes.effects import Effect, effect
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
-__all__ = ["SEPARATED", "subgroups"]
+__all__ = ["NO_VARIATION", "SEPARATED", "SEPARATED_HEADLINE", "subgroups"]
 
 SEPARATION = "PerfectSeparation"
 """What statsmodels' warning of a perfectly separated model is called (in an Effect's notes)."""
 SEPARATED = "a model separated the groups perfectly: no trustworthy estimate, not shown"
 """The note of a subgroup left out because a model separated its groups perfectly."""
+SEPARATED_HEADLINE = ("the headline estimate; a model separated the groups perfectly "
+                      "(see the warnings)")
+"""The note of the "all" row when it is the headline and a model of it separated the groups
+(the headline is shown, with the warning, so the row equals it)."""
+NO_VARIATION = "no variation left to estimate from (a zero-width interval): not shown"
+"""The note of a subgroup whose outcome is constant in a group, so its interval has no width."""
 
 
 @renamed_min_cell("min_count")
@@ -60,7 +66,9 @@ def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome
         very estimate (same interval), not a second fit with other bootstrap settings.
 
     An estimate from a model that separated the groups perfectly (a propensity or outcome
-    model with a perfect-separation warning) is left out, with a note saying so.
+    model with a perfect-separation warning), or one with an interval of no width (the
+    outcome constant in a group), is left out, with a note saying so; the "all" row given
+    as ``overall`` is kept (it is the headline) with a note.
 
     Returns
     -------
@@ -115,8 +123,12 @@ def _one(sub: pd.DataFrame, by: str, level: str, treatment: str, outcome: str,
     except EstimationError as err:
         row["note"] = f"not estimated: {err}"
         return row
-    if any(SEPARATION in n for n in e.notes):
+    separated = any(SEPARATION in n for n in e.notes)
+    if given is None and separated:
         row.update(n_treated=e.n_treated, n_control=e.n_control, note=SEPARATED)
+        return row
+    if not (np.isfinite(e.se) and e.se > 0 and e.ci_high > e.ci_low):
+        row.update(n_treated=e.n_treated, n_control=e.n_control, note=NO_VARIATION)
         return row
     if min(e.n_treated, e.n_control) < k:        # e.g. few people left after matching
         row.update(n_treated=e.n_treated, n_control=e.n_control,
@@ -124,5 +136,6 @@ def _one(sub: pd.DataFrame, by: str, level: str, treatment: str, outcome: str,
         return row
     row.update(estimate=e.estimate, ci_low=e.ci_low, ci_high=e.ci_high, se=e.se,
                p_value=e.p_value, n_treated=e.n_treated, n_control=e.n_control,
-               note="; ".join(n for n in e.notes if "constant" not in n))
+               note=SEPARATED_HEADLINE if separated else
+               "; ".join(n for n in e.notes if "constant" not in n))
     return row

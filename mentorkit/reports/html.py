@@ -25,7 +25,7 @@ __all__ = ["to_html", "REPORT_CSS"]
 
 REPORT_CSS = """
 body { background: #fff; }
-.jp-Notebook { max-width: 60rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
+.jp-Notebook { max-width: 66rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
 .jp-RenderedHTMLCommon, .jp-RenderedMarkdown { font-size: 15px; line-height: 1.55;
   color: #222; font-family: "Helvetica Neue", Arial, sans-serif; }
 .jp-RenderedHTMLCommon h1 { font-size: 1.9rem; margin-bottom: 0.2rem; }
@@ -33,7 +33,11 @@ body { background: #fff; }
 .jp-RenderedHTMLCommon h3 .mk-note { font-weight: normal; }
 .jp-RenderedHTMLCommon h2 { font-size: 1.35rem; margin-top: 2.2rem;
   border-bottom: 2px solid #2166ac; padding-bottom: 0.2rem; }
-.jp-RenderedHTMLCommon table { margin: 0.6rem 0 0.4rem; font-size: 14px; }
+.jp-RenderedHTMLCommon table { margin: 0.6rem 0 0.4rem; font-size: 13px; max-width: 100%;
+  table-layout: auto; }
+.jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal;
+  overflow-wrap: anywhere; }
 .jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td { padding: 0.25rem 0.7rem; }
 .jp-RenderedHTMLCommon tbody tr:nth-child(odd) { background: #f5f7fa; }
 .jp-RenderedHTMLCommon tr.mk-total td, .jp-RenderedHTMLCommon tr.mk-total th {
@@ -51,7 +55,8 @@ body { background: #fff; }
   background: #2166ac; }
 .mk-bar.mk-met span { background: #1b7837; }
 .jp-OutputArea-output img { max-width: 100%; }
-@media print { .jp-Notebook { max-width: none; padding: 0; } }
+@media print { .jp-Notebook { max-width: none; padding: 0; }
+  .jp-RenderedHTMLCommon table { font-size: 11px; } }
 """
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)

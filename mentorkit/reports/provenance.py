@@ -31,7 +31,7 @@ import pandas as pd
 from mentorkit.i18n import Catalogue, check_lang
 from mentorkit.vocab import Lang
 
-__all__ = ["PACKAGES", "TEXT", "fingerprint", "provenance", "versions"]
+__all__ = ["PACKAGES", "TEXT", "fingerprint", "provenance", "provenance_html", "versions"]
 
 PACKAGES = ("mentorkit", "numpy", "pandas", "scipy", "statsmodels", "lifelines", "networkx",
             "matplotlib", "papermill")
@@ -155,7 +155,8 @@ def provenance(data: pd.DataFrame | Mapping[str, pd.DataFrame],
     rows.append((TEXT.text("python", lang), platform.python_version()))
     for name, value in (parameters or {}).items():
         private = name in ("db", "extract")
-        shown = (TEXT.text("set", lang) if value else "-") if private else repr(value)
+        shown = (TEXT.text("set", lang) if value else "-") if private else (
+            value if isinstance(value, str) and value else repr(value))
         rows.append((TEXT.text("parameter", lang, name=name), shown))
     if seed is not None:
         rows.append((TEXT.text("seed", lang), str(seed)))
@@ -166,3 +167,25 @@ def provenance(data: pd.DataFrame | Mapping[str, pd.DataFrame],
     rows.append((TEXT.text("fingerprint", lang), fingerprint(data)))
     out = pd.DataFrame(rows, columns=[TEXT.text("item", lang), TEXT.text("value", lang)])
     return out.set_index(TEXT.text("item", lang))
+
+
+def provenance_html(data: pd.DataFrame | Mapping[str, pd.DataFrame],
+                    parameters: Mapping[str, Any] | None = None, seed: int | None = None,
+                    n_boot: int | None = None, lang: Lang = "en") -> Any:
+    """:func:`provenance` as an HTML table for a report (no value cut short, as a
+    DataFrame's display would cut a long parameter).
+
+    Example
+    -------
+    >>> "<table>" in provenance_html(pd.DataFrame({"x": [1]}), {"covariates": "a" * 80})
+    True
+    """
+    import html
+
+    from mentorkit.reports.tables import Html, html_table
+
+    table = provenance(data, parameters, seed, n_boot, lang)
+    rows = [[html.escape(str(k)), html.escape(str(v))]
+            for k, v in zip(table.index, table.iloc[:, 0])]
+    return Html(html_table([html.escape(str(table.index.name)),
+                            html.escape(str(table.columns[0]))], rows))

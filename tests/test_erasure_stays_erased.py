@@ -94,7 +94,7 @@ def test_the_same_file_imported_again_is_refused_naming_the_row_and_no_value(
         "Regelsen", "Nieuw"), VALENTIJN)  # a new person first, the erased one in file row 3
     with pytest.raises(ImportFailed) as caught:
         import_file(store, other, "mentees", programme="Groningen", dry_run=dry_run)
-    problems = caught.value.report.problems
+    problems = caught.value.report.problems  # type: ignore[attr-defined]  # ImportFailed's
     assert [(p.row, p.rule) for p in problems] == [(3, ERASED_RULE)]
     assert "asked to be erased" in problems[0].allowed and "readmit" in problems[0].allowed
     shown = str(caught.value) + "\n".join(p.describe(show_value=True) for p in problems)

@@ -29,8 +29,9 @@ from mentorkit.store.engine import make_engine
 from mentorkit.store.schema import metadata
 
 #: What the intake rules ask of a new person (mentorkit.casework.rules), besides a name.
-REGISTERED = {"registered_on": dt.date(2026, 1, 5), "consent_given_at": dt.datetime(2026, 1, 5, 9),
-              "consent_scope": ["casework"]}
+REGISTERED: dict[str, Any] = {"registered_on": dt.date(2026, 1, 5),
+                              "consent_given_at": dt.datetime(2026, 1, 5, 9),
+                              "consent_scope": ["casework"]}
 
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -312,8 +313,9 @@ def test_the_ledger_file_keeps_refusing_someone_the_backup_never_held(
     info = backup(str(live), tmp_path / "b.db")
     with Store.open(str(live)) as s:
         programme = int(s.table("programme")["id"].iloc[0])
-        late = dict(programme_id=programme, role="mentee", first_name="Late",
-                    last_name="Comer", email="late.comer@example.org", **REGISTERED)
+        late: dict[str, Any] = dict(programme_id=programme, role="mentee", first_name="Late",
+                                    last_name="Comer", email="late.comer@example.org",
+                                    **REGISTERED)
         erase(s, s.people.add(**late), actor="coordinator")
     report = restore(info.path, str(live))
     assert report.absent and "ledger file" in report.to_text()

@@ -142,7 +142,7 @@ def identity_keys(row: Mapping[str, Any]) -> list[str]:
     tokens = _name_tokens(row)
     year = row.get("birth_year")
     if len(tokens) >= 2 and _present(year):
-        keys.append(f"name:{' '.join(tokens)}|{int(year)}")
+        keys.append(f"name:{' '.join(tokens)}|{int(str(year).split('.')[0])}")
     digits = phone_digits(row.get("phone")) if _present(row.get("phone")) else ""
     if digits:
         keys.append(f"phone:{digits}")

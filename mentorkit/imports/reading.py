@@ -291,7 +291,8 @@ def _read_xlsx(data: bytes, limits: Limits = LIMITS) -> RawTable:
     width = max((len(r) for r in rows), default=0)
     if not width:
         return _refuse(f"the sheet {sheet.title!r} is empty",
-                       "a header row and at least one data row on the visible sheet")
+                       "a header row and at least one data row on the visible sheet "
+                       "(hidden sheets are not read)")
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
     cells.index = np.arange(1, len(cells) + 1)
     raw = _table(cells)

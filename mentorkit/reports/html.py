@@ -37,7 +37,7 @@ body { background: #fff; }
   table-layout: auto; }
 .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal;
-  overflow-wrap: anywhere; }
+  word-break: normal; overflow-wrap: normal; }
 .jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td { padding: 0.25rem 0.7rem; }
 .jp-RenderedHTMLCommon tbody tr:nth-child(odd) { background: #f5f7fa; }
 .jp-RenderedHTMLCommon tr.mk-total td, .jp-RenderedHTMLCommon tr.mk-total th {

@@ -34,17 +34,25 @@ from mentorkit.outcomes.landmark_design import Landmark, landmark, landmark_tabl
 from mentorkit.outcomes.multiplicity import adjust_p_values
 from mentorkit.outcomes.placebo_outcome import Placebo, placebo
 from mentorkit.outcomes.power import MDE, minimum_detectable_effect, power_for
-from mentorkit.outcomes.sensitivity import EValue, Rosenbaum, evalue, rosenbaum_bounds
+from mentorkit.outcomes.sensitivity import (
+    EValue,
+    Rosenbaum,
+    evalue,
+    evalue_of,
+    matched_differences,
+    rosenbaum_bounds,
+)
 from mentorkit.outcomes.subgroup_effects import subgroups
 from mentorkit.outcomes.suppress import suppress_small
 from mentorkit.outcomes.survival_analysis import Cox, Survival, cox, survival
 from mentorkit.outcomes.table import MEASURES, analysis_table
 from mentorkit.outcomes.time_varying import TimeVaryingCox, episodes, time_varying_cox
 
-__all__ = ["MDE", "METHODS", "MEASURES", "Cox", "Diagnostics", "EValue", "EventStudy", "LeeBounds",
-           "Placebo", "Rosenbaum", "adjust_p_values", "diagnose", "effective_sample_size",
-           "event_study", "evalue", "lee_bounds", "minimum_detectable_effect", "placebo",
-           "power_for", "response_balance", "response_weights", "rosenbaum_bounds", "Effect",
+__all__ = ["MDE", "METHODS", "MEASURES", "Cox", "Diagnostics", "EValue", "EventStudy",
+           "LeeBounds", "Placebo", "Rosenbaum", "adjust_p_values", "diagnose",
+           "effective_sample_size", "event_study", "evalue", "evalue_of", "lee_bounds",
+           "matched_differences", "minimum_detectable_effect", "placebo", "power_for",
+           "response_balance", "response_weights", "rosenbaum_bounds", "Effect",
            "EstimationError", "Landmark", "Survival", "TimeVaryingCox", "analysis_table",
            "as_columns", "balance_table", "cox", "effect", "episodes", "explain", "landmark",
            "landmark_table", "overlap_table", "smd", "subgroups", "suppress_small", "survival",

@@ -181,11 +181,13 @@ class FunderReport:
                                 column_order=list(gender.columns))
         mentee = {"role": ["mentee"]}
 
+        targets = self._linked_targets()
+
         def joint(*tables: LinkedTable) -> dict[str, Any]:
             if gender.to_numpy().sum() == 0:
                 return {t.name: self.publish(gender if t.name == "gender" else origin)
                         for t in tables}
-            return suppress_jointly(pop, list(tables), self.min_cell)
+            return suppress_jointly(pop, [*tables, *targets.values()], self.min_cell)
 
         out: dict[str, Any] = {"origin_no_gender": False}
         if origin.empty:
@@ -204,7 +206,36 @@ class FunderReport:
             else:
                 out["origin"] = (origin, shown["origin"])
         out["gender"] = (gender, shown["gender"])
+        out["targets"] = {i: shown[t.name].iloc[0] for i, t in targets.items()
+                          if t.name in shown}
         self._cache["people"] = out
+        return out
+
+    def _progress(self) -> pd.DataFrame:
+        if "progress" not in self._cache:
+            self._cache["progress"] = funder.grant_targets(self.data, self.start, self.end,
+                                                           self.grant or None)
+        return self._cache["progress"]
+
+    def _linked_targets(self) -> dict[Any, Any]:
+        """The participant targets counted over exactly the report's period: each is a cell
+        of the recruitment table (mentees, of a gender or all), so it is suppressed with it
+        (a one-cell table of the same population)."""
+        from mentorkit.privacy.joint import LinkedTable
+
+        progress = self._progress()
+        out = {}
+        for i, r in progress.iterrows():
+            same = _same_day(r["period_start"], self.start) \
+                and _same_day(r["period_end"], self.end)
+            field_ = r["group_field"]
+            if r["metric"] != "participants" or not same \
+                    or (isinstance(field_, str) and field_ != "gender"):
+                continue
+            where: dict[str, list[Any]] = {"role": ["mentee"]}
+            if isinstance(field_, str):
+                where["gender"] = [r["group_value"]]
+            out[i] = LinkedTable(f"target:{i}", "role", where=where, row_order=["mentee"])
         return out
 
     def _matches(self) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
@@ -242,7 +273,7 @@ class FunderReport:
     def targets(self) -> Html:
         """Each grant's targets against what was achieved in the period, with a bar."""
         lang = self.lang
-        progress = funder.grant_targets(self.data, self.start, self.end, self.grant or None)
+        progress = self._progress()
         head = f"<h2>{t('targets', lang)}</h2>"
         if progress.empty:
             return Html(head + f"<p>{t('no_targets', lang)}</p>")
@@ -274,6 +305,8 @@ class FunderReport:
         """Achieved counts, blank when small, or when a target for a group (women) and one
         for everybody would give the rest (men) away by subtraction."""
         shown = self.publish(progress["actual"], margins=False).astype(object)
+        for i, value in self._people()["targets"].items():   # linked to the recruitment
+            shown.at[i] = value
         overall = {(g, m): a for g, m, f, a in zip(progress["grant_id"], progress["metric"],
                                                    progress["group_field"], progress["actual"])
                    if not isinstance(f, str)}
@@ -481,3 +514,10 @@ class FunderReport:
         return Html(f"<h2>{t('about', self.lang)}</h2><p class=\"mk-note\">"
                     + html.escape(t("about_text", self.lang, k=self.min_cell, version=__version__,
                                     notebook=notebook, params=params)) + "</p>")
+
+
+def _same_day(a: Any, b: Any) -> bool:
+    """Both missing (an open end) or the same day."""
+    if a is None or pd.isna(a) or b is None or pd.isna(b):
+        return (a is None or pd.isna(a)) and (b is None or pd.isna(b))
+    return bool(pd.Timestamp(a).normalize() == pd.Timestamp(b).normalize())

@@ -183,3 +183,12 @@ def test_a_new_database_and_its_wal_are_readable_by_their_owner_only(tmp_path: P
         files = {p.name: _mode(p) for p in tmp_path.iterdir()}
     assert {"new.db", "new.db-wal"} <= set(files)
     assert files == dict.fromkeys(files, 0o600)
+
+
+def test_a_subject_access_file_on_a_full_disk_says_so_and_leaves_nothing(
+        full_disk: Path) -> None:
+    from mentorkit.privacy.subject_rights import write_access
+
+    with pytest.raises(DiskFull, match="^the disk is full: person-7.json was not written"):
+        write_access({"person": {"notes": "x" * (4 * FREE)}}, full_disk / "person-7.json")
+    assert _left(full_disk) == []

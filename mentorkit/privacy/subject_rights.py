@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -37,6 +36,7 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.errors import ValidationError
+from mentorkit.files import write_private
 from mentorkit.model.frames import jsonable
 from mentorkit.privacy.classes import RETENTION, RETENTION_YEARS
 from mentorkit.privacy.erasure import REDACTED, erase, ledger_path, purge
@@ -134,14 +134,12 @@ def _own_audit(rows: list[dict[str, Any]], person_id: int) -> list[dict[str, Any
 
 
 def write_access(export: dict[str, Any], path: str | Path) -> Path:
-    """Write an :func:`access` export as JSON, readable only by its owner (mode 600)."""
+    """Write an :func:`access` export as JSON, readable only by its owner (mode 600), whole
+    or not at all (:func:`mentorkit.files.write_private`: a full disk says so)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(export, fh, ensure_ascii=False, indent=2, default=str)
-        fh.write("\n")
-    return path
+    text = json.dumps(export, ensure_ascii=False, indent=2, default=str) + "\n"
+    return write_private(path, text.encode("utf-8"))
 
 
 def _scope_codes(scopes: Any) -> list[str]:

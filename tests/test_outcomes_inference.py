@@ -253,8 +253,11 @@ def test_mde_sentence_and_mean_difference():
     pts = f"{m.points:.1f}"
     for lang in ("da", "en", "nl"):
         s = m.sentence(lang)
-        assert "90" in s and "60" in s and pts in s and "30%" in s
+        assert "90" in s and "60" in s and pts in s and "30%" in s and "80%" in s
+        assert " 5%" in s or " 5%-" in s
     assert "percentage points" in m.sentence("en") and "procentpunt" in m.sentence("nl")
+    small = minimum_detectable_effect(3, 60, baseline=0.30).sentence("en", min_cell=5)
+    assert small.startswith("With <5 mentees and 60 comparison people")
     d = minimum_detectable_mean_difference(64, 64)
     assert d.effect_size == pytest.approx(
         NormalIndPower().solve_power(nobs1=64, ratio=1.0, alpha=0.05, power=0.8))

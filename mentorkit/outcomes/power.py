@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
+
 from mentorkit.i18n import Catalogue
 from mentorkit.outcomes._data import EstimationError
 
@@ -57,7 +59,9 @@ TEXT = Catalogue("outcomes.power", {
 
 
 def _num(x: float, digits: int = 1) -> str:
-    return f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    """``x`` with at most ``digits`` decimals, trailing zeros of the decimals dropped."""
+    text = f"{x:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,18 @@ class MDE:
             raise EstimationError("points are only defined for a share (give baseline=)")
         return 100 * self.difference
 
-    def sentence(self, lang: str = "en") -> str:
-        """"With 90 mentees and 60 comparison people the study can detect …" (da/en/nl)."""
-        common = dict(n_treated=self.n_treated, n_control=self.n_control,
+    def sentence(self, lang: str = "en", min_cell: int | None = 0) -> str:
+        """"With 90 mentees and 60 comparison people the study can detect …" (da/en/nl).
+
+        The two group sizes go through
+        :func:`~mentorkit.outcomes.suppress.suppress_small` (``min_cell`` 0: the setting), so
+        a group below the threshold reads ``<5``, as in the effect sentences.
+        """
+        from mentorkit.outcomes.suppress import suppress_small
+
+        sizes = suppress_small(pd.DataFrame({"n1": [self.n_treated], "n0": [self.n_control]}),
+                               ["n1", "n0"], min_cell).iloc[0]
+        common = dict(n_treated=sizes["n1"], n_control=sizes["n0"],
                       power=_num(100 * self.power, 0), alpha=_num(100 * self.alpha))
         if self.baseline is None or self.detectable is None:
             return TEXT.text("mde_sd", lang, sd=_num(self.effect_size, 2), **common)

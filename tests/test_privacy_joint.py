@@ -328,3 +328,30 @@ def test_a_participants_target_over_the_period_does_not_give_the_recruitment_awa
         old = report.publish(progress["actual"], margins=False)
         assert any(not pd.isna(old[i]) and gender_shown.loc["mentee", TOTAL] is pd.NA
                    for i in linked)
+
+
+def test_a_matches_target_for_women_does_not_give_the_men_away_with_the_started_count(
+        demo: Dataset) -> None:
+    """Without a target for everybody, the matches started (a key figure) is the whole: a
+    target for women over the report's period would give the few men away by subtraction."""
+    from dataclasses import replace
+
+    from mentorkit.reports.funder_view import FunderReport
+
+    overall = demo.target["metric"].eq("matches") & demo.target["group_field"].isna()
+    ds = replace(demo, target=demo.target[~overall])
+    checked = 0
+    for period in ("2023Q3", "2024Q2", "2025Q2", "2025Q3"):
+        report = FunderReport.build(ds, programme="Groningen", period=period, min_cell=K)
+        progress = report._progress()
+        shown = report._target_actuals(progress)
+        started = report._matches()[0]
+        for i, r in progress.iterrows():
+            if r["metric"] != "matches" or r["period_start"] != report.start \
+                    or r["period_end"] != report.end or pd.isna(started):
+                continue
+            rest = int(started) - int(r["actual"])
+            if 0 < rest < K:
+                checked += 1
+                assert pd.isna(shown.at[i]), f"{period}: {rest} men = started - women"
+    assert checked >= 2

@@ -303,15 +303,22 @@ class FunderReport:
 
     def _target_actuals(self, progress: pd.DataFrame) -> pd.Series:
         """Achieved counts, blank when small, or when a target for a group (women) and one
-        for everybody would give the rest (men) away by subtraction."""
+        for everybody (or, over exactly the report's period, the matches started it shows)
+        would give the rest (men) away by subtraction. Participant targets over the report's
+        period are suppressed with the recruitment table (:meth:`_people`)."""
         shown = self.publish(progress["actual"], margins=False).astype(object)
         for i, value in self._people()["targets"].items():   # linked to the recruitment
             shown.at[i] = value
         overall = {(g, m): a for g, m, f, a in zip(progress["grant_id"], progress["metric"],
                                                    progress["group_field"], progress["actual"])
                    if not isinstance(f, str)}
+        started, _, _ = self._matches()
         for i, r in progress.iterrows():
             whole = overall.get((r["grant_id"], r["metric"]))
+            if whole is None and r["metric"] == "matches" and not pd.isna(started) \
+                    and _same_day(r["period_start"], self.start) \
+                    and _same_day(r["period_end"], self.end):
+                whole = int(started)    # the matches started, a key figure, is the whole
             if isinstance(r["group_field"], str) and whole is not None \
                     and 0 < whole - r["actual"] < self.min_cell:
                 shown.at[i] = pd.NA

@@ -110,6 +110,8 @@ class OverviewApp(App):
         t = self.t
         options = [(t("overview.whole"), "all")]
         for g in self.grants.itertuples(index=False):
+            if not self.any_period and (pd.isna(g.period_start) or pd.isna(g.period_end)):
+                continue  # an open grant is no fixed period
             options.append((f"{g.funder}: {g.title} ({fmt_date(g.period_start)} – "
                             f"{fmt_date(g.period_end)})", f"grant:{g.id}"))
         year = self.ctx.today.year

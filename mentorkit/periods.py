@@ -10,10 +10,12 @@ A period is a first and a last day, both inclusive; either may be open (None). T
 - nothing (``None`` or ``""``): all time.
 
 A ``(start, end)`` pair of such bounds, years as numbers, dates or timestamps reads the same
-way. Figures published to who may not see people take periods on fixed grains only
-(:func:`fixed_grain`: all time, one month, quarter or year, or a given fixed period such as a
-grant's), so that two periods a day apart cannot be compared. Anything else is a :class:`~mentorkit.errors.ValidationError` that names the value and
+way. Anything else is a :class:`~mentorkit.errors.ValidationError` that names the value and
 the accepted forms (:data:`ACCEPTED`).
+
+Figures published to who may not see people take periods on fixed grains only
+(:func:`fixed_grain`: all time, one month, quarter or year, or a given fixed period such as a
+grant's), so that two periods a day apart cannot be compared.
 
 Example
 -------

@@ -34,7 +34,8 @@ def _counts(store: Store) -> tuple[int, int]:
 
 
 def _refused(store: Store, path: Path, kind: str = "mentees") -> str:
-    """Import ``path``; it must fail and write nothing. The summary and every rule."""
+    """Import ``path``; it must fail and write nothing. The summary, every rule, and the
+    report shown to the uploader (with the values), joined by ``||``."""
     before = _counts(store)
     with pytest.raises(ImportFailed) as failed:
         import_file(store, path, kind, actor="test")
@@ -42,7 +43,12 @@ def _refused(store: Store, path: Path, kind: str = "mentees") -> str:
     report = failed.value.report
     assert isinstance(report, ImportReport)
     rules = "; ".join(p.rule for p in report.problems)
-    return f"{failed.value} || {rules}"
+    return f"{failed.value} || {rules} || {report.to_text(show_values=True)}"
+
+
+def _message(said: str) -> str:
+    """The summary and rules only: what may reach a log."""
+    return said.rsplit(" || ", 1)[0]
 
 
 def _never(*_args: object, **_kwargs: object) -> None:
@@ -154,7 +160,7 @@ def test_a_sheet_reaching_column_xfd_is_refused_before_its_rows_are_read(
     _workbook(path, _sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>first_name</t></is>'
                            b'</c><c r="XFD1"><v>1</v></c></row>'))
     said = _refused(small_store, path)
-    assert "the sheet 'Sheet' has 16,384 columns (up to XFD), more than the limit of 500" in said
+    assert "the sheet has 16,384 columns (up to XFD), more than the limit of 500" in said
 
 
 @pytest.mark.usefixtures("no_row_reader")
@@ -165,7 +171,7 @@ def test_a_sheet_with_too_many_cells_is_refused_before_its_rows_are_read(
                     for n in range(1, 10_002))
     _workbook(path, _sheet(rows))
     said = _refused(small_store, path)
-    assert ("the sheet 'Sheet' has 10,001 rows of 500 columns, more than the limit of "
+    assert ("the sheet has 10,001 rows of 500 columns, more than the limit of "
             "5,000,000 cells") in said
 
 
@@ -177,7 +183,8 @@ def test_reading_stops_at_the_time_limit(tmp_path: Path) -> None:
     raw = read_bytes(data, "slow.xlsx", Limits(max_seconds=0))
     assert raw.frame is None
     assert raw.problems[0].rule.startswith(
-        "reading the sheet 'Sheet' took longer than the limit of 0 seconds (stopped at row ")
+        "reading the sheet took longer than the limit of 0 seconds (stopped at row ")
+    assert raw.problems[0].value == "Sheet"
 
 
 # --- Excel: which sheet ---------------------------------------------------------------------
@@ -221,8 +228,10 @@ def test_two_visible_sheets_with_data_are_refused_naming_them(
     book.create_sheet("Noter").append(["first_name", "email"])
     book.save(path)
     said = _refused(small_store, path)
-    assert ("the workbook has 2 visible sheets with data ('mentees', 'Noter'); which one to "
-            "import is not clear") in said
+    assert ("the workbook has 2 visible sheets with data; which one to import is not clear"
+            in _message(said))
+    assert "'mentees', 'Noter'" in said  # named to the uploader, never in a message or log
+    assert "Noter" not in _message(said)
 
 
 def test_merged_cells_are_refused_naming_them(small_store: Store, tmp_path: Path,
@@ -235,7 +244,7 @@ def test_merged_cells_are_refused_naming_them(small_store: Store, tmp_path: Path
     book.active.merge_cells("C2:D2")
     book.save(path)
     said = _refused(small_store, path)
-    assert "the sheet 'mentees' has 2 merged cell range(s): " in said
+    assert "the sheet has 2 merged cell range(s): " in _message(said)
     assert "B4:B7" in said and "C2:D2" in said
 
 

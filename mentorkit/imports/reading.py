@@ -78,14 +78,16 @@ class RawTable:
     separator: str | None = None
 
 
-def _refuse(rule: str, allowed: str = CSV_HELP) -> RawTable:
-    return RawTable(None, problems=[Problem(None, "", rule, allowed)])
+def _refuse(rule: str, allowed: str = CSV_HELP, value: str | None = None) -> RawTable:
+    return RawTable(None, problems=[Problem(None, "", rule, allowed, value)])
 
 
-def _too_big(rule: str) -> RawTable:
+def _too_big(rule: str, value: str | None = None) -> RawTable:
+    """A file beyond a limit; ``value`` is the sheet's name (shown to the uploader only: a
+    name typed into the file stays out of messages and logs, as every value does)."""
     return _refuse(f"{rule}; the file was not read",
                    "a smaller file: split the table into several files, or remove empty "
-                   "columns and rows")
+                   "columns and rows", value)
 
 
 def read_path(path: str | Path, limits: Limits = LIMITS) -> RawTable:
@@ -290,9 +292,9 @@ def _read_xlsx(data: bytes, limits: Limits = LIMITS) -> RawTable:
                        "an Excel workbook saved as .xlsx")
     width = max((len(r) for r in rows), default=0)
     if not width:
-        return _refuse(f"the sheet {sheet.title!r} is empty",
+        return _refuse("the visible sheet is empty",
                        "a header row and at least one data row on the visible sheet "
-                       "(hidden sheets are not read)")
+                       "(hidden sheets are not read)", sheet.title)
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
     cells.index = np.arange(1, len(cells) + 1)
     raw = _table(cells)
@@ -316,27 +318,26 @@ def _choose_sheet(book: Any, archive: zipfile.ZipFile) -> tuple[Any, SheetFacts]
     with_data = [(s, f) for s, f in visible if f.has_data]
     if len(with_data) > 1:
         names = ", ".join(repr(s.title) for s, _ in with_data)
-        return _refuse(f"the workbook has {len(with_data)} visible sheets with data ({names}); "
-                       "which one to import is not clear",
+        return _refuse(f"the workbook has {len(with_data)} visible sheets with data; which one "
+                       "to import is not clear",
                        "one visible sheet with the table: delete or hide the others, or "
-                       "save that sheet alone")
+                       "save that sheet alone", names)
     return (with_data or visible)[0]
 
 
 def _sheet_problem(title: str, facts: SheetFacts, limits: Limits) -> RawTable | None:
     if facts.merged:
         shown = ", ".join(facts.merged[:5]) + (", …" if len(facts.merged) > 5 else "")
-        return _refuse(f"the sheet {title!r} has {len(facts.merged)} merged cell range(s): "
-                       f"{shown}",
+        return _refuse(f"the sheet has {len(facts.merged)} merged cell range(s): {shown}",
                        "one value per cell: unmerge the cells (Home > Merge & Center) and "
-                       "fill in every row")
+                       "fill in every row", title)
     if facts.columns > limits.max_columns:
-        return _too_big(f"the sheet {title!r} has {facts.columns:,} columns (up to "
+        return _too_big(f"the sheet has {facts.columns:,} columns (up to "
                         f"{column_letter(facts.columns - 1)}), more than the limit of "
-                        f"{limits.max_columns:,}")
+                        f"{limits.max_columns:,}", title)
     if facts.rows * facts.columns > limits.max_cells:
-        return _too_big(f"the sheet {title!r} has {facts.rows:,} rows of {facts.columns:,} "
-                        f"columns, more than the limit of {limits.max_cells:,} cells")
+        return _too_big(f"the sheet has {facts.rows:,} rows of {facts.columns:,} columns, "
+                        f"more than the limit of {limits.max_cells:,} cells", title)
     return None
 
 
@@ -345,8 +346,9 @@ def _sheet_rows(sheet: Any, problems: list[Problem], started: float,
     rows: list[list[str]] = []
     for number, row in enumerate(sheet.iter_rows(), start=1):
         if number % 1000 == 0 and time.monotonic() - started > limits.max_seconds:
-            return _too_big(f"reading the sheet {sheet.title!r} took longer than the limit "
-                            f"of {limits.max_seconds:,.0f} seconds (stopped at row {number:,})")
+            return _too_big(f"reading the sheet took longer than the limit of "
+                            f"{limits.max_seconds:,.0f} seconds (stopped at row {number:,})",
+                            sheet.title)
         texts = []
         for position, cell in enumerate(row):
             kind = getattr(cell, "data_type", None)

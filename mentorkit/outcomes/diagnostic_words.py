@@ -9,9 +9,8 @@ size of the weighted comparison group (Kish: ``(sum w)^2 / sum w^2``) and the la
 weight's share of it. :func:`warning_text` turns them into sentences in da/en/nl, naming
 each problem, so that a report cannot show "+37.5 pp" without them.
 
-The weights are the ATT (or ATE) inverse-probability weights implied by the estimate's
-propensity score; when :mod:`mentorkit.outcomes.diagnostics` offers its own numbers, this
-is the one place to read them from.
+The numbers are those of :mod:`mentorkit.outcomes.diagnostics` (one computation); this
+module only puts them into words.
 
 Example
 -------
@@ -122,6 +121,11 @@ class Diagnostics:
 def diagnose(e: Effect, limit: float = GOOD_BALANCE) -> Diagnostics:
     """The balance and overlap diagnostics of an estimate with a propensity score.
 
+    The numbers come from :func:`mentorkit.outcomes.diagnostics.diagnose` (balance after
+    weighting, common support, effective sample size and largest weight of the estimate's
+    own balancing weights); an estimate without weights (matching) gets the ATT/ATE
+    inverse-probability weights its propensity score implies.
+
     Example
     -------
     >>> import pandas as pd
@@ -131,20 +135,28 @@ def diagnose(e: Effect, limit: float = GOOD_BALANCE) -> Diagnostics:
     >>> diagnose(effect(d, "t", "y", ["x"], n_boot=0)).outside_treated
     1
     """
+    from mentorkit.outcomes import diagnostics
+
     if e.propensity is None or e.treated is None:
         raise ValueError("this estimate has no propensity score (use ipw, psm or aipw)")
-    p = np.clip(e.propensity.to_numpy(dtype=float), 1e-12, 1 - 1e-12)
+    found = diagnostics.diagnose(e, threshold=limit)
+    imbalanced = tuple((str(c), float(v)) for c, v in zip(found.imbalanced["covariate"],
+                                                           found.imbalanced["smd"]))
     t = e.treated.to_numpy(dtype=bool)
-    imbalanced: tuple[tuple[str, float], ...] = ()
-    if e.balance is not None and "smd_after" in e.balance.columns:
-        b = e.balance
-        imbalanced = tuple((str(c), float(s)) for c, s in zip(b["covariate"], b["smd_after"])
-                           if np.isfinite(s) and abs(s) >= limit)
-    p1, p0 = p[t], p[~t]
-    outside = int(((p1 < p0.min()) | (p1 > p0.max())).sum()) if len(p0) else len(p1)
-    w = p0 / (1 - p0) if e.estimand == "ATT" else 1 / (1 - p0)
-    ess = float(w.sum() ** 2 / np.sum(w ** 2)) if len(w) else 0.0
-    largest = float(w.max() / w.sum()) if len(w) else 0.0
+    outside = 0
+    if found.support is not None:
+        sup = found.support
+        outside = int(np.asarray(sup.loc[sup["group"] == "treated", "outside"])[0])
+    if found.weights is not None:
+        wts = found.weights
+        control = (wts["group"] == "control").to_numpy()
+        ess = float(np.asarray(wts.loc[control, "ess"], dtype=float)[0])
+        largest = float(np.asarray(wts.loc[control, "max_weight_share"], dtype=float)[0])
+    else:
+        p0 = np.clip(e.propensity.to_numpy(dtype=float)[~t], 1e-12, 1 - 1e-12)
+        w = p0 / (1 - p0) if e.estimand == "ATT" else 1 / (1 - p0)
+        ess = float(w.sum() ** 2 / np.sum(w ** 2)) if len(w) else 0.0
+        largest = float(w.max() / w.sum()) if len(w) else 0.0
     return Diagnostics(imbalanced, int(t.sum()), int((~t).sum()), outside, ess, largest)
 
 

@@ -221,3 +221,18 @@ def test_each_design_explains_itself_in_three_languages(demo) -> None:
     assert texts["en"][2].startswith("Biased")
     with pytest.raises(MissingTranslation):
         explain("no_such_design", "en")
+
+
+def test_weighted_kaplan_meier_equals_copies_and_counts_people(rossi) -> None:
+    from mentorkit.outcomes import survival
+
+    w = np.random.default_rng(0).integers(1, 4, len(rossi))
+    weighted = survival(rossi.assign(w=w.astype(float)), "week", "arrest", group="fin",
+                        weights="w")
+    copies = survival(rossi.loc[rossi.index.repeat(w)], "week", "arrest", group="fin")
+    np.testing.assert_allclose(weighted.curves["survival"], copies.curves["survival"],
+                               rtol=1e-12)
+    plain = survival(rossi, "week", "arrest", group="fin")
+    assert (weighted.curves["at_risk"].to_numpy() == plain.curves["at_risk"].to_numpy()).all()
+    assert weighted.logrank is None and weighted.notes == ("no log-rank test with weights",)
+    assert weighted.medians["n"].tolist() == [216, 216]

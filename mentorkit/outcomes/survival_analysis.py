@@ -49,6 +49,7 @@ class Survival:
     medians: pd.DataFrame
     logrank: dict[str, float] | None
     ci_level: float
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ def _clean(df: pd.DataFrame, duration: str, event: str, extra: Sequence[str]) ->
 
 @renamed_min_cell("min_at_risk")
 def survival(df: pd.DataFrame, duration: str, event: str, group: str | None = None,
-             ci: float = 0.95, min_cell: int | None = None) -> Survival:
+             ci: float = 0.95, min_cell: int | None = None,
+             weights: str | None = None) -> Survival:
     """Kaplan–Meier curves per group, median times with intervals, and a log-rank test.
 
     Parameters
@@ -114,6 +116,9 @@ def survival(df: pd.DataFrame, duration: str, event: str, group: str | None = No
         publication: a step at 2 people at risk describes individuals); 0: the disclosure
         threshold ``MENTORKIT_MIN_CELL``; None (the default): the whole curves, for
         analysis only. Called ``min_at_risk`` before.
+    weights : a column of analysis weights (> 0): weighted curves and medians (statsmodels'
+        ``freq_weights``); ``at_risk``, ``events`` and ``n`` stay counts of people (so
+        ``min_cell`` still counts people), and there is no log-rank test (a note says so).
 
     Example
     -------
@@ -123,14 +128,25 @@ def survival(df: pd.DataFrame, duration: str, event: str, group: str | None = No
     """
     from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-    d = _clean(df, duration, event, [group] if group else [])
+    d = _clean(df, duration, event, [c for c in (group, weights) if c])
+    notes: list[str] = []
+    if weights:
+        d = d[d[weights].notna()]
+        if not (pd.to_numeric(d[weights], errors="coerce") > 0).all():
+            raise EstimationError(f"weights {weights!r} must be positive numbers")
     labels = d[group].astype(str) if group else pd.Series("all", index=d.index)
     z = stats.norm.ppf(0.5 + ci / 2)
     curves, medians = [], []
     for name in sorted(labels.unique()):
         g = d[labels == name]
-        sf = SurvfuncRight(g[duration].to_numpy(), g[event].to_numpy())
+        w = g[weights].to_numpy(float) if weights else None
+        sf = SurvfuncRight(g[duration].to_numpy(), g[event].to_numpy(), freq_weights=w)
         s, se = sf.surv_prob, sf.surv_prob_se
+        times = np.sort(g[duration].to_numpy())
+        at_risk = len(times) - np.searchsorted(times, sf.surv_times, side="left")
+        ev_times = np.sort(g.loc[g[event] == 1, duration].to_numpy())
+        n_events = (np.searchsorted(ev_times, sf.surv_times, side="right")
+                    - np.searchsorted(ev_times, sf.surv_times, side="left"))
         with np.errstate(divide="ignore", invalid="ignore"):
             theta_se = se / (s * np.abs(np.log(s)))
             lo = np.exp(-np.exp(np.log(-np.log(s)) + z * theta_se))
@@ -138,8 +154,8 @@ def survival(df: pd.DataFrame, duration: str, event: str, group: str | None = No
         lo = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, lo))
         hi = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, hi))
         c = pd.DataFrame({"group": name, "time": sf.surv_times, "survival": s,
-                          "ci_low": lo, "ci_high": hi, "at_risk": sf.n_risk.astype(int),
-                          "events": sf.n_events.astype(int)})
+                          "ci_low": lo, "ci_high": hi, "at_risk": at_risk.astype(int),
+                          "events": n_events.astype(int)})
         if min_cell is not None:
             c = c[c["at_risk"] >= threshold(min_cell)]
         curves.append(c)
@@ -151,12 +167,14 @@ def survival(df: pd.DataFrame, duration: str, event: str, group: str | None = No
         medians.append({"group": name, "n": len(g), "events": int(g[event].sum()),
                         "median": med, "ci_low": _finite(mlo), "ci_high": _finite(mhi)})
     logrank = None
-    if group and labels.nunique() > 1:
+    if weights and group:
+        notes.append("no log-rank test with weights")
+    elif group and labels.nunique() > 1:
         chisq, p = survdiff(d[duration].to_numpy(), d[event].to_numpy(), labels.to_numpy())
         logrank = {"statistic": float(chisq), "df": float(labels.nunique() - 1),
                    "p_value": float(p)}
     return Survival(duration, event, group, pd.concat(curves, ignore_index=True),
-                    pd.DataFrame(medians), logrank, ci)
+                    pd.DataFrame(medians), logrank, ci, tuple(notes))
 
 
 def _finite(v: float | None) -> float:

@@ -558,3 +558,25 @@ def test_evalue_of_an_effect():
     assert evalue_of(cont, sd=sd).rr == pytest.approx(np.exp(0.91 * cont.estimate / sd))
     with pytest.raises(EstimationError, match="sd="):
         evalue_of(cont)
+
+
+def test_weighted_lee_bounds_equal_duplicated_rows_and_adjust_for_confounding():
+    from mentorkit.outcomes.attrition import lee_bounds, treatment_weights
+
+    rng = np.random.default_rng(19)
+    n = 300
+    d = pd.DataFrame({"t": rng.integers(0, 2, n), "y": rng.normal(size=n),
+                      "k": rng.integers(1, 4, n)})
+    d.loc[rng.random(n) < np.where(d.t == 1, 0.1, 0.35), "y"] = np.nan
+    weighted = lee_bounds(d, "t", "y", n_boot=0, weights="k")
+    repeated = lee_bounds(d.loc[d.index.repeat(d.k)], "t", "y", n_boot=0)
+    assert (weighted.lower, weighted.upper, weighted.trim_share) == pytest.approx(
+        (repeated.lower, repeated.upper, repeated.trim_share))
+    # confounded: x drives treatment and outcome; weighting moves the bounds to the effect
+    c = confounded(3000, 20)
+    c.loc[np.random.default_rng(1).random(len(c)) < np.where(c.t == 1, 0.1, 0.3), "y"] = np.nan
+    raw = lee_bounds(c, "t", "y", n_boot=0)
+    att = effect(c, "t", "y", ["x1", "x2"], method="aipw", n_boot=0).estimate
+    adj = lee_bounds(c, "t", "y", n_boot=0, weights=treatment_weights(c, "t", ["x1", "x2"]))
+    assert raw.lower > att + 0.5                    # unadjusted bounds miss the effect
+    assert adj.lower < att < adj.upper             # weighted bounds hold it (0.31 to 1.98)

@@ -16,6 +16,9 @@ Three answers, each on one row per person with the outcome missing for non-respo
   ``p = (q_more - q_less) / q_more`` from the top (lower bound) or the bottom (upper bound) of
   its outcomes; ties at the cut are trimmed fractionally, so 0/1 outcomes work. The interval
   is Imbens & Manski's (2004) for the effect, from bootstrap standard errors of the bounds.
+  Lee's bounds are for a randomised comparison; in an observational one pass
+  ``weights=treatment_weights(...)`` (propensity weights for everyone, answered or not), so
+  that the bounds compare the same people as the weighted estimate beside them.
 
 Example
 -------
@@ -28,7 +31,6 @@ Example
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,9 +39,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from mentorkit.outcomes._data import EstimationError, as_columns, binary, design, fit_logit
+from mentorkit.outcomes._inference import WeightsArg, analysis_weights
 from mentorkit.outcomes.balance import balance_table
 
-__all__ = ["LeeBounds", "lee_bounds", "responded", "response_balance", "response_weights"]
+__all__ = ["LeeBounds", "lee_bounds", "responded", "response_balance", "response_weights",
+           "treatment_weights"]
 
 
 def responded(df: pd.DataFrame, outcome: str) -> pd.Series:
@@ -146,33 +150,37 @@ def response_weights(df: pd.DataFrame, outcome: str, covariates: str | Sequence[
     return pd.Series(w, index=df.index, name="response_weight")
 
 
-def _trimmed_mean(y: np.ndarray, share: float, from_top: bool) -> float:
-    """Mean after removing ``share`` of the mass from the top (or bottom), fractionally."""
-    x = np.sort(y)[::-1] if from_top else np.sort(y)   # the values to remove come first
-    n = len(x)
-    cut = share * n
-    whole = int(math.floor(cut))
-    keep_w = np.ones(n)
-    keep_w[:whole] = 0.0
-    if whole < n:
-        keep_w[whole] -= cut - whole
-    return float(np.sum(keep_w * x) / keep_w.sum())
+def _trimmed_mean(y: np.ndarray, w: np.ndarray, share: float, from_top: bool) -> float:
+    """Weighted mean after removing ``share`` of the weight from the top (or bottom); the
+    person at the cut is removed fractionally."""
+    order = np.argsort(-y if from_top else y, kind="stable")   # the ones to remove first
+    x, wx = y[order], w[order]
+    cut = share * wx.sum()
+    before = np.concatenate([[0.0], np.cumsum(wx)[:-1]])      # weight ahead of each person
+    removed = np.clip(cut - before, 0.0, wx)
+    keep = wx - removed
+    return float(np.sum(keep * x) / keep.sum())
 
 
-def _bounds(y: np.ndarray, t: np.ndarray, r: np.ndarray) -> tuple[float, float, float, str]:
-    q1, q0 = r[t].mean(), r[~t].mean()
-    y1, y0 = y[t & r], y[~t & r]
-    if len(y1) == 0 or len(y0) == 0:
+def _wmean(y: np.ndarray, w: np.ndarray) -> float:
+    return float(np.sum(w * y) / np.sum(w))
+
+
+def _bounds(y: np.ndarray, t: np.ndarray, r: np.ndarray, w: np.ndarray
+            ) -> tuple[float, float, float, str]:
+    q1, q0 = _wmean(r[t], w[t]), _wmean(r[~t], w[~t])
+    a, b = t & r, ~t & r
+    if not a.any() or not b.any():
         raise EstimationError("need respondents in both groups for Lee bounds")
     if q1 >= q0:
         p = (q1 - q0) / q1
-        m0 = float(y0.mean())
-        return (_trimmed_mean(y1, p, True) - m0, _trimmed_mean(y1, p, False) - m0, float(p),
-                "treated")
+        m0 = _wmean(y[b], w[b])
+        return (_trimmed_mean(y[a], w[a], p, True) - m0,
+                _trimmed_mean(y[a], w[a], p, False) - m0, float(p), "treated")
     p = (q0 - q1) / q0
-    m1 = float(y1.mean())
-    return (m1 - _trimmed_mean(y0, p, False), m1 - _trimmed_mean(y0, p, True), float(p),
-            "control")
+    m1 = _wmean(y[a], w[a])
+    return (m1 - _trimmed_mean(y[b], w[b], p, False), m1 - _trimmed_mean(y[b], w[b], p, True),
+            float(p), "control")
 
 
 @dataclass(frozen=True)
@@ -213,7 +221,8 @@ def _im_ci(lo: float, hi: float, se_lo: float, se_hi: float, level: float
 
 
 def lee_bounds(df: pd.DataFrame, treatment: str, outcome: str, level: float = 0.95,
-               n_boot: int = 500, seed: int | None = 0) -> LeeBounds:
+               n_boot: int = 500, seed: int | None = 0, weights: WeightsArg = None
+               ) -> LeeBounds:
     """Lee bounds on the effect of ``treatment`` on ``outcome`` missing for non-respondents.
 
     Parameters
@@ -223,6 +232,10 @@ def lee_bounds(df: pd.DataFrame, treatment: str, outcome: str, level: float = 0.
     level : level of the Imbens–Manski interval.
     n_boot : bootstrap draws for the standard errors of the bounds (0: no interval, the
         interval equals the bounds).
+    weights : weights for everyone, answered or not (a column or values): with
+        :func:`treatment_weights` the bounds are about the same comparison as a weighted
+        estimate (response shares, trimming and means all weighted). The bootstrap keeps
+        the weights fixed (it does not re-fit the model behind them).
 
     Example
     -------
@@ -241,8 +254,10 @@ def lee_bounds(df: pd.DataFrame, treatment: str, outcome: str, level: float = 0.
     r = ~np.isnan(y)
     if not t.any() or t.all():
         raise EstimationError("need both treated and untreated people")
-    lo, hi, p, arm = _bounds(y, t, r)
-    cc = float(y[t & r].mean() - y[~t & r].mean())
+    w = analysis_weights(df, weights, df.index)
+    w = np.ones(len(y)) if w is None else w
+    lo, hi, p, arm = _bounds(y, t, r, w)
+    cc = _wmean(y[t & r], w[t & r]) - _wmean(y[~t & r], w[~t & r])
     ci_lo, ci_hi = lo, hi
     if n_boot and n_boot > 0:
         rng = np.random.default_rng(seed)
@@ -250,14 +265,43 @@ def lee_bounds(df: pd.DataFrame, treatment: str, outcome: str, level: float = 0.
         n = len(y)
         for _ in range(int(n_boot)):
             idx = rng.integers(0, n, n)
-            tb, rb = t[idx], r[idx]
-            if not (tb & rb).any() or not (~tb & rb).any():
+            tb, rb, wb = t[idx], r[idx], w[idx]
+            if not (tb & rb & (wb > 0)).any() or not (~tb & rb & (wb > 0)).any():
                 continue
-            draws.append(_bounds(y[idx], tb, rb)[:2])
+            draws.append(_bounds(y[idx], tb, rb, wb)[:2])
         if len(draws) < 10:
             raise EstimationError("too few bootstrap resamples had respondents in both groups")
         arr = np.asarray(draws)
         ci_lo, ci_hi = _im_ci(lo, hi, float(arr[:, 0].std(ddof=1)),
                               float(arr[:, 1].std(ddof=1)), level)
-    return LeeBounds(lo, hi, ci_lo, ci_hi, p, arm, float(r[t].mean()), float(r[~t].mean()),
+    return LeeBounds(lo, hi, ci_lo, ci_hi, p, arm, _wmean(r[t], w[t]), _wmean(r[~t], w[~t]),
                      cc, int(t.sum()), int((~t).sum()), int(n_boot))
+
+
+def treatment_weights(df: pd.DataFrame, treatment: str, covariates: str | Sequence[str],
+                      estimand: str = "ATT") -> pd.Series:
+    """Propensity weights for everyone, answered or not (for :func:`lee_bounds`).
+
+    A logistic propensity model on the intake ``covariates`` over every row; for the ATT the
+    treated get 1 and the comparison people ``e / (1 - e)``, for the ATE ``1 / e`` and
+    ``1 / (1 - e)``. The rows must have every covariate.
+
+    Example
+    -------
+    >>> d = pd.DataFrame({"t": [0, 1, 0, 1, 0, 1], "x": [1., 2, 2, 3, 0, 1]})
+    >>> treatment_weights(d, "t", ["x"])[d.t == 1].tolist()
+    [1.0, 1.0, 1.0]
+    """
+    if estimand not in ("ATT", "ATE"):
+        raise EstimationError(f"estimand must be 'ATT' or 'ATE' (got {estimand!r})")
+    covs = as_columns(covariates)
+    X = design(df, covs)
+    missing = X.isna().any(axis=1)
+    if missing.any():
+        row = df.index[int(np.flatnonzero(missing.to_numpy())[0])]
+        raise EstimationError(f"the propensity model needs {', '.join(covs)} for everyone: "
+                              f"{int(missing.sum())} rows lack one (first: row {row!r})")
+    t = binary(df[treatment], treatment)
+    e = np.clip(fit_logit(t, X.loc[:, X.nunique() > 1], []).p, 1e-12, 1 - 1e-12)
+    w = np.where(t, 1.0, e / (1 - e)) if estimand == "ATT" else np.where(t, 1 / e, 1 / (1 - e))
+    return pd.Series(w, index=df.index, name="treatment_weight")

@@ -70,6 +70,8 @@ class LinkedTable:
     the started matches); ``row_order`` / ``column_order`` fix the categories and their
     order (missing ones count 0), else they are the sorted values present, as
     :func:`pandas.crosstab` gives. ``columns=None`` gives counts by ``rows`` alone (a Series).
+    A missing value is counted as the category ``"(missing)"`` (nobody is left out of a
+    total).
     """
 
     name: str

@@ -24,6 +24,7 @@ from mentorkit.outcomes.attrition import (
     lee_bounds,
     response_balance,
     response_weights,
+    treatment_weights,
 )
 from mentorkit.outcomes.balance import balance_table, overlap_table, smd
 from mentorkit.outcomes.design_text import explain
@@ -52,8 +53,8 @@ __all__ = ["MDE", "METHODS", "MEASURES", "Cox", "Diagnostics", "EValue", "EventS
            "LeeBounds", "Placebo", "Rosenbaum", "adjust_p_values", "diagnose",
            "effective_sample_size", "event_study", "evalue", "evalue_of", "lee_bounds",
            "matched_differences", "minimum_detectable_effect", "placebo", "power_for",
-           "response_balance", "response_weights", "rosenbaum_bounds", "Effect",
-           "EstimationError", "Landmark", "Survival", "TimeVaryingCox", "analysis_table",
-           "as_columns", "balance_table", "cox", "effect", "episodes", "explain", "landmark",
-           "landmark_table", "overlap_table", "smd", "subgroups", "suppress_small", "survival",
-           "time_varying_cox"]
+           "response_balance", "response_weights", "rosenbaum_bounds", "treatment_weights",
+           "Effect", "EstimationError", "Landmark", "Survival", "TimeVaryingCox",
+           "analysis_table", "as_columns", "balance_table", "cox", "effect", "episodes",
+           "explain", "landmark", "landmark_table", "overlap_table", "smd", "subgroups",
+           "suppress_small", "survival", "time_varying_cox"]

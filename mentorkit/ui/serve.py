@@ -13,6 +13,10 @@
 - one pre-heated kernel per app, so a page opens in about a second; the apps read the page
   address's ``?programme=…&lang=…`` inside the kernel (as ``voila.utils.get_query_string``),
   which works with pre-heated kernels (papermill's prelaunch hook would not);
+- a kernel's websocket never hangs the server: :mod:`mentorkit.ui.kernel_socket` reads every
+  message to a page within its own length (Voilà's handler misread the legacy protocol's
+  binary messages and spun until the out-of-memory killer), still hides the cells' code, and
+  drops a client that leaves more than ``MAX_UNSENT_BYTES`` unread;
 - no kernel left behind: a page that closes shuts its kernel down (its beacon needs the
   ``_xsrf`` cookie, which :mod:`mentorkit.ui.voila_identity` gives every dashboard page; XSRF
   protection stays on), and a kernel with no page attached for ``CULL_IDLE_SECONDS`` (5
@@ -138,6 +142,13 @@ def configure(c: Any, argv: Sequence[str] | None = None) -> None:
     mk.cull_interval = max(1, min(60, cull // 5))
     mk.cull_connected = False
     mk.cull_busy = False
+    # A raw websocket to a kernel (no subprotocol: jupyter_server's legacy protocol) made
+    # Voilà's handler read a binary message's 4-byte big-endian count as 8 bytes little-endian
+    # and build a list of ~10^18 offsets: 100 % CPU, +45 MB/s until the OOM killer, no page
+    # answered (issue 15). Our connection reads both protocols within the message's length,
+    # still hides execute_input, and drops a client that leaves MAX_UNSENT_BYTES unread.
+    c.Voila.kernel_websocket_connection_class = \
+        "mentorkit.ui.kernel_socket.DashboardKernelConnection"
 
 
 def cull_seconds() -> int:

@@ -580,3 +580,16 @@ def test_weighted_lee_bounds_equal_duplicated_rows_and_adjust_for_confounding():
     adj = lee_bounds(c, "t", "y", n_boot=0, weights=treatment_weights(c, "t", ["x1", "x2"]))
     assert raw.lower > att + 0.5                    # unadjusted bounds miss the effect
     assert adj.lower < att < adj.upper             # weighted bounds hold it (0.31 to 1.98)
+
+
+def test_did_with_clusters_equals_statsmodels_on_the_change():
+    from mentorkit.outcomes.public import jtrain_panel
+
+    w = jtrain_panel().assign(site=lambda f: f.fcode % 12)
+    e = effect(w, "grant_1988", "lscrap_1988", method="did", pre="lscrap_1987", cluster="site")
+    w["change"] = w.lscrap_1988 - w.lscrap_1987
+    ref = smf.ols("change ~ grant_1988", w).fit(cov_type="cluster",
+                                                 cov_kwds={"groups": w["site"]})
+    assert e.estimate == pytest.approx(ref.params["grant_1988"], rel=1e-10)
+    assert e.se == pytest.approx(ref.bse["grant_1988"], rel=1e-10)
+    assert "difference in mean changes" in e.ci_method and "12 clusters" in e.ci_method

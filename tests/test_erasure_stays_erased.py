@@ -185,6 +185,21 @@ def test_readmit_is_the_deliberate_audited_way_back(small_db: Path, tmp_path: Pa
     store.close()
 
 
+def test_an_edit_cannot_turn_someone_into_her_but_a_readmitted_person_may_be_edited(
+        small_db: Path, tmp_path: Path, env: Path) -> None:
+    """The side door: register a blank person, then type her e-mail in."""
+    store, _, _ = imported_and_erased(small_db, tmp_path)
+    blank = store.people.add(**person(email="placeholder@example.org", first_name="Anne",
+                                      last_name="Jansen", phone=None))
+    with pytest.raises(ErasedPerson) as caught:
+        store.people.update(blank, email="Valentijn.B@example.org")
+    no_secret_in(str(caught.value))
+    assert store.people.get(blank)["email"] == "placeholder@example.org"
+    back = readmit(store, new_consent=True, **person())
+    assert store.people.update(back, phone="+31 6 1234 5679")["phone"] == "+31 6 1234 5679"
+    store.close()
+
+
 # --- the fingerprints are keyed and hold no value --------------------------------------------
 
 def test_the_ledger_holds_keyed_marks_and_no_value(small_db: Path, tmp_path: Path,

@@ -38,7 +38,7 @@ from typing import Any
 from mentorkit.errors import ConfigError, ValidationError
 from mentorkit.privacy.pseudonyms import key_fingerprint, load_key
 
-__all__ = ["ERASED_RULE", "ERASED_WHAT_TO_DO", "UNKEYED", "ErasedPerson", "entry",
+__all__ = ["ERASED_RULE", "ERASED_WHAT_TO_DO", "IDENTITY", "UNKEYED", "ErasedPerson", "entry",
            "fingerprint_key", "fold", "identity_keys", "known_marks", "marks", "matches",
            "phone_digits"]
 
@@ -46,6 +46,9 @@ UNKEYED = b"mentorkit erased-identity fallback key (configure MENTORKIT_PSEUDONY
 """The key used when the installation has none (documented as weaker)."""
 
 _DOMAIN = "erased-identity"
+
+IDENTITY = ("email", "first_name", "last_name", "birth_year", "phone")
+"""The person columns the fingerprints are made of."""
 
 ERASED_RULE = "person erased"
 """The rule an import row breaks when it is a person who was erased (no value named)."""
@@ -67,9 +70,9 @@ class ErasedPerson(ValidationError):
     True
     """
 
-    def __init__(self, rows: Iterable[int]) -> None:
+    def __init__(self, rows: Iterable[int], what: str = "person row(s)") -> None:
         self.rows = sorted(int(r) for r in rows)
-        super().__init__(f"person row(s) {', '.join(map(str, self.rows))}: {ERASED_WHAT_TO_DO}")
+        super().__init__(f"{what} {', '.join(map(str, self.rows))}: {ERASED_WHAT_TO_DO}")
 
 
 def fingerprint_key(key: str | bytes | None = None) -> bytes:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from mentorkit.errors import ConflictError, NotFoundError, StoreError
 from mentorkit.model.frames import conform, to_python, to_records
 from mentorkit.model.schema import TABLES
+from mentorkit.privacy.fingerprints import IDENTITY
 from mentorkit.store.audit import AUDIT_CHUNK, PRIVACY_OF, chunks, utcnow, write_audit
 from mentorkit.store.match_guard import guard_matches
 from mentorkit.store.schema import metadata
@@ -193,6 +194,11 @@ class Entity:
             changed = {k: v for k, v in values.items() if before[k] != v}
             if not changed:
                 return dict(before)
+            if self.name == "person" and set(changed) & set(IDENTITY):  # no way back by edit
+                from mentorkit.store.erasure import refuse_erased_change
+
+                refuse_erased_change(conn, row_id, {k: changed.get(k, before[k])
+                                                    for k in IDENTITY})
             if self.name == "match" and set(changed) & set(_GUARDED):
                 pair = {k: changed.get(k, before[k]) for k in _GUARDED}
                 guard_matches(conn, pd.DataFrame([pair], index=pd.Index([None])),

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from mentorkit.store.store import Store
 
 __all__ = ["ERASED_TABLES", "erase_person", "erased_positions", "ledger_rows", "purge",
-           "readmit", "reapply_erasures", "refuse_erased", "still_held"]
+           "readmit", "reapply_erasures", "refuse_erased", "refuse_erased_change", "still_held"]
 
 ERASED_TABLES = ("person", "match", "followup", "outcome")
 """The tables an erasure blanks (and :func:`purge` vacuums on PostgreSQL)."""
@@ -289,6 +289,20 @@ def refuse_erased(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> Non
     found = erased_positions(conn, rows)
     if found:
         raise ErasedPerson(found)
+
+
+def refuse_erased_change(conn: sa.Connection, person_id: int, row: Mapping[str, Any]) -> None:
+    """:class:`~mentorkit.privacy.fingerprints.ErasedPerson` when an edit of person
+    ``person_id`` (``row``: her identity after the edit) makes her someone erased, unless
+    she was readmitted (an audited ``readmit``); called by ``store.people.update``."""
+    if not erased_positions(conn, [row]):
+        return
+    audit = metadata.tables["audit"]
+    readmitted = conn.execute(sa.select(audit.c.id).where(
+        audit.c.table_name == "person", audit.c.row_id == person_id,
+        audit.c.action == "readmit").limit(1)).first()
+    if readmitted is None:
+        raise ErasedPerson([person_id], what="person")
 
 
 @contextlib.contextmanager

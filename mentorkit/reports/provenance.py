@@ -171,9 +171,9 @@ def provenance(data: pd.DataFrame | Mapping[str, pd.DataFrame],
 
 def provenance_html(data: pd.DataFrame | Mapping[str, pd.DataFrame],
                     parameters: Mapping[str, Any] | None = None, seed: int | None = None,
-                    n_boot: int | None = None, lang: Lang = "en") -> Any:
+                    n_boot: int | None = None, lang: Lang = "en", heading: bool = False) -> Any:
     """:func:`provenance` as an HTML table for a report (no value cut short, as a
-    DataFrame's display would cut a long parameter).
+    DataFrame's display would cut a long parameter), with its heading when ``heading``.
 
     Example
     -------
@@ -187,5 +187,6 @@ def provenance_html(data: pd.DataFrame | Mapping[str, pd.DataFrame],
     table = provenance(data, parameters, seed, n_boot, lang)
     rows = [[html.escape(str(k)), html.escape(str(v))]
             for k, v in zip(table.index, table.iloc[:, 0])]
-    return Html(html_table([html.escape(str(table.index.name)),
-                            html.escape(str(table.columns[0]))], rows))
+    head = f"<h2>{html.escape(TEXT.text('title', lang))}</h2>" if heading else ""
+    return Html(head + html_table([html.escape(str(table.index.name)),
+                                   html.escape(str(table.columns[0]))], rows))

@@ -106,9 +106,20 @@ OUTCOME = Catalogue("reports.outcome_study", {
         "da": "### Hvad diagnostikken siger", "en": "### What the diagnostics say",
         "nl": "### Wat de diagnostiek zegt"},
     "effect": {
-        "da": "## Effekten med dens usikkerhed, ved siden af den rå sammenligning",
-        "en": "## The effect, with its uncertainty, beside the naive comparison",
-        "nl": "## Het effect, met zijn onzekerheid, naast de ruwe vergelijking"},
+        "da": "## Til sammenligning: »nogensinde matchet« (skævt), ved siden af den rå "
+              "sammenligning\n\nTallene herunder regner tiden fra indskrivningen og "
+              "sammenligner dem, der nogensinde fik en mentor, med resten. De viser, hvad de "
+              "klassiske metoder giver, men de er skæve (se ovenfor); hovedresultatet er "
+              "landmark-designet.",
+        "en": "## For comparison: 'ever matched' (biased), beside the naive comparison\n\n"
+              "The figures below count time from registration and compare those ever matched "
+              "with the rest. They show what the classical methods give, but they are biased "
+              "(see above); the headline is the landmark design.",
+        "nl": "## Ter vergelijking: 'ooit gekoppeld' (vertekend), naast de ruwe "
+              "vergelijking\n\nDe cijfers hieronder tellen de tijd vanaf inschrijving en "
+              "vergelijken wie ooit een mentor kreeg met de rest. Ze tonen wat de klassieke "
+              "methoden geven, maar zijn vertekend (zie boven); de hoofduitkomst is het "
+              "landmark-ontwerp."},
     "methods": {
         "da": "Metoderne besvarer det samme spørgsmål (effekten for dem, der fik en mentor) "
               "med forskellige antagelser: *regression* modellerer resultatet, *vægtning* og "
@@ -132,36 +143,41 @@ OUTCOME = Catalogue("reports.outcome_study", {
     "time": {
         "da": "## Tid til første job\n\nKaplan–Meier-kurver: andelen endnu uden job, regnet "
               "fra indskrivning. Kurverne stopper, hvor færre end {k} personer er tilbage. "
-              "Cox-modellen justerer for de samme baggrundsvariable og giver en hazard ratio "
-              "(over 1: job kommer hurtigere med mentor); den sidste tabel tester, om den er "
-              "stabil over tid.",
+              "Kurverne og Cox-modellen her sammenligner »nogensinde matchet« fra "
+              "indskrivningen og er derfor skæve; Cox-modellen med mentoren fra forløbets "
+              "start står i designtabellen øverst. Hazard ratio over 1: job kommer hurtigere "
+              "med mentor; den sidste tabel tester, om den er stabil over tid.",
         "en": "## Time to a first job\n\nKaplan–Meier curves: the share still without a job, "
-              "counted from registration. Curves stop where fewer than {k} people remain. The "
-              "Cox model adjusts for the same background variables and gives a hazard ratio "
-              "(above 1: jobs come sooner with a mentor); the last table checks whether that "
-              "ratio is stable over time.",
+              "counted from registration. Curves stop where fewer than {k} people remain. "
+              "These curves and this Cox model compare 'ever matched' from registration and "
+              "are therefore biased; the Cox model with the mentor from the match on is in the "
+              "design table at the top. A hazard ratio above 1: jobs come sooner with a "
+              "mentor; the last table checks whether it is stable over time.",
         "nl": "## Tijd tot een eerste baan\n\nKaplan–Meiercurves: het aandeel nog zonder werk, "
               "geteld vanaf inschrijving. Curves stoppen waar minder dan {k} mensen over zijn. "
-              "Het Cox-model corrigeert voor dezelfde achtergrondkenmerken en geeft een "
-              "hazard ratio (boven 1: werk komt sneller met een mentor); de laatste tabel "
-              "toetst of die verhouding stabiel is in de tijd."},
+              "Deze curves en dit Cox-model vergelijken 'ooit gekoppeld' vanaf inschrijving "
+              "en zijn dus vertekend; het Cox-model met de mentor vanaf de koppeling staat in "
+              "de ontwerptabel bovenaan. Een hazard ratio boven 1: werk komt sneller met een "
+              "mentor; de laatste tabel toetst of die stabiel is in de tijd."},
     "logrank": {"da": "Log-rank-test: p = {p}", "en": "Log-rank test: p = {p}",
                 "nl": "Log-ranktoets: p = {p}"},
     "subgroups": {
         "da": "## Undergrupper\n\nEffekten estimeret for sig inden for grupper af mentees. "
-              "Rækken *Alle* er hovedestimatet ovenfor. Figuren viser præcis de estimater, "
+              "Rækken *Alle* er estimatet for »nogensinde matchet« ovenfor. "
+              "Figuren viser præcis de estimater, "
               "tabellen viser: undergrupper med færre end {k} på en af siderne, og dem der "
               "ville afsløre en skjult gruppe, står uden punkt. Forskelle mellem undergrupper "
               "er kun værd at drøfte, når heterogenitetens p-værdi er lille, og selv da som et "
               "spørgsmål til næste studie.",
         "en": "## Subgroups\n\nThe effect estimated separately within groups of mentees. The "
-              "*All* row is the headline estimate above. The figure shows exactly the "
+              "*All* row is the 'ever matched' estimate above. The figure shows exactly the "
               "estimates the table shows: subgroups with fewer than {k} on either side, and "
               "those that would give a hidden one away, have no point. Differences between "
               "subgroups are only worth discussing when the heterogeneity p-value is small, "
               "and even then as a question for the next study.",
         "nl": "## Subgroepen\n\nHet effect apart geschat binnen groepen mentees. De rij *Alle* "
-              "is de hoofdschatting hierboven. De figuur toont precies de schattingen die de "
+              "is de schatting voor 'ooit gekoppeld' hierboven. "
+              "De figuur toont precies de schattingen die de "
               "tabel toont: subgroepen met minder dan {k} aan een kant, en die een verborgen "
               "groep zouden verraden, hebben geen punt. Verschillen tussen subgroepen zijn "
               "alleen het bespreken waard als de p-waarde voor heterogeniteit klein is, en dan "

@@ -2,6 +2,8 @@
 
 - :func:`generate`: five programmes modelled on the real ones (:mod:`.programmes`), people
   (:mod:`.people`), matches, follow-ups, outcomes and events (:mod:`.simulate`);
+- :mod:`.timing`: time in the programmes (a job while waiting ends the wait, the effect
+  starts at the match) and the true effects on each scale (``landmark_effect``);
 - :mod:`.pool`: a mentor and mentee pool of any size for matching tests and benchmarks;
 - :mod:`.demo_data`: writes the shipped ``data/*.csv`` and the data dictionary.
 

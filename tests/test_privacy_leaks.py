@@ -214,3 +214,111 @@ def test_a_planted_leak_fails_the_session(pytester: pytest.Pytester,
     assert person.last_name not in result.stdout.str()
     clean = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "clean")
     assert clean.ret == 0
+
+
+# --- encoded output (issue 15: the report scan missed base64) --------------------------------
+
+import base64  # noqa: E402
+import quopri  # noqa: E402
+import urllib.parse  # noqa: E402
+
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8).decode()
+CPR = "010190-1234"
+
+
+def _b64(text: str, urlsafe: bool = False) -> str:
+    encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
+    return encode(text.encode("utf-8")).decode()
+
+
+def _hidden(r: pd.Series) -> dict[str, list[str]]:
+    """Each kind, hidden each way an output can hide it."""
+    name, email = f"{r['first_name']} {r['last_name']}", str(r["email"])
+    return {
+        "person.email": [
+            f"token {_b64(email)}", f"token={_b64('mail: ' + email, urlsafe=True)}",
+            f"<a href='data:text/plain;base64,{_b64(email)}'>x</a>",
+            f'<img src="data:image/svg+xml;base64,{_b64(f"<svg><text>{email}</text></svg>")}">',
+            f"<a href=\"data:text/plain,{urllib.parse.quote(email)}\">x</a>",
+            quopri.encodestring(f"Til: {email}".encode()).decode().replace("@", "=40"),
+            f"mailto:{urllib.parse.quote(email, safe='')}",
+            _b64(f"data:text/plain;base64,{_b64(email)}"),  # encoded twice
+        ],
+        "person.name": [
+            f"x = '{_b64(name)}'",
+            "\n".join(_b64(f"Mentee: {name}, matched in 2024 " * 3)[i:i + 20]
+                      for i in range(0, 160, 20)),  # wrapped over lines
+            f"<script>atob('{_b64('<b>' + name + '</b>')}')</script>",
+        ],
+        "national_id.CPR": [f"cpr {_b64('CPR ' + CPR)}", f"born {CPR}", f"id {_b64(CPR)}"],
+    }
+
+
+def test_encoded_personal_data_is_found_and_says_how(people: pd.DataFrame,
+                                                      needles: Needles) -> None:
+    r = someone(people)
+    for kind, texts in _hidden(r).items():
+        for text in texts:
+            for markup in (False, True):
+                found = kinds(scan_text(text, needles, markup=markup))
+                assert any(k == kind or k.startswith(kind + " (") for k in found), \
+                    (kind, text, markup, found)
+    assert "person.email (base64)" in kinds(scan_text(f"token {_b64(str(r['email']))}",
+                                                      needles))
+    assert "person.email (base64, data URI)" in kinds(scan_text(
+        _b64(f"data:text/plain;base64,{_b64(str(r['email']))}"), needles))
+    # and the finding still names no value, however it was hidden
+    for leak in scan_text(f"token {_b64(str(r['email']))}", needles):
+        assert str(r["email"]) not in str(leak) and _b64(str(r["email"])) not in str(leak)
+
+
+def test_a_notebook_output_hiding_a_name_in_base64_is_found(tmp_path: Path,
+                                                           people: pd.DataFrame,
+                                                           needles: Needles) -> None:
+    r = someone(people)
+    name = f"{r['first_name']} {r['last_name']}"
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[
+        new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
+        new_output("display_data", data={"application/pdf": _b64(f"%%{name}")}),
+        new_output("display_data", data={"image/png": _b64(f"{name} {r['email']}")}),
+        new_output("stream", name="stdout", text=f"{_b64(str(r['email']))}\n"),
+        new_output("display_data", data={"text/html": f'<iframe src="data:text/html;base64,'
+                                                      f'{_b64("<p>" + name + "</p>")}">'}),
+    ])])
+    path = tmp_path / "planted-encoded.ipynb"
+    nbformat.write(nb, path)
+    found = {(leak.source.rsplit("(", 1)[1], leak.kind) for leak in scan_file(path, needles)}
+    # the picture (output 1) and its text (2) are clean; the e-mail holds the name too
+    assert found == {("output 3)", "person.name (base64)"),
+                     ("output 4)", "person.name (base64)"), ("output 4)", "person.email (base64)"),
+                     ("output 5)", "person.name (base64)"), ("output 5)", "person.email (base64)"),
+                     ("output 6)", "person.name (data URI)")}, found
+
+
+def test_pictures_words_and_counts_are_no_finding(needles: Needles) -> None:
+    clean = [
+        f'<img src="data:image/png;base64,{PNG}">', PNG, f"data:image/jpeg;base64,{PNG}",
+        "internationalisation participantsOverview ReportGenerator2024",
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "style='width=100%' cell-id=E7524d3 100%25 done",
+        "1      Matched    129          70                402  286 - 558",
+        "| 2024Q3 | 111 | 222 | 333 |", "0.0512345678 and 0.1234567891",
+        "tlf 0612345678", "order 123456789",
+    ]
+    for text in clean:
+        for markup in (False, True):
+            assert scan_text(text, needles, markup=markup) == [], text
+
+
+def test_the_scan_of_a_large_report_with_pictures_stays_linear(needles: Needles) -> None:
+    """Ten embedded pictures of 300 kB and 20,000 table rows: scanned once, not per piece
+    (a count of the decoding calls, not a clock)."""
+    from unittest import mock
+
+    from mentorkit.privacy import leaks
+
+    page = "".join(f'<img src="data:image/png;base64,{PNG * 100}">' for _ in range(10))
+    page += "".join(f"<tr><td>{i}</td><td>{i * 7 % 13}</td></tr>\n" for i in range(20_000))
+    with mock.patch.object(leaks, "_unbase64", wraps=leaks._unbase64) as decode:
+        assert scan_text(page, needles, markup=True) == []
+    assert decode.call_count == 0  # pictures by their type, words and numbers by their look

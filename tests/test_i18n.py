@@ -32,6 +32,7 @@ CATALOGUES = {
     "matching.rules", "matching.reasons", "matching.why_not", "network.findings",
     "outcomes.report", "outcomes.designs", "reports.funder", "reports.regions", "reports.numbers",
     "files", "periods",
+    "outcomes.power", "outcomes.sensitivity",
 }
 
 

@@ -192,10 +192,10 @@ def test_rosenbaum_bounds_lead_example():
 
     d = np.array(LEAD_EXPOSED, float) - np.array(LEAD_CONTROL, float)
     r = rosenbaum_bounds(d, gammas=(1, 2, 3, 4, 5))
-    p = dict(zip(r.table.gamma, r.table.p_upper.round(4)))
+    p = dict(zip(r.to_frame().gamma, r.to_frame().p_upper.round(4)))
     assert (p[2.0], p[3.0], p[4.0]) == (0.0018, 0.0136, 0.0388)
     assert 4 < r.gamma < 5 and r.n_pairs == 32       # one pair differs by 0
-    assert r.table.p_upper.is_monotonic_increasing
+    assert r.to_frame().p_upper.is_monotonic_increasing
     assert f"{r.gamma:.2f}" in r.sentence("en") and f"{r.gamma:.2f}" in r.sentence("da")
 
 
@@ -477,7 +477,7 @@ def test_event_study_single_cohort_equals_statsmodels_twfe():
     terms = " + ".join(c for c in d.columns if c.startswith("e") and c[1:].isdigit())
     ref = smf.ols(f"y ~ {terms} + C(unit) + C(period)", d).fit(
         cov_type="cluster", cov_kwds={"groups": d["unit"]})
-    t = es.table.set_index("event_time")
+    t = es.to_frame().set_index("event_time")
     for e in (-3, -2, 0, 1, 2):
         assert t.loc[e, "estimate"] == pytest.approx(ref.params[f"e{e + 10}"], rel=1e-8)
         assert t.loc[e, "se"] == pytest.approx(ref.bse[f"e{e + 10}"], rel=1e-8)
@@ -492,7 +492,7 @@ def test_event_study_staggered_recovers_dynamic_effects_and_flags_pretrends():
 
     d = _panel(300, 8, {3: 0.3, 5: 0.3}, seed=14)
     es = event_study(d, "unit", "period", "y", "first")
-    t = es.table.set_index("event_time")
+    t = es.to_frame().set_index("event_time")
     for e in (0, 1, 2):
         assert abs(t.loc[e, "estimate"] - (1 + 0.5 * e)) < 4 * t.loc[e, "se"]
     assert (es.leads.estimate.abs() < 4 * es.leads.se).all() and es.pretrend_p > 0.001

@@ -4,14 +4,14 @@
 referee checks before believing an estimate (the reports put them into words):
 
 * balance: the covariates whose |SMD| after weighting or matching (before, for methods that
-  do neither) is above ``threshold`` (0.1, Austin 2009), largest first;
+  do neither) is above ``max_smd`` (0.1, Austin 2009), largest first;
 * overlap: per group, how many and what share lie outside the other group's propensity
   range (common support);
 * weights: per group, the effective sample size ``(sum w)^2 / sum w^2`` (Kish), the largest
   weight and the largest one person's share of the group's total weight.
 
 ``problems`` lists short codes for what should stop a reader: ``imbalance`` (a covariate
-above the threshold), ``outside_support`` (more than ``max_outside`` of a group outside),
+above ``max_smd``), ``outside_support`` (more than ``max_outside`` of a group outside),
 ``few_effective`` (the comparison group's effective size below ``min_ess_share`` of its
 size) and ``dominant_weight`` (one person carrying more than ``max_weight_share`` of a
 group's weight, and more than twice an equal share).
@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["Diagnostics", "diagnose", "effective_sample_size", "imbalanced", "support",
            "weight_summary"]
 
-THRESHOLD = 0.1
+MAX_SMD = 0.1
+"""|SMD| above this is named as imbalance (Austin 2009)."""
 
 
 def effective_sample_size(weights: np.ndarray | pd.Series) -> float:
@@ -57,8 +58,8 @@ def effective_sample_size(weights: np.ndarray | pd.Series) -> float:
     return float(np.sum(w) ** 2 / s2) if s2 > 0 else 0.0
 
 
-def imbalanced(balance: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFrame:
-    """The rows of a balance table whose |SMD| (after, else before) exceeds ``threshold``.
+def imbalanced(balance: pd.DataFrame, max_smd: float = MAX_SMD) -> pd.DataFrame:
+    """The rows of a balance table whose |SMD| (after, else before) exceeds ``max_smd``.
 
     Returns covariate, smd (the one judged) and smd_before, largest |smd| first.
 
@@ -73,7 +74,7 @@ def imbalanced(balance: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFr
     smd = pd.to_numeric(balance[col], errors="coerce")
     out = pd.DataFrame({"covariate": balance["covariate"], "smd": smd,
                         "smd_before": balance["smd_before"]})
-    out = out[smd.abs() > threshold]
+    out = out[smd.abs() > max_smd]
     return out.reindex(out["smd"].abs().sort_values(ascending=False).index) \
         .reset_index(drop=True)
 
@@ -123,7 +124,7 @@ def weight_summary(weights: np.ndarray | pd.Series, treated: np.ndarray | pd.Ser
 class Diagnostics:
     """The numbers behind "can this estimate be trusted"; ``problems`` names what is wrong."""
 
-    threshold: float
+    max_smd: float
     imbalanced: pd.DataFrame
     support: pd.DataFrame | None
     weights: pd.DataFrame | None
@@ -131,12 +132,12 @@ class Diagnostics:
 
     @property
     def imbalanced_covariates(self) -> list[str]:
-        """Names of the covariates above the threshold, largest first."""
+        """Names of the covariates above ``max_smd``, largest first."""
         return [str(c) for c in self.imbalanced["covariate"]]
 
     def to_dict(self) -> dict[str, object]:
         """Plain numbers for a report's record."""
-        out: dict[str, object] = {"threshold": self.threshold,
+        out: dict[str, object] = {"max_smd": self.max_smd,
                                   "imbalanced": dict(zip(self.imbalanced["covariate"],
                                                          self.imbalanced["smd"].round(3))),
                                   "problems": list(self.problems)}
@@ -149,7 +150,7 @@ class Diagnostics:
         return out
 
 
-def diagnose(e: Effect, threshold: float = THRESHOLD, max_outside: float = 0.05,
+def diagnose(e: Effect, max_smd: float = MAX_SMD, max_outside: float = 0.05,
              min_ess_share: float = 0.5, max_weight_share: float = 0.1) -> Diagnostics:
     """Balance, overlap and weight diagnostics of an estimate, with the problems found.
 
@@ -163,7 +164,7 @@ def diagnose(e: Effect, threshold: float = THRESHOLD, max_outside: float = 0.05,
     >>> diagnose(effect(d, "t", "y", ["x"], n_boot=0)).imbalanced_covariates
     []
     """
-    bal = imbalanced(e.balance, threshold) if e.balance is not None else \
+    bal = imbalanced(e.balance, max_smd) if e.balance is not None else \
         pd.DataFrame(columns=["covariate", "smd", "smd_before"])
     problems: list[str] = []
     if len(bal):
@@ -183,4 +184,4 @@ def diagnose(e: Effect, threshold: float = THRESHOLD, max_outside: float = 0.05,
         share = wts["max_weight_share"]
         if ((share > max_weight_share) & (share > 2 / wts["n"].clip(lower=1))).any():
             problems.append("dominant_weight")
-    return Diagnostics(threshold, bal, sup, wts, tuple(problems))
+    return Diagnostics(max_smd, bal, sup, wts, tuple(problems))

@@ -21,7 +21,8 @@ Example
 >>> d = pd.DataFrame(rows, columns=["unit", "period", "first"])
 >>> d["y"] = rng.normal(size=len(d)) + np.where(d.period >= d["first"], 1.0, 0.0)
 >>> es = event_study(d, "unit", "period", "y", "first")
->>> es.table.loc[es.table.event_time == 0, "kind"].item()
+>>> t = es.to_frame()
+>>> t.loc[t.event_time == 0, "kind"].item()
 'lag'
 """
 
@@ -43,7 +44,7 @@ __all__ = ["EventStudy", "event_study"]
 class EventStudy:
     """The event-study table and the joint test of the leads."""
 
-    table: pd.DataFrame     # event_time, kind (lead/reference/lag), estimate, se, ci, p, n
+    estimates: pd.DataFrame  # event_time, kind (lead/reference/lag), estimate, se, ci, p, n
     pretrend_p: float       # joint Wald test that every lead is 0 (nan without leads)
     pretrend_df: int
     n_units: int
@@ -51,10 +52,14 @@ class EventStudy:
     cohorts: tuple[float, ...]
     notes: tuple[str, ...] = ()
 
+    def to_frame(self) -> pd.DataFrame:
+        """The event-study table: one row per event time."""
+        return self.estimates.copy()
+
     @property
     def leads(self) -> pd.DataFrame:
         """The placebo rows (event time < reference)."""
-        return self.table[self.table["kind"] == "lead"]
+        return self.estimates[self.estimates["kind"] == "lead"]
 
 
 def _check(panel: pd.DataFrame, unit: str, period: str, outcome: str, first: str,
@@ -103,7 +108,7 @@ def event_study(panel: pd.DataFrame, unit: str, period: str, outcome: str,
     -------
     >>> d = pd.DataFrame({"u": [1, 1, 2, 2, 3, 3], "p": [0, 1] * 3, "y": [1., 2, 1, 1, 2, 2],
     ...                   "f": [1, 1] + [np.nan] * 4})
-    >>> t = event_study(d, "u", "p", "y", "f").table.set_index("event_time")
+    >>> t = event_study(d, "u", "p", "y", "f").to_frame().set_index("event_time")
     >>> round(float(t.loc[0, "estimate"]), 6)
     1.0
     """

@@ -252,11 +252,15 @@ def evalue_mean_difference(d: float, se: float, level: float = 0.95) -> EValue:
 class Rosenbaum:
     """Rosenbaum bounds: upper-bound p-values per gamma, and the gamma where it reaches alpha."""
 
-    table: pd.DataFrame      # gamma, p_upper
+    bounds: pd.DataFrame     # gamma, p_upper
     gamma: float             # largest gamma with p_upper < alpha (1.0: not even then)
     alpha: float
     n_pairs: int
     p_value: float           # the ordinary one-sided Wilcoxon p (gamma = 1)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The upper-bound p-value per gamma."""
+        return self.bounds.copy()
 
     def sentence(self, lang: str = "en") -> str:
         """What the bound means, in words a funder understands (da/en/nl)."""

@@ -236,3 +236,30 @@ def test_weighted_kaplan_meier_equals_copies_and_counts_people(rossi) -> None:
     assert (weighted.curves["at_risk"].to_numpy() == plain.curves["at_risk"].to_numpy()).all()
     assert weighted.logrank is None and weighted.notes == ("no log-rank test with weights",)
     assert weighted.medians["n"].tolist() == [216, 216]
+
+
+def test_landmark_weights_for_censoring_are_the_kaplan_meier_of_follow_up(demo) -> None:
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    from mentorkit.synth.timing import job_hazard
+
+    table, ds = demo
+    stacked = landmark_table(table, 180, 365)
+    arm = stacked[stacked["treated"] == 1]
+    u, e = arm["days_to_job"].to_numpy() - 180, arm["job"].to_numpy()
+    km = SurvfuncRight(u, 1 - e)                     # the end of follow-up as the "event"
+    known = arm["outcome"].notna().to_numpy()
+    at = np.minimum(u[known], 365)
+    idx = np.searchsorted(km.surv_times, at, side="left")
+    g = np.where(idx > 0, km.surv_prob[np.maximum(idx - 1, 0)], 1.0)
+    np.testing.assert_allclose(arm.loc[known, "ipcw"].to_numpy(), 1 / g, rtol=1e-12)
+    assert arm.loc[~known, "ipcw"].isna().all() and (arm.loc[known, "ipcw"] >= 1).all()
+    # leaving out the censored without weights overstates the share with a job; the
+    # weights bring the treated's share near its true expectation
+    h = job_hazard(ds).reindex(arm["person_id"]).to_numpy()     # every treated at risk
+    expected = float(np.mean(1 - np.exp(-h * ds.truth.hazard_ratio * 365)))
+    ipcw = landmark(table, 180, covariates=COVS)
+    complete = landmark(table, 180, covariates=COVS, censoring="complete")
+    assert abs(ipcw.share_treated - expected) < 0.03 < complete.share_treated - expected
+    with pytest.raises(EstimationError, match="censoring"):
+        landmark(table, 180, censoring="drop")

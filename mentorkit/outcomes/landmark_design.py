@@ -103,8 +103,10 @@ def landmark_table(df: pd.DataFrame, landmarks: int | Sequence[int], horizon: in
                    exposure_time: str = "days_to_match") -> pd.DataFrame:
     """The stacked trials: one row per landmark and person at risk then, with ``landmark``,
     ``treated`` (matched by the landmark), ``outcome`` (first job within the horizon; NaN
-    when follow-up ended before it without a job) and ``matched_later`` (a comparison
-    matched within the window). Other columns of ``df`` are kept.
+    when follow-up ended before it without a job), ``matched_later`` (a comparison
+    matched within the window) and ``ipcw``: 1 / P(still followed when the outcome became
+    known), from the Kaplan–Meier curve of the end of follow-up in the same trial and arm
+    (NaN where the outcome is unknown). Other columns of ``df`` are kept.
 
     Example
     -------
@@ -129,10 +131,31 @@ def landmark_table(df: pd.DataFrame, landmarks: int | Sequence[int], horizon: in
         outcome = np.where((e == 1) & (t <= end), 1.0, np.where(t >= end, 0.0, np.nan))
         treated = (m <= d).to_numpy()
         later = (~treated) & (m > d).to_numpy() & (m <= end).to_numpy()
+        ipcw = np.full(len(df), np.nan)
+        risk = at_risk.to_numpy()
+        for arm in (True, False):
+            rows = risk & (treated == arm)
+            ipcw[rows] = _ipcw(t.to_numpy()[rows] - d, e.to_numpy()[rows], horizon,
+                               outcome[rows])
         part = df.assign(landmark=d, treated=treated.astype(float), outcome=outcome,
-                         matched_later=later.astype(float))
-        parts.append(part[at_risk.to_numpy()])
+                         matched_later=later.astype(float), ipcw=ipcw)
+        parts.append(part[risk])
     return pd.concat(parts, ignore_index=True)
+
+
+def _ipcw(u: np.ndarray, e: np.ndarray, horizon: int, outcome: np.ndarray) -> np.ndarray:
+    """1 / G(min(u, horizon)-), G the Kaplan–Meier curve of censoring (a job censors it)."""
+    censored = e == 0
+    times = np.unique(u[censored])
+    at_risk = len(u) - np.searchsorted(np.sort(u), times, side="left")
+    counts = np.searchsorted(np.sort(u[censored]), times, side="right") - np.searchsorted(
+        np.sort(u[censored]), times, side="left")
+    g = np.cumprod(1 - counts / at_risk)
+    known = np.minimum(u, horizon)
+    before = np.searchsorted(times, known, side="left")       # censoring times < known
+    value = np.where(before > 0, g[np.maximum(before - 1, 0)], 1.0) if len(times) else \
+        np.ones(len(u))
+    return np.where(np.isnan(outcome), np.nan, 1 / value)
 
 
 def _days(landmarks: int | Sequence[int]) -> list[int]:
@@ -156,7 +179,8 @@ def landmark(df: pd.DataFrame, landmarks: int | Sequence[int] = 180, horizon: in
              covariates: str | Sequence[str] = (), strata: str | None = None,
              cluster: str | None = None, weights: str | None = None, ci: float = 0.95,
              duration: str = "days_to_job", event: str = "job",
-             exposure_time: str = "days_to_match", id: str = "person_id") -> Landmark:
+             exposure_time: str = "days_to_match", id: str = "person_id",
+             censoring: str = "ipcw") -> Landmark:
     """Risk difference in a first job within ``horizon`` days of a landmark, matched by the
     landmark against not yet matched, among those still without a job then.
 
@@ -171,6 +195,10 @@ def landmark(df: pd.DataFrame, landmarks: int | Sequence[int] = 180, horizon: in
     cluster : a column of cluster labels for the standard error (default: the person).
     weights : a column of analysis weights (> 0).
     ci : confidence level.
+    censoring : "ipcw" (default): people whose follow-up ended before the horizon without a
+        job are left out and the others weighted by the inverse probability of being still
+        followed (Kaplan–Meier per trial and arm); "complete": left out, no weights (biased
+        towards jobs when many are censored).
 
     Example
     -------
@@ -208,6 +236,10 @@ def landmark(df: pd.DataFrame, landmarks: int | Sequence[int] = 180, horizon: in
         np.ones(len(s))
     if not (np.isfinite(w) & (w > 0)).all():
         raise EstimationError(f"weights {weights!r} must be positive numbers")
+    if censoring == "ipcw":
+        w = w * s["ipcw"].to_numpy(float)
+    elif censoring != "complete":
+        raise EstimationError(f"censoring must be 'ipcw' or 'complete' (got {censoring!r})")
     base = np.column_stack([np.ones(len(s)), X.to_numpy(float)])
     x = np.column_stack([base[:, :1], a, base[:, 1:]])
     beta, fit_notes = _logit(y, x, w)

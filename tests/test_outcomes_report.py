@@ -217,3 +217,30 @@ def test_projection_of_a_graph_without_sides_is_an_error():
 
     with pytest.raises(ValidationError, match="bipartite"):
         projection(nx.path_graph(4), 0)
+
+
+def test_headline_is_the_time_aware_design_with_ever_matched_labelled_biased(table):
+    from mentorkit.outcomes.landmark_design import landmark
+    from mentorkit.outcomes.time_aware_report import headline
+
+    ever = effect(table, "matched", OUT, COVS, method="ipw", n_boot=0)
+    h = headline(table, COVS, 180, 365, "da", min_cell=5, ever=ever)
+    direct = landmark(table, 180, 365, covariates=COVS)
+    assert h.result is not None and h.result.estimate == direct.estimate
+    assert f"{100 * direct.estimate:+.1f}" in h.text and "Skævt" in h.text
+    rows = h.table.iloc[:, 0].tolist()
+    assert rows[0] == "Landmark (180 dage)" and rows[-1] == "Nogensinde matchet (skævt)"
+    assert int(h.table.iloc[0, 4]) == direct.n_treated
+
+
+def test_headline_gives_the_detectable_effect_when_too_few(table):
+    from mentorkit.outcomes.power import minimum_detectable_effect
+    from mentorkit.outcomes.time_aware_report import headline
+
+    h = headline(table, COVS, lang="en", min_group=10_000)
+    assert h.result is None and "cannot be estimated" in h.text
+    n1 = int(table["matched"].sum())
+    base = float(table[OUT].mean())
+    mde = minimum_detectable_effect(n1, len(table) - n1, base)
+    assert mde.sentence("en") in h.text
+    assert "Landmark" not in "".join(h.table.iloc[:, 0])

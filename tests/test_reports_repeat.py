@@ -86,3 +86,32 @@ def test_provenance_records_versions_parameters_seed_draws_and_fingerprint(two_e
     assert values["Bootstrap-trekkingen"] == "300"
     assert values["Vingerafdruk van de invoer (SHA-256, zonder id's)"] == fingerprint(a)
     assert "/private" not in p.to_string()
+
+
+def test_funder_effect_uses_the_refit_bootstrap_and_says_so(two_extracts):
+    from mentorkit.monitoring import funder
+
+    ds = generate(seed=3, scale=0.4)
+    table = analysis_table(ds)                 # a few hundred rows: the re-fitting bootstrap
+    summary = funder.employment_effect(table, min_group=10)
+    e = effect(table, "matched", funder.EFFECT_OUTCOME, list(funder.EFFECT_COVARIATES),
+               method="aipw", n_boot=funder.EFFECT_BOOT, seed=0)
+    assert "re-fitting" in summary.ci_method
+    assert (summary.ci_low, summary.ci_high) == (e.ci_low, e.ci_high)
+    analytic = effect(table, "matched", funder.EFFECT_OUTCOME, list(funder.EFFECT_COVARIATES),
+                      method="aipw", n_boot=0)
+    assert (e.ci_high - e.ci_low) != (analytic.ci_high - analytic.ci_low)
+
+
+def test_funder_report_leads_with_the_time_aware_effect():
+    from mentorkit.reports.funder_design import time_aware_effect
+    from mentorkit.reports.funder_view import FunderReport
+
+    ds = generate(seed=3, scale=0.4)
+    big = FunderReport.build(ds, lang="nl")
+    text = time_aware_effect(big)
+    assert "Het effect van een mentor, gerekend vanaf de koppeling" in text
+    assert "Landmark (180 dagen)" in text
+    small = FunderReport.build(ds, programme="Tingbjerg", lang="en")
+    shown = time_aware_effect(small)
+    assert "cannot be estimated" in shown and "can detect" in shown

@@ -139,7 +139,7 @@ def diagnose(e: Effect, limit: float = GOOD_BALANCE) -> Diagnostics:
 
     if e.propensity is None or e.treated is None:
         raise ValueError("this estimate has no propensity score (use ipw, psm or aipw)")
-    found = diagnostics.diagnose(e, threshold=limit)
+    found = diagnostics.diagnose(e, max_smd=limit)
     imbalanced = tuple((str(c), float(v)) for c, v in zip(found.imbalanced["covariate"],
                                                            found.imbalanced["smd"]))
     t = e.treated.to_numpy(dtype=bool)

@@ -1,7 +1,8 @@
-"""The erasure ledger: ids only, so that a restored backup forgets again what was erased.
+"""The erasure ledger: ids and keyed marks, so that what was erased stays erased.
 
 Every erasure appends a row to the ``erasure_ledger`` table (person id, the creation stamp of
-that person's row, when, why) and, when ``MENTORKIT_ERASURE_LEDGER`` names a file, a line to
+that person's row, when, why, and the keyed fingerprints of who she was, never a value:
+:mod:`mentorkit.privacy.fingerprints`, which refuse her re-import) and, when ``MENTORKIT_ERASURE_LEDGER`` names a file, a line to
 that file before the erasure commits (:func:`append_ledger_file`). A backup taken before an
 erasure still holds the person; :func:`reapply` erases them again after a restore. The
 creation stamp guards against a reused id: SQLite hands out the next free id again after a

@@ -8,8 +8,8 @@ exists nowhere), byte for byte once the guessed value is taken out, with the sam
 code: a scoped user learns nothing about other sites. ``export audit`` holds only rows about
 the site's own rows, and the commands that work on every programme refuse to run scoped.
 
-The imports run on SQLite and PostgreSQL; the other commands on SQLite (they read through
-the same scoped store).
+The imports and the audit run on SQLite and PostgreSQL; the other commands on SQLite (they
+read through the same scoped store).
 """
 
 from __future__ import annotations
@@ -252,9 +252,7 @@ def test_scan_knows_no_other_sites_people(sqlite_site: Site, tmp_path: Path) -> 
     assert answer(args(own), own)[0] == 1  # the control: one's own mentee is found
 
 
-def test_export_audit_holds_only_rows_about_the_sites_rows(sqlite_site: Site,
-                                                           tmp_path: Path) -> None:
-    site = sqlite_site
+def test_export_audit_holds_only_rows_about_the_sites_rows(site: Site, tmp_path: Path) -> None:
     with Store.open(site.db, programmes=()) as store:
         store.people.update(int(site.other("mentee")["id"]), language_level="B1")
         everything = store.table("audit")

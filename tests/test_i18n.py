@@ -33,6 +33,9 @@ CATALOGUES = {
     "outcomes.report", "outcomes.designs", "reports.funder", "reports.regions", "reports.numbers",
     "files", "periods",
     "outcomes.power", "outcomes.sensitivity",
+    "outcomes.diagnostic_words", "outcomes.headline", "outcomes.public", "reports.provenance",
+    "reports.outcome_study", "reports.network_analysis", "reports.matching_study",
+    "reports.funder_design",
 }
 
 

@@ -45,7 +45,7 @@ ESS_SHARE = 0.3
 LARGEST_WEIGHT = 0.1
 """Warn when one comparison person carries more than this share of the total weight."""
 
-TEXT = Catalogue("outcomes.diagnostics", {
+TEXT = Catalogue("outcomes.diagnostic_words", {
     "imbalanced": {
         "da": "Advarsel: efter justering er grupperne stadig forskellige på {names} "
               "(standardiseret forskel over {limit}). Effekten kan skyldes disse forskelle.",

@@ -81,7 +81,7 @@ def main() -> None:
         for name, kw in (("aipw, no cluster", dict(method="aipw", n_boot=0)),
                          ("aipw, cluster=g", dict(method="aipw", n_boot=0, cluster="g")),
                          ("regression, cluster=g", dict(method="regression", cluster="g"))):
-            e = effect(d, "t", "y", ["x"], **kw)   # type: ignore[arg-type]
+            e = effect(d, "t", "y", ["x"], **kw)
             r = runs.setdefault(name, ([], [], []))
             r[0].append(e.estimate)
             r[1].append(e.se)

@@ -593,3 +593,15 @@ def test_did_with_clusters_equals_statsmodels_on_the_change():
     assert e.estimate == pytest.approx(ref.params["grant_1988"], rel=1e-10)
     assert e.se == pytest.approx(ref.bse["grant_1988"], rel=1e-10)
     assert "difference in mean changes" in e.ci_method and "12 clusters" in e.ci_method
+
+
+def test_did_with_covariates_takes_weights_and_clusters():
+    d = confounded(400, 21, clusters=30)
+    d["pre"] = d.x1 + np.random.default_rng(2).normal(size=len(d))
+    k = (d.index % 3 + 1).to_numpy()
+    weighted = effect(d.assign(k=k), "t", "y", ["x1", "x2"], method="did", pre="pre",
+                      weights="k", cluster="g", n_boot=0)
+    repeated = effect(d.loc[d.index.repeat(k)].reset_index(drop=True), "t", "y", ["x1", "x2"],
+                      method="did", pre="pre", n_boot=0)
+    assert weighted.estimate == pytest.approx(repeated.estimate, rel=1e-6)
+    assert "Sant'Anna" in weighted.ci_method and "30 clusters" in weighted.ci_method

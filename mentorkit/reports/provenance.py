@@ -83,12 +83,14 @@ SKIPPED_TABLES = ("manifest",)
 
 
 def _is_id(table: str, column: str) -> bool:
-    from mentorkit.model.schema import TABLES
+    from mentorkit.privacy.classes import extract_rule
 
     if column == "id" or column.endswith("_id"):
         return True
-    spec = TABLES.get(table)
-    return bool(spec is not None and column in spec.c and spec.c[column].references)
+    try:                                   # a reference: an id (a pseudonym in an extract)
+        return extract_rule(table, column).startswith("pseudonym:")
+    except KeyError:                       # not a column of the model
+        return False
 
 
 def _content(frame: pd.DataFrame, table: str = "") -> pd.DataFrame:

@@ -31,9 +31,10 @@ import zipfile
 from dataclasses import dataclass, field
 
 from mentorkit.imports.columns import column_letter
+from mentorkit.model.validation import Problem
 
 __all__ = ["LIMITS", "Limits", "SheetFacts", "columns_text", "json_depth", "sheet_facts",
-           "zip_problem"]
+           "too_big", "zip_problem"]
 
 MIB = 1024 * 1024
 
@@ -158,6 +159,20 @@ def zip_problem(book: zipfile.ZipFile, limits: Limits = LIMITS) -> str | None:
                     f"times its size, more than the limit of {limits.max_ratio:,.0f} "
                     "(a zip bomb)")
     return None
+
+
+def too_big(rule: str, value: str | None = None) -> Problem:
+    """The problem of a file beyond a limit: ``rule`` names the limit; ``value`` (a sheet's
+    name) is shown to the uploader only, never in a message or log.
+
+    Example
+    -------
+    >>> too_big("the header row has 600 columns, more than the limit of 500").rule
+    'the header row has 600 columns, more than the limit of 500; the file was not read'
+    """
+    return Problem(None, "", f"{rule}; the file was not read",
+                   "a smaller file: split the table into several files, or remove empty "
+                   "columns and rows", value)
 
 
 def json_depth(value: object) -> int:

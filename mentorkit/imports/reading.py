@@ -5,8 +5,8 @@ CSV files may be UTF-8 (with or without a byte-order mark) or Windows/latin-1 (c
 the most known column names out of the header (or the one a first line ``sep=;`` names, as
 Excel writes it). Excel files are read with openpyxl: the one visible
 sheet with data (hidden sheets are never read; a workbook with several visible sheets with
-data is refused, naming them; a sheet with merged cells is refused, naming the ranges); the
-header is its first non-empty row. Every cell is read as text, so ids, postcodes
+data is refused, naming them; a sheet with merged cells is refused, naming the ranges: see
+:mod:`.sheets`); the header is its first non-empty row. Every cell is read as text, so ids, postcodes
 and phone numbers keep their leading zeros; typing happens in :mod:`.parsing`.
 
 Files that are not tables (empty, binary, UTF-16, old ``.xls``, a picture) are refused with
@@ -24,7 +24,6 @@ Example
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import time
@@ -32,13 +31,13 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mentorkit.imports.columns import ALL_KNOWN, column_letter, normalise_header
-from mentorkit.imports.limits import LIMITS, Limits, SheetFacts, sheet_facts, zip_problem
+from mentorkit.imports.limits import LIMITS, Limits, too_big, zip_problem
+from mentorkit.imports.sheets import choose_sheet, sheet_problem, sheet_rows
 from mentorkit.model.frames import as_int
 from mentorkit.model.validation import Problem
 
@@ -83,11 +82,7 @@ def _refuse(rule: str, allowed: str = CSV_HELP, value: str | None = None) -> Raw
 
 
 def _too_big(rule: str, value: str | None = None) -> RawTable:
-    """A file beyond a limit; ``value`` is the sheet's name (shown to the uploader only: a
-    name typed into the file stays out of messages and logs, as every value does)."""
-    return _refuse(f"{rule}; the file was not read",
-                   "a smaller file: split the table into several files, or remove empty "
-                   "columns and rows", value)
+    return RawTable(None, problems=[too_big(rule, value)])
 
 
 def read_path(path: str | Path, limits: Limits = LIMITS) -> RawTable:
@@ -207,9 +202,9 @@ def _read_csv(data: bytes, limits: Limits = LIMITS) -> RawTable:
     offset = 0
     if declared:  # Excel's "sep=;" first line: use it, and count it in the row numbers
         text, offset = text[declared.end():], 1
-    too_big = _csv_size_problem(text, limits)  # before the header is looked at or parsed
-    if too_big:
-        return _too_big(too_big)
+    over = _csv_size_problem(text, limits)  # before the header is looked at or parsed
+    if over:
+        return _too_big(over)
     sep = declared.group(1) if declared else _choose_separator(text)
     try:
         cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
@@ -235,24 +230,6 @@ def _read_csv(data: bytes, limits: Limits = LIMITS) -> RawTable:
     return raw
 
 
-def _xlsx_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.strftime("%Y-%m-%d")
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    return str(value)
-
-
 def _read_xlsx(data: bytes, limits: Limits = LIMITS) -> RawTable:
     if not data.startswith(b"PK\x03\x04"):
         what = _sniff_binary(data) or "text, not an Excel workbook"
@@ -264,9 +241,9 @@ def _read_xlsx(data: bytes, limits: Limits = LIMITS) -> RawTable:
     except (zipfile.BadZipFile, ValueError, OSError) as err:
         return _refuse(f"the workbook cannot be read ({type(err).__name__})",
                        "an Excel workbook saved as .xlsx")
-    too_big = zip_problem(archive, limits)  # from the zip's directory: nothing unpacked yet
-    if too_big:
-        return _too_big(too_big)
+    over = zip_problem(archive, limits)  # from the zip's directory: nothing unpacked yet
+    if over:
+        return _too_big(over)
     import openpyxl
 
     problems: list[Problem] = []
@@ -275,16 +252,16 @@ def _read_xlsx(data: bytes, limits: Limits = LIMITS) -> RawTable:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             try:
-                chosen = _choose_sheet(book, archive)
-                if isinstance(chosen, RawTable):
-                    return chosen
+                chosen = choose_sheet(book, archive)
+                if isinstance(chosen, Problem):
+                    return RawTable(None, problems=[chosen])
                 sheet, facts = chosen
-                refused = _sheet_problem(sheet.title, facts, limits)
+                refused = sheet_problem(sheet.title, facts, limits)
                 if refused is not None:
-                    return refused
-                rows = _sheet_rows(sheet, problems, started, limits)
-                if isinstance(rows, RawTable):
-                    return rows
+                    return RawTable(None, problems=[refused])
+                rows = sheet_rows(sheet, problems, started, limits)
+                if isinstance(rows, Problem):
+                    return RawTable(None, problems=[rows])
             finally:
                 book.close()
     except Exception as err:  # openpyxl raises many kinds on a damaged workbook
@@ -302,73 +279,6 @@ def _read_xlsx(data: bytes, limits: Limits = LIMITS) -> RawTable:
     raw.problems = problems + raw.problems
     raw.encoding = "xlsx"
     return raw
-
-
-def _choose_sheet(book: Any, archive: zipfile.ZipFile) -> tuple[Any, SheetFacts] | RawTable:
-    """The one visible worksheet with data (hidden ones are never read), with its facts."""
-    visible = []
-    for sheet in book.worksheets:
-        if getattr(sheet, "sheet_state", "visible") != "visible":
-            continue
-        path = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
-        visible.append((sheet, sheet_facts(archive.read(path))))
-    if not visible:
-        return _refuse("the workbook has no visible sheet",
-                       "one visible sheet holding the table")
-    with_data = [(s, f) for s, f in visible if f.has_data]
-    if len(with_data) > 1:
-        names = ", ".join(repr(s.title) for s, _ in with_data)
-        return _refuse(f"the workbook has {len(with_data)} visible sheets with data; which one "
-                       "to import is not clear",
-                       "one visible sheet with the table: delete or hide the others, or "
-                       "save that sheet alone", names)
-    return (with_data or visible)[0]
-
-
-def _sheet_problem(title: str, facts: SheetFacts, limits: Limits) -> RawTable | None:
-    if facts.merged:
-        shown = ", ".join(facts.merged[:5]) + (", …" if len(facts.merged) > 5 else "")
-        return _refuse(f"the sheet has {len(facts.merged)} merged cell range(s): {shown}",
-                       "one value per cell: unmerge the cells (Home > Merge & Center) and "
-                       "fill in every row", title)
-    if facts.columns > limits.max_columns:
-        return _too_big(f"the sheet has {facts.columns:,} columns (up to "
-                        f"{column_letter(facts.columns - 1)}), more than the limit of "
-                        f"{limits.max_columns:,}", title)
-    if facts.rows * facts.columns > limits.max_cells:
-        return _too_big(f"the sheet has {facts.rows:,} rows of {facts.columns:,} columns, "
-                        f"more than the limit of {limits.max_cells:,} cells", title)
-    return None
-
-
-def _sheet_rows(sheet: Any, problems: list[Problem], started: float,
-                limits: Limits) -> list[list[str]] | RawTable:
-    rows: list[list[str]] = []
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        if number % 1000 == 0 and time.monotonic() - started > limits.max_seconds:
-            return _too_big(f"reading the sheet took longer than the limit of "
-                            f"{limits.max_seconds:,.0f} seconds (stopped at row {number:,})",
-                            sheet.title)
-        texts = []
-        for position, cell in enumerate(row):
-            kind = getattr(cell, "data_type", None)
-            if kind == "f":
-                problems.append(Problem(
-                    number, column_letter(position), "formula",
-                    "a typed value, not a formula: copy the column and "
-                    "'paste values' before importing", str(cell.value)))
-                texts.append("")
-                continue
-            if kind == "e":
-                problems.append(Problem(number, column_letter(position),
-                                        "Excel error value",
-                                        "a value, not an error like #N/A",
-                                        str(cell.value)))
-                texts.append("")
-                continue
-            texts.append(_xlsx_text(cell.value))
-        rows.append(texts)
-    return rows
 
 
 def _table(cells: pd.DataFrame) -> RawTable:

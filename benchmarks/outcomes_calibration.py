@@ -14,7 +14,8 @@ width and the share of intervals that contain the truth (goal for the time-aware
 - time-aware: the Cox model with the match as a time-varying exposure
   (``time_varying_cox``) against ``truth.hazard_ratio``; the landmark design at 180 days
   (``landmark``: first job within 365 days, matched by day 180 against not matched) against
-  the closed-form truth for exactly its treated (``synth.timing.landmark_effect``); and
+  the closed-form truth for exactly its treated, everyone matched by day 180 and without a
+  job then (``synth.timing.landmark_effect``); and
   sequential trials pooled over days 60, 120 and 180 against the same kind of truth (a
   mentor against none in the window: comparisons matched later dilute it).
 
@@ -86,8 +87,9 @@ def one_seed(seed: int, hazard_ratio: float | None, n_boot: int) -> list[dict[st
     for name, days in (("landmark 180", LANDMARK), ("sequential 60/120/180", SEQUENTIAL)):
         lm = landmark(table, days, HORIZON, covariates=COVS)
         stacked = landmark_table(table, days, HORIZON)
-        treated = stacked.loc[stacked["outcome"].notna() & (stacked["treated"] == 1),
-                              "person_id"]
+        # the design's target: every treated person at risk at the landmark (the censored
+        # ones are represented by the weights of the others)
+        treated = stacked.loc[stacked["treated"] == 1, "person_id"]
         target = landmark_effect(ds, treated, HORIZON)
         rows.append(_row(seed, world, "time-aware", name, "RD first job within 365 d",
                          target, lm.estimate, lm.ci_low, lm.ci_high, lm.se))

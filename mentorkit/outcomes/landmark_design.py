@@ -11,7 +11,10 @@ clustered by person (or by ``cluster=``, which must then nest persons).
 The effect is the risk difference among the treated (ATT), by regression standardisation: a
 logistic model of the outcome on the treatment, the covariates (plus landmark and ``strata=``
 indicators), with ``weights=``; the standard error from the influence function (the logistic
-scores and the spread of the treated's individual differences), summed within clusters. A
+scores and the spread of the treated's individual differences), summed within clusters.
+People whose follow-up ends before the horizon without a job are left out and the others
+weighted by the inverse probability of still being followed (``censoring="ipcw"``, a
+Kaplan–Meier curve per trial and arm; the weights are taken as known in the SE). A
 mentee of the comparison group matched later within the window dilutes the contrast: the
 result counts them (``controls_matched_later``).
 

@@ -298,7 +298,7 @@ def test_network_notebook_runs_from_an_extract_without_ids_or_names(ds, folder: 
                     "graph_kind": "referral", "lang": "en", "min_cell": K})
     assert not never.exists()
     shown = _outputs(out)
-    assert "Who mentors most" in shown and shown.count("image/png") == 5
+    assert "How many mentees a mentor has" in shown and shown.count("image/png") == 5
     assert not [v for v in _personal(ds) if v in shown]
     labels = LABEL.findall(shown)
     assert labels and {role for role, _ in labels} >= {"mentor", "partner"}

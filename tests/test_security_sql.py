@@ -21,6 +21,7 @@ SQL_CALLS = {"execute", "exec_driver_sql", "text", "executescript"}
 #: from values; reviewed. A new entry needs the same review.
 FORMATTED_IDENTIFIERS = {
     ("mentorkit/store/backup.py", "_counts"),
+    ("mentorkit/store/backup.py", "_pg_restore_atomic"),  # the staging database's name, quoted
     ("mentorkit/store/bulk.py", "reset_sequences"),
     ("mentorkit/store/engine.py", "_configure"),  # a constant (the busy timeout)
     ("mentorkit/store/engine.py", "make_engine"),  # the same nested function

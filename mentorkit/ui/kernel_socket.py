@@ -142,9 +142,18 @@ class DashboardKernelConnection(ZMQChannelsWebsocketConnection):  # type: ignore
         if stream is not None:
             stream.max_write_buffer_size = MAX_UNSENT_BYTES
         try:
-            return WebSocketHandler.write_message(handler, message, binary=binary)
+            sent = WebSocketHandler.write_message(handler, message, binary=binary)
         except StreamBufferFullError:
             self.log.warning("kernel %s: closed a websocket that left more than %d MB unread",
                              self.kernel_id, MAX_UNSENT_BYTES // 2**20)
             stream.close()  # frees what it left unread; on_close then disconnects as usual
             return None
+        # a write still waiting when the client goes fails with WebSocketClosedError: that is
+        # the client's leaving, not an error to log as "Task exception was never retrieved"
+        sent.add_done_callback(_retrieve)
+        return sent
+
+
+def _retrieve(future: Any) -> None:
+    if not future.cancelled():
+        future.exception()

@@ -238,6 +238,24 @@ def test_lists_and_exports_of_another_sites_programme(sqlite_site: Site,
     assert code == 1 and not out.exists()
 
 
+def test_a_report_for_another_sites_programme(sqlite_site: Site, tmp_path: Path) -> None:
+    """The notebook's kernel inherits the scope: another site's programme is nobody's."""
+    site = sqlite_site
+    other = str(site.programmes[site.programmes.index != site.home].iloc[0])
+    wrong = other[:-1] + "q"
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "funder_report.ipynb"
+
+    def args(guess: str) -> list[str]:
+        return ["report", str(notebook), "--programme", guess, "--db", site.db,
+                "--out", str(tmp_path / "out"), "--no-progress"]
+
+    a = answer(args(other), other)
+    b = answer(args(wrong), wrong)
+    unslug = (a[0], a[1].replace(other.lower(), MARK.lower()))
+    assert unslug == (b[0], b[1].replace(wrong.lower(), MARK.lower()))
+    assert a[0] == 1 and "no programme called" in a[1]
+
+
 def test_scan_knows_no_other_sites_people(sqlite_site: Site, tmp_path: Path) -> None:
     site = sqlite_site
     report = tmp_path / "report.html"

@@ -219,3 +219,16 @@ def test_method_comparison_bars_start_at_zero_and_equal_the_table():
     left = fig.axes[0]
     assert left.get_ylim()[0] == 0
     assert [p.get_height() for p in left.patches] == [80.0, 78.0, 74.0]
+
+
+def test_forest_plot_draws_a_percentile_interval_that_misses_its_point():
+    # a percentile bootstrap interval on few draws can lie beside the estimate
+    groups = pd.DataFrame({
+        "by": ["all"], "level": ["all"], "n_treated": [40], "n_control": [40],
+        "estimate": [0.10], "ci_low": [0.12], "ci_high": [0.30], "se": [0.05],
+        "p_value": [0.05], "p_heterogeneity": [np.nan], "note": [""]})
+    fig = plots.forest_plot(groups, "en", min_cell=5)
+    ax = fig.axes[0]
+    assert _points(ax) == [0.10]
+    segments = ax.collections[0].get_segments()
+    assert [tuple(seg[:, 0]) for seg in segments] == [(0.12, 0.30)]

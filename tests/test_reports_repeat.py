@@ -8,6 +8,8 @@ extracts of the same data with different keys and compare the numbers exactly.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -115,3 +117,32 @@ def test_funder_report_leads_with_the_time_aware_effect():
     small = FunderReport.build(ds, programme="Tingbjerg", lang="en")
     shown = time_aware_effect(small)
     assert "cannot be estimated" in shown and "can detect" in shown
+
+
+def test_the_outcome_study_run_twice_with_random_keys_gives_the_same_report(
+        tmp_path, monkeypatch):
+    """Two papermill runs on the same database, each making a one-off extract with a new
+    random pseudonym key (none is configured): every output, figures included, is equal."""
+    import json
+
+    import papermill
+
+    from mentorkit.store import Store
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "outcome_study.ipynb"
+    db = tmp_path / "demo.db"
+    with Store.open(str(db), actor="test") as store:
+        store.load(generate(seed=3, scale=0.25))
+    for name in ("MENTORKIT_PSEUDONYM_KEY", "MENTORKIT_PSEUDONYM_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    shown = []
+    for run in ("first", "second"):
+        out = tmp_path / f"{run}.ipynb"
+        papermill.execute_notebook(
+            str(notebook), str(out), kernel_name="python3", progress_bar=False,
+            cwd=str(tmp_path), parameters={"db": str(db), "programme": "",
+                                           "n_boot": 20, "seed": 4})
+        nb = json.loads(out.read_text(encoding="utf-8"))
+        shown.append([c.get("outputs", []) for c in nb["cells"] if c["cell_type"] == "code"])
+    assert "Landmark" in json.dumps(shown[0])
+    assert shown[0] == shown[1]

@@ -215,8 +215,9 @@ def forest_plot(table: pd.DataFrame, lang: str = "en", reference: float = 0.0,
     est = t["estimate"].to_numpy(dtype=float)
     lo = t["ci_low"].to_numpy(dtype=float)
     hi = t["ci_high"].to_numpy(dtype=float)
-    ax.errorbar(est[ok], y[ok], xerr=[est[ok] - lo[ok], hi[ok] - est[ok]], fmt="o",
-                color=PALETTE["treated"], ecolor=PALETTE["neutral"], capsize=3)
+    # the interval as a line from its ends: a percentile interval need not contain the point
+    ax.hlines(y[ok], lo[ok], hi[ok], color=PALETTE["neutral"], linewidth=1.2)
+    ax.errorbar(est[ok], y[ok], fmt="o", color=PALETTE["treated"])
     overall = (t["by"] == "all").to_numpy()
     ax.scatter(est[ok & overall], y[ok & overall], marker="D", s=60, color=PALETTE["mentee"],
                zorder=4)

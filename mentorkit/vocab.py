@@ -312,6 +312,15 @@ BACKGROUND_CHECKS = Vocabulary("background_check", {
     "vog": ("VOG", "Certificate of conduct (NL VOG)", "Verklaring Omtrent het Gedrag (VOG)"),
 })
 
+#: What a mentor's missing or expired background check does to a match (``programme.check_rule``;
+#: :mod:`mentorkit.casework.screening`): nothing, a reason to confirm it, or no match.
+CHECK_RULES = Vocabulary("check_rule", {
+    "off": ("Ingen regel", "No rule", "Geen regel"),
+    "warn": ("Advar og kræv en begrundelse", "Warn and require a reason",
+             "Waarschuwen en een reden vragen"),
+    "block": ("Bloker matchet", "Block the match", "Koppeling blokkeren"),
+})
+
 CURRENCIES = Vocabulary("currency", {
     "DKK": ("Danske kroner", "Danish kroner", "Deense kroon"),
     "EUR": ("Euro", "Euro", "Euro"),
@@ -323,7 +332,7 @@ ALL: dict[str, Vocabulary] = {
         ROLES, GENDERS, MENTOR_GENDER_PREFERENCES, MATCH_STATUSES, END_REASONS, OUTCOME_PHASES,
         EMPLOYMENT_STATUSES, GOALS, EDUCATION_LEVELS, SECTORS, LANGUAGE_LEVELS, LANGUAGES,
         COUNTRIES, AVAILABILITY, CONSENT_SCOPES, FOLLOWUP_KINDS, EVENT_KINDS, PARTNER_KINDS,
-        TARGET_METRICS, BACKGROUND_CHECKS, CURRENCIES,
+        TARGET_METRICS, BACKGROUND_CHECKS, CHECK_RULES, CURRENCIES,
     )
 }
 

@@ -106,6 +106,9 @@ programme = _table(
     col("language", Str(2), vocab="language", doc="Default language of the dashboards."),
     col("background_check", Str(20), vocab="background_check",
         doc="Background check mentors need (børneattest in DK, VOG in NL)."),
+    col("check_rule", Str(10), vocab="check_rule",
+        doc="What a mentor's missing or expired background check does to a match: off "
+            "(empty), warn (confirmed only with a reason, audited) or block."),
     *_stamps(),
 )
 
@@ -214,6 +217,11 @@ match = _table(
     col("score_breakdown", JSON, doc="Score per criterion when proposed."),
     col("made_by", Str(100), doc="Coordinator (or run) that made the match."),
     col("notes", TEXT, privacy="free_text", doc="Notes on the match."),
+    col("check_reason", TEXT, privacy="free_text",
+        doc="Why the match was confirmed though the mentor's background check was not "
+            "valid (the programme's warn rule)."),
+    col("reopen_reason", TEXT, privacy="free_text",
+        doc="Why an ended match was reopened."),
     *_stamps(),
     col("version", INT, nullable=False, server_default="1",
         doc="Row version, raised by every update (detects lost updates)."),

@@ -232,3 +232,15 @@ def test_forest_plot_draws_a_percentile_interval_that_misses_its_point():
     assert _points(ax) == [0.10]
     segments = ax.collections[0].get_segments()
     assert [tuple(seg[:, 0]) for seg in segments] == [(0.12, 0.30)]
+
+
+def test_phase_plot_draws_a_share_of_zero():
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(0, 7, method="wilson")     # lo is 2.8e-17, above the share
+    by_phase = pd.DataFrame({"phase": ["intake", "intake"], "group": [False, True],
+                             "n": [7, 9], "value": [0.0, 0.5], "ci_low": [lo, 0.2],
+                             "ci_high": [hi, 0.8]})
+    fig = plots.phase_plot(by_phase, "en")
+    ys = sorted(float(v) for c in fig.axes[0].containers for v in c.lines[0].get_ydata())
+    assert ys == [0.0, 0.5]

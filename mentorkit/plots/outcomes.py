@@ -250,7 +250,9 @@ def phase_plot(by_phase: pd.DataFrame, lang: str = "en") -> Any:
         xs = g["phase"].map(x).to_numpy()
         v = g["value"].to_numpy()
         ax.errorbar(xs + (0.06 if grp else -0.06), v,
-                    yerr=[v - g["ci_low"].to_numpy(), g["ci_high"].to_numpy() - v],
+                    # a Wilson bound at a share of 0 or 1 can sit a rounding error beyond it
+                    yerr=[np.maximum(v - g["ci_low"].to_numpy(), 0),
+                          np.maximum(g["ci_high"].to_numpy() - v, 0)],
                     fmt="o-", color=colour, capsize=3, label=_group_label(grp, lang))
     ax.set_xticks(range(len(phases)), [vocab.OUTCOME_PHASES.label(p, lang) for p in phases])
     ax.set_xlabel(_w("phase", lang))

@@ -174,14 +174,14 @@ class Needles:
             if address and len(_words(str(address))) >= 2:
                 self.addresses.add(_words(str(address)))
 
-    def add_notes(self, table: str, notes: Iterable[Any]) -> None:
-        """Add the free text of ``table``'s notes (each note's opening words)."""
+    def add_notes(self, table: str, notes: Iterable[Any], column: str = "notes") -> None:
+        """Add the free text of ``table``'s ``column`` (each text's opening words)."""
         for note in notes:
             if note is None or (isinstance(note, float) and pd.isna(note)) or note is pd.NA:
                 continue
             words = _words(str(note))
             if len(words) >= _MIN_NOTE_WORDS:
-                self.notes[words[:_NOTE_WINDOW]] = f"{table}.notes"
+                self.notes[words[:_NOTE_WINDOW]] = f"{table}.{column}"
 
     def update(self, other: Needles) -> None:
         """Add everything ``other`` looks for."""
@@ -201,7 +201,7 @@ class Needles:
         for table, columns in columns_of_class("free_text").items():
             for column in columns:
                 if table in tables and column in tables[table].columns:
-                    needles.add_notes(table, tables[table][column])
+                    needles.add_notes(table, tables[table][column], column)
         return needles
 
     @classmethod

@@ -38,11 +38,27 @@ from mentorkit.errors import ConflictError
 from mentorkit.model.validation import Problem
 from mentorkit.vocab import OPEN_MATCH_STATUSES
 
-__all__ = ["CAPACITY", "ONE_OPEN", "OPEN_MATCH_STATUSES", "describe_problems", "is_open",
-           "open_match_problems", "places", "require_open_match_rules"]
+__all__ = ["CAPACITY", "MatchRuleError", "ONE_OPEN", "OPEN_MATCH_STATUSES", "describe_problems",
+           "is_open", "open_match_problems", "places", "require_open_match_rules"]
 
 ONE_OPEN = "one open match per mentee"
 CAPACITY = "mentor capacity"
+
+
+class MatchRuleError(ConflictError):
+    """A match rule refused a write; ``problems`` says which rows and rules (ids only), so a
+    dashboard can say it in the coordinator's language.
+
+    Example
+    -------
+    >>> err = MatchRuleError([Problem(0, "mentor_id", CAPACITY, "mentor 7 is full")])
+    >>> err.problems[0].rule, isinstance(err, ConflictError)
+    ('mentor capacity', True)
+    """
+
+    def __init__(self, problems: list[Problem], table: str = "match") -> None:
+        super().__init__(describe_problems(table, problems))
+        self.problems = list(problems)
 
 
 def is_open(status: object) -> bool:
@@ -157,4 +173,4 @@ def require_open_match_rules(new: pd.DataFrame, open_matches: pd.DataFrame,
     """
     problems = open_match_problems(new, open_matches, capacity)
     if problems:
-        raise ConflictError(describe_problems("match", problems))
+        raise MatchRuleError(problems)

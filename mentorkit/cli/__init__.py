@@ -15,7 +15,14 @@ True
 
 from __future__ import annotations
 
-from mentorkit.cli import backup, database, people, privacy, reporting  # noqa: F401  (register)
+from mentorkit.cli import (  # noqa: F401  (register)
+    backup,
+    database,
+    people,
+    privacy,
+    programme,
+    reporting,
+)
 from mentorkit.cli.base import app
 
 __all__ = ["app"]

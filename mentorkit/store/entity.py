@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PLURAL", "Entity", "require_valid"]
 
-#: The columns of a match the open-match rules read (:mod:`mentorkit.store.match_guard`).
-_GUARDED = ("mentee_id", "mentor_id", "status")
+#: The columns of a match the open-match and background-check rules read
+#: (:mod:`mentorkit.store.match_guard`).
+_GUARDED = ("mentee_id", "mentor_id", "status", "check_reason")
 
 #: The Store's attribute for each entity table.
 PLURAL: dict[str, str] = {

@@ -11,6 +11,11 @@ taking the lock that keeps a concurrent writer out:
   UPDATE``, in id order so two writers cannot deadlock) before counting; a second writer for
   the same mentor or mentee waits, then counts what the first committed.
 
+The programme's background-check rule (:func:`mentorkit.casework.screening.check_problems`:
+``block`` refuses an open match with a mentor whose check is missing or expired, ``warn``
+refuses to make one active without ``check_reason``) is checked here too, on the same
+locked mentor rows, for the day :func:`mentorkit.casework.rules.today` (``MENTORKIT_TODAY``).
+
 The partial unique index ``uq_match_open_mentee`` (migration 0004) backs the first rule in
 the database itself; :func:`mentorkit.store.transactions.friendly_error` turns its refusal
 into the same :class:`~mentorkit.errors.ConflictError`.
@@ -31,7 +36,7 @@ Example
 ...     store.matches.add(programme_id=p, mentee_id=b, mentor_id=mentor, status="proposed")
 ... except Exception as err:
 ...     print(type(err).__name__, str(err).split(";")[0])
-ConflictError match: row 0, column 'mentor_id': mentor capacity
+MatchRuleError match: row 0, column 'mentor_id': mentor capacity
 """
 
 from __future__ import annotations
@@ -41,14 +46,15 @@ from collections.abc import Iterable
 import pandas as pd
 import sqlalchemy as sa
 
-from mentorkit.casework.match_rules import describe_problems, open_match_problems
-from mentorkit.errors import ConflictError
+from mentorkit.casework.match_rules import MatchRuleError, open_match_problems
+from mentorkit.casework.rules import today
+from mentorkit.casework.screening import check_problems
 from mentorkit.model.validation import Problem
 from mentorkit.store.audit import chunks
-from mentorkit.store.schema import match, person
+from mentorkit.store.schema import match, person, programme
 from mentorkit.vocab import OPEN_MATCH_STATUSES
 
-__all__ = ["guard_matches", "lock_people", "match_problems"]
+__all__ = ["check_rule_problems", "guard_matches", "lock_people", "match_problems"]
 
 _CHUNK = 5_000
 
@@ -94,13 +100,40 @@ def match_problems(conn: sa.Connection, rows: pd.DataFrame, exclude: Iterable[in
         capacity.update((int(i), c) for i, c in conn.execute(
             sa.select(person.c.id, person.c.capacity).where(person.c.id.in_(list(chunk)))))
     there = pd.DataFrame(found, columns=["id", "mentee_id", "mentor_id"]).drop_duplicates("id")
-    return open_match_problems(open_rows, there, capacity)
+    problems = open_match_problems(open_rows, there, capacity)
+    problems += check_rule_problems(conn, open_rows, mentors)
+    return sorted(problems, key=lambda p: (p.row is None, p.row or 0))
+
+
+def check_rule_problems(conn: sa.Connection, rows: pd.DataFrame,
+                        mentors: Iterable[int]) -> list[Problem]:
+    """The background-check rule of each mentor's programme applied to ``rows`` (mentor_id,
+    status, optional check_reason), read in ``conn`` (the mentors are locked already)."""
+    found: list[sa.Row] = []
+    for chunk in chunks(sorted({int(i) for i in mentors}), _CHUNK):
+        found.extend(conn.execute(
+            sa.select(person.c.id, person.c.programme_id, person.c.background_check_date,
+                      programme.c.background_check, programme.c.check_rule)
+            .join(programme, programme.c.id == person.c.programme_id)
+            .where(person.c.id.in_(list(chunk)))).all())
+    if not found:
+        return []
+    frame = pd.DataFrame(found, columns=["id", "programme_id", "background_check_date",
+                                         "background_check", "check_rule"])
+    gated = frame[frame["check_rule"].isin(["warn", "block"])]
+    if gated.empty:
+        return []
+    programmes = gated.drop_duplicates("programme_id").rename(columns={"programme_id": "pid"})
+    return check_problems(rows, gated[["id", "programme_id", "background_check_date"]],
+                          programmes[["pid", "background_check", "check_rule"]]
+                          .rename(columns={"pid": "id"}), today())
 
 
 def guard_matches(conn: sa.Connection, rows: pd.DataFrame,
                   exclude: Iterable[int] = ()) -> None:
-    """:func:`match_problems`, raised as :class:`~mentorkit.errors.ConflictError` (ids and
-    rules only) when there is any; nothing is written then."""
+    """:func:`match_problems`, raised as :class:`~mentorkit.casework.match_rules.MatchRuleError`
+    (a :class:`~mentorkit.errors.ConflictError`; ids and rules only) when there is any;
+    nothing is written then."""
     problems = match_problems(conn, rows, exclude)
     if problems:
-        raise ConflictError(describe_problems("match", problems))
+        raise MatchRuleError(problems)

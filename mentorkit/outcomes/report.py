@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TEXT", "balance_summary", "compare_methods", "describe_effect", "label",
            "measure_of", "outcomes_by_phase", "participation", "subgroup_table",
-           "note_text", "survival_summary", "used_covariates"]
+           "note_text", "subgroup_name", "survival_summary", "used_covariates"]
 
 TEXT = Catalogue("outcomes.report", {
     "programme": {"da": "Program", "en": "Programme", "nl": "Programma"},
@@ -82,6 +82,15 @@ TEXT = Catalogue("outcomes.report", {
     "note": {"da": "Bemærkning", "en": "Note", "nl": "Opmerking"},
     "not_reached": {"da": "ikke nået", "en": "not reached", "nl": "niet bereikt"},
     "to": {"da": "til", "en": "to", "nl": "tot"},
+    "by_gender": {"da": "Køn", "en": "Gender", "nl": "Geslacht"},
+    "by_age_group": {"da": "Alder", "en": "Age", "nl": "Leeftijd"},
+    "by_education_group": {"da": "Uddannelse", "en": "Education", "nl": "Opleiding"},
+    "by_language_group": {"da": "Sprogniveau", "en": "Language level", "nl": "Taalniveau"},
+    "by_programme": {"da": "Program", "en": "Programme", "nl": "Programma"},
+    "level_under 30": {"da": "under 30", "en": "under 30", "nl": "onder 30"},
+    "level_basic": {"da": "grundlæggende", "en": "basic", "nl": "basis"},
+    "level_secondary": {"da": "ungdomsuddannelse", "en": "secondary", "nl": "middelbaar"},
+    "level_tertiary": {"da": "videregående", "en": "tertiary", "nl": "hoger"},
     "p_heterogeneity": {"da": "p (heterogenitet)", "en": "p (heterogeneity)",
                         "nl": "p (heterogeniteit)"},
     "note_small": {"da": "for få med eller uden mentor: ikke estimeret",
@@ -283,7 +292,7 @@ def subgroup_table(groups: pd.DataFrame, lang: Lang = "en", min_cell: int | None
     "all" minus the other levels.
     """
     out = pd.DataFrame({
-        label("subgroup", lang): [label("all", lang) if by == "all" else f"{by}: {lvl}"
+        label("subgroup", lang): [subgroup_name(by, lvl, lang)
                                       for by, lvl in zip(groups["by"], groups["level"])],
         label("matched", lang): groups["n_treated"],
         label("not_matched", lang): groups["n_control"],
@@ -300,6 +309,26 @@ def subgroup_table(groups: pd.DataFrame, lang: Lang = "en", min_cell: int | None
                           min_cell, dependent={label("matched", lang): shown,
                                                 label("not_matched", lang): shown},
                           **tied)
+
+
+def subgroup_name(by: str, level: str, lang: Lang = "en") -> str:
+    """A subgroup's name for a table or figure: "all", or the column and the level, in
+    ``lang`` where the report knows them (genders by their vocabulary).
+
+    Example
+    -------
+    >>> subgroup_name("gender", "female", "da"), subgroup_name("all", "all", "nl")
+    ('Køn: Kvinde', 'Alle')
+    """
+    lang = check_lang(lang)
+    if by == "all":
+        return label("all", lang)
+    name = label(f"by_{by}", lang) if f"by_{by}" in TEXT else by
+    if by == "gender" and level in vocab.GENDERS:
+        shown = vocab.GENDERS.label(level, lang)
+    else:
+        shown = label(f"level_{level}", lang) if f"level_{level}" in TEXT else str(level)
+    return f"{name}: {shown}"
 
 
 _NOTES = (("fewer than", "note_small"), ("a model separated", "note_separated"),

@@ -101,6 +101,9 @@ class Headline:
     def _repr_markdown_(self) -> str:
         return self.text
 
+    def __repr__(self) -> str:          # the plain-text output of a notebook cell
+        return self.text
+
 
 def _used(covariates: Sequence[str], notes: Sequence[str]) -> list[str]:
     dropped = {c.strip() for n in notes if "left out:" in n

@@ -222,8 +222,9 @@ def forest_plot(table: pd.DataFrame, lang: str = "en", reference: float = 0.0,
     ax.scatter(est[ok & overall], y[ok & overall], marker="D", s=60, color=PALETTE["mentee"],
                zorder=4)
     ax.axvline(reference, color=PALETTE["neutral"], linewidth=1)
-    names = [_w("all", lang) if by == "all" else f"{by}: {lvl}"
-             for by, lvl in zip(t["by"], t["level"])]
+    from mentorkit.outcomes.report import subgroup_name
+
+    names = [subgroup_name(by, lvl, lang) for by, lvl in zip(t["by"], t["level"])]
     ax.set_yticks(y, names)
     ax.set_xlabel(_w("effect", lang))
     ax.set_title(_w("subgroups", lang))

@@ -106,7 +106,7 @@ def _content(frame: pd.DataFrame, table: str = "") -> pd.DataFrame:
 
 
 def fingerprint(data: pd.DataFrame | Mapping[str, pd.DataFrame]) -> str:
-    """SHA-256 (hex, first 16 digits) of the content of a table or of tables by name.
+    """SHA-256 (hex, first 24 digits: never mistaken for a 16-digit pseudonym) of the content of a table or of tables by name.
 
     Columns ``id``, ``*_id`` and references (ids and pseudonyms) are left out, as is the
     extract's ``manifest`` (when and with which key it was made); the rows are sorted by
@@ -124,7 +124,7 @@ def fingerprint(data: pd.DataFrame | Mapping[str, pd.DataFrame]) -> str:
         h.update(name.encode())
         h.update(",".join(map(str, content.columns)).encode())
         h.update(pd.util.hash_pandas_object(content, index=False).to_numpy().tobytes())
-    return h.hexdigest()[:16]
+    return h.hexdigest()[:24]
 
 
 def _rows(data: pd.DataFrame | Mapping[str, pd.DataFrame]) -> int:

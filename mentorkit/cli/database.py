@@ -66,6 +66,39 @@ def db_copy(
     typer.echo("copied " + ", ".join(f"{n} {t}" for t, n in copied.items()))
 
 
+@db_app.command("site-role")
+@friendly
+def db_site_role(
+    site: str = typer.Argument(..., help="The site's name; its database role is site_<name>."),
+    programme: list[str] = typer.Option(..., "--programme",
+                                        help="A programme the site sees (repeat for more)."),
+    password_file: Path = typer.Option(..., "--password-file",
+                                       help="The role's password (first line); a new random "
+                                            "one is written there, mode 600, if missing."),
+    db: str | None = DbOption,
+) -> None:
+    """Create (or update) a site's PostgreSQL login role that sees only its programmes
+    (row-level security); run as the database's administrator."""
+    from mentorkit.config import Settings
+    from mentorkit.store import site_roles
+    from mentorkit.store.engine import make_engine
+
+    _whole_database("db site-role")
+    engine = make_engine(db or Settings.from_env().database_url)
+    try:
+        if engine.dialect.name != "postgresql":  # before a password file is written
+            raise MentorkitError("a site's own database role needs PostgreSQL; on SQLite a "
+                                 "site has its own file (or MENTORKIT_PROGRAMMES)")
+        made = not password_file.exists()
+        password = (site_roles.write_new_password(password_file) if made
+                    else site_roles.read_password(password_file))
+        role = site_roles.create_site_role(engine, site, programme, password)
+    finally:
+        engine.dispose()
+    typer.echo(f"role {role.role} sees programme(s) {', '.join(map(str, role.programme_ids))}"
+               + (f"; new password written to {password_file}" if made else ""))
+
+
 def _ensure_folder(url: Any) -> None:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,11 @@ import sqlalchemy as sa
 
 from mentorkit.errors import ConflictError, StoreError
 
-__all__ = ["CASEWORK_CONSTRAINTS", "Transactions", "friendly_error"]
+__all__ = ["CASEWORK_CONSTRAINTS", "INSUFFICIENT_PRIVILEGE", "Transactions", "friendly_error",
+           "refused"]
+
+INSUFFICIENT_PRIVILEGE = "42501"
+"""PostgreSQL's SQLSTATE for a write a role may not make (privileges, row-level security)."""
 
 #: The database's casework rules (migration 0004): index name -> (what SQLite's refusal
 #: says, what the refusal means). A refusal becomes a :class:`ConflictError`, as the store's
@@ -73,6 +77,10 @@ class Transactions:
                     self.conn, self.actor = None, None
         except (sa.exc.OperationalError, sa.exc.IntegrityError) as err:
             raise friendly_error(err) from None
+        except sa.exc.ProgrammingError as err:  # a site's role refused by the database
+            if getattr(err.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            raise refused(err) from None
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sa.Connection]:
@@ -82,6 +90,25 @@ class Transactions:
             return
         with self.engine.connect() as conn:
             yield conn.execution_options(readonly=True)
+
+
+def refused(err: sa.exc.ProgrammingError) -> StoreError:
+    """What a write refused by a site's database role says: the table, never the values
+    (the driver's message quotes the statement's parameters).
+
+    Example
+    -------
+    >>> class Refusal(Exception):
+    ...     sqlstate = INSUFFICIENT_PRIVILEGE
+    ...     diag = type("Diag", (), {"message_primary":
+    ...         'new row violates row-level security policy for table "person"'})()
+    >>> str(refused(sa.exc.ProgrammingError("INSERT", {"email": "a@b.c"}, Refusal())))[:60]
+    'the database refused the write (new row violates row-level s'
+    """
+    diag = getattr(err.orig, "diag", None)
+    says = getattr(diag, "message_primary", None) or "permission denied"
+    return StoreError(f"the database refused the write ({says}): this site's database role "
+                      "may not write there (another site's programme); nothing was written")
 
 
 def friendly_error(err: sa.exc.OperationalError | sa.exc.IntegrityError) -> StoreError:

@@ -118,7 +118,7 @@ def message_type(message: bytes | str | dict[str, Any], v1: bool) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-class DashboardKernelConnection(ZMQChannelsWebsocketConnection):  # type: ignore[misc]
+class DashboardKernelConnection(ZMQChannelsWebsocketConnection):
     """jupyter_server's kernel websocket connection, writing through :meth:`send_checked`."""
 
     @property
@@ -146,7 +146,8 @@ class DashboardKernelConnection(ZMQChannelsWebsocketConnection):  # type: ignore
         except StreamBufferFullError:
             self.log.warning("kernel %s: closed a websocket that left more than %d MB unread",
                              self.kernel_id, MAX_UNSENT_BYTES // 2**20)
-            stream.close()  # frees what it left unread; on_close then disconnects as usual
+            if stream is not None:
+                stream.close()  # frees what it left unread; on_close then disconnects as usual
             return None
         # a write still waiting when the client goes fails with WebSocketClosedError: that is
         # the client's leaving, not an error to log as "Task exception was never retrieved"

@@ -16,7 +16,9 @@
 - a kernel's websocket never hangs the server: :mod:`mentorkit.ui.kernel_socket` reads every
   message to a page within its own length (Voilà's handler misread the legacy protocol's
   binary messages and spun until the out-of-memory killer), still hides the cells' code, and
-  drops a client that leaves more than ``MAX_UNSENT_BYTES`` unread;
+  drops a client that leaves more than ``MAX_UNSENT_BYTES`` unread; what a kernel sends while
+  its page is away is buffered for the page's return up to 32 MB
+  (:mod:`mentorkit.ui.kernel_buffer`), not without limit;
 - no kernel left behind: a page that closes shuts its kernel down (its beacon needs the
   ``_xsrf`` cookie, which :mod:`mentorkit.ui.voila_identity` gives every dashboard page; XSRF
   protection stays on), and a kernel with no page attached for ``CULL_IDLE_SECONDS`` (5
@@ -149,6 +151,9 @@ def configure(c: Any, argv: Sequence[str] | None = None) -> None:
     # still hides execute_input, and drops a client that leaves MAX_UNSENT_BYTES unread.
     c.Voila.kernel_websocket_connection_class = \
         "mentorkit.ui.kernel_socket.DashboardKernelConnection"
+    # What a kernel sends while its page is away is kept for the page's return, but no longer
+    # without limit (jupyter_server's list grows until the cull): 32 MB, then discarded.
+    vc.multi_kernel_manager_class = "mentorkit.ui.kernel_buffer.DashboardKernelManager"
 
 
 def cull_seconds() -> int:

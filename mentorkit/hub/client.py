@@ -77,24 +77,30 @@ class HubClient:
     def signup(self, username: str, password: str) -> str:
         """Sign ``username`` up through the hub's form; the page's text (it says whether the
         account waits for approval)."""
-        _status, page = self._open(urllib.request.Request(self.url + "hub/signup"))
-        found = re.search(r'name="_xsrf" value="([^"]*)"', page)
-        xsrf = found.group(1) if found else ""
-        form = urllib.parse.urlencode({"username": username, "signup_password": password,
-                                       "signup_password_confirmation": password,
-                                       "_xsrf": xsrf}).encode()
-        status, text = self._open(urllib.request.Request(self.url + "hub/signup", data=form))
+        status, text = self._form("hub/signup", {
+            "username": username, "signup_password": password,
+            "signup_password_confirmation": password})
         if status >= 400:
             raise HubError(f"sign-up of a user on {self.url}: HTTP {status}")
         return text
 
+    def _form(self, path: str, fields: dict[str, str], timeout: float = 30) -> tuple[int, str]:
+        """GET the hub's form at ``path``, then POST ``fields`` with its ``_xsrf`` value."""
+        _status, page = self._open(urllib.request.Request(self.url + path), timeout)
+        found = re.search(r'name="_xsrf" value="([^"]*)"', page)
+        data = urllib.parse.urlencode({**fields, "_xsrf": found.group(1) if found else ""})
+        return self._open(urllib.request.Request(self.url + path, data=data.encode()), timeout)
+
+    def login(self, username: str, password: str) -> bool:
+        """Log in through ``/hub/login`` (keeps the cookie); True when the hub let them in."""
+        self._form("hub/login", {"username": username, "password": password})
+        return any(c.name == "jupyterhub-hub-login" for c in self.jar)
+
     def approve(self, username: str) -> None:
-        """Approve a signed-up account (NativeAuthenticator's ``/hub/authorize/<name>``,
-        which toggles: call it once per account)."""
+        """Approve a signed-up account as the admin logged in with :meth:`login`
+        (NativeAuthenticator's ``/hub/authorize/<name>``, which toggles: call it once)."""
         name = urllib.parse.quote(username)
-        request = urllib.request.Request(self.url + f"hub/authorize/{name}",
-                                         headers={"Authorization": f"token {self.token}"})
-        status, _text = self._open(request)
+        status, _text = self._open(urllib.request.Request(self.url + f"hub/authorize/{name}"))
         if status >= 400:
             raise HubError(f"approving an account: HTTP {status}")
 

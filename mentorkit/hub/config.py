@@ -4,7 +4,7 @@
 
 - the hub and its proxy (configurable-http-proxy) on 127.0.0.1 only, state (the hub's own
   SQLite database, cookie secret, proxy pid) in ``state_dir``;
-- NativeAuthenticator: passwords (bcrypt), sign-up open but a new account can log in only
+- NativeAuthenticator (:mod:`mentorkit.hub.native`, made to work on JupyterHub 6): passwords (bcrypt), sign-up open but a new account can log in only
   once an administrator approves it (``/hub/authorize``); the first admin is ``admin``;
 - each user's server is started by :data:`SPAWNER` (JupyterHub's SimpleLocalProcessSpawner:
   every server runs as the hub's own system user, in its own folder
@@ -21,8 +21,8 @@ Example
 >>> from traitlets.config import Config
 >>> c = Config()
 >>> configure(c, state_dir="/tmp/hub", db="/tmp/hub/demo.db", port=8000)
->>> c.JupyterHub.ip, c.JupyterHub.authenticator_class, c.NativeAuthenticator.open_signup
-('127.0.0.1', 'native', False)
+>>> c.JupyterHub.ip, c.JupyterHub.authenticator_class.split('.')[-1], c.NativeAuthenticator.open_signup
+('127.0.0.1', 'MentorkitAuthenticator', False)
 """
 
 from __future__ import annotations
@@ -63,8 +63,9 @@ def proxy_command(prefix: str | os.PathLike[str] | None = None) -> list[str]:
 def pre_spawn_hook(spawner: Any) -> None:
     """Give the user's server the role, programmes and actor of the user's hub groups.
 
-    Raises :class:`HubRefused` (with ``jupyterhub_message`` set, which the hub shows on the
-    page) when the groups give nothing; the server is then not started.
+    When the groups give nothing (:class:`HubRefused`), raises tornado's ``HTTPError(403)``
+    with ``jupyterhub_message`` set to the reason in the hub's language: the hub passes it
+    through, shows it on a 403 page and starts no server.
     """
     from mentorkit.store import Store
 
@@ -79,9 +80,12 @@ def pre_spawn_hook(spawner: Any) -> None:
     try:
         identity = hub_identity(groups, programmes, settings.language)
     except HubRefused as refused:
-        refused.jupyterhub_message = str(refused)  # type: ignore[attr-defined]
+        from tornado.web import HTTPError
+
         spawner.log.warning("no server for %s: %s", spawner.user.name, refused.key)
-        raise
+        error = HTTPError(403, "no mentorkit role: %s", refused.key)
+        error.jupyterhub_message = str(refused)  # type: ignore[attr-defined]
+        raise error from refused
     env.update(spawn_environment(spawner.user.name, identity))
     spawner.environment = env
 
@@ -105,7 +109,7 @@ def configure(c: Any, *, state_dir: str | os.PathLike[str], db: str, port: int =
     hub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     hub.pid_file = str(state / "jupyterhub.pid")
     hub.cleanup_servers = True
-    hub.authenticator_class = "native"
+    hub.authenticator_class = "mentorkit.hub.native.MentorkitAuthenticator"
     c.ConfigurableHTTPProxy.command = proxy_command()
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
     c.ConfigurableHTTPProxy.pid_file = str(state / "jupyterhub-proxy.pid")

@@ -59,6 +59,9 @@ def server_config(role: Role, root: str | os.PathLike[str]) -> dict[str, Any]:
             "jpserver_extensions": extensions,
             "terminals_enabled": researcher,
             "open_browser": False,
+            # SimpleLocalProcessSpawner runs servers as the hub's user; in a container that is
+            # root, which jupyter_server refuses unless told (a real server: docs/hub.md)
+            "allow_root": os.geteuid() == 0,
             "kernel_websocket_connection_class":
                 "mentorkit.ui.kernel_socket.DashboardKernelConnection",
         },

@@ -204,6 +204,31 @@ def test_people_files_naming_another_sites_programme_or_partner(site: Site,
     assert code == 0, text
 
 
+def test_a_person_erased_at_another_site_is_told_apart_from_nobody(site: Site,
+                                                                   tmp_path: Path) -> None:
+    """Someone erased at another site: a scoped import of her e-mail answers as for an
+    e-mail nobody has (her own site's session still refuses her: erasure stays erased)."""
+    from mentorkit.store.erasure import erase_person
+
+    other = site.other("mentee")
+    right = str(other["email"])
+    with Store.open(site.db, actor="admin", programmes=()) as store:
+        erase_person(store, int(other["id"]), reason="request")
+    header = "first_name;last_name;email;registered_on;consent_given_at;consent_scope"
+    row = "Testa;Testesen;{guess};01-02-2024;01-02-2024;casework"
+    code, text = import_answer(site, tmp_path, "mentees", header, row, right,
+                               site.wrong_email(right), "--programme", SITE)
+    assert code == 0, text
+    # at her own site, the same file is refused: the scope hides, it does not forget
+    own_site = str(site.programmes[int(other["programme_id"])])
+    path = tmp_path / "again.csv"
+    path.write_text(f"{header}\n{row.format(guess=right)}\n", encoding="utf-8")
+    env = {"MENTORKIT_PROGRAMMES": own_site, "MENTORKIT_ROLE": "coordinator"}
+    code, text = answer(["import", "mentees", str(path), "--dry-run", "--db", site.db,
+                         "--programme", own_site], right, env)
+    assert code == 1 and "person erased" in text and right not in text
+
+
 # --- the other commands (SQLite) -------------------------------------------------------------
 
 
@@ -308,4 +333,9 @@ def test_commands_on_every_programme_refuse_a_scoped_session(sqlite_site: Site,
     code, text = answer(["db", "copy", site.db, str(target)], "\0")
     assert code == 1 and "MENTORKIT_PROGRAMMES" in text and not target.exists()
     code, text = answer(["demo", "--db", str(tmp_path / "demo.db"), "--scale", "0.05"], "\0")
+    assert code == 1 and "MENTORKIT_PROGRAMMES" in text
+    backup = tmp_path / "all-sites.db"
+    code, text = answer(["backup", str(backup), "--db", site.db], "\0")
+    assert code == 1 and "MENTORKIT_PROGRAMMES" in text and not backup.exists()
+    code, text = answer(["restore", site.db, "--yes", "--db", site.db], "\0")
     assert code == 1 and "MENTORKIT_PROGRAMMES" in text

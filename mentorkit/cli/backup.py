@@ -9,6 +9,7 @@ import typer
 from mentorkit.cli.base import (
     DbOption,
     _require,
+    _whole_database,
     app,
     friendly,
 )
@@ -26,6 +27,7 @@ def backup(
     from mentorkit.store.backup import backup as make_backup
 
     _require("backup")
+    _whole_database("backup")
     info = make_backup(db or Settings.from_env().database_url, file)
     typer.echo(info.to_text())
 
@@ -41,6 +43,7 @@ def restore(
     from mentorkit.store.backup import restore as restore_backup
 
     _require("backup")
+    _whole_database("restore")
     if not yes:
         typer.confirm("Replace the database by the backup? Changes made since it was taken "
                       "are lost (erasures are applied again)", abort=True)

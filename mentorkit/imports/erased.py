@@ -38,13 +38,15 @@ __all__ = ["erased_problems"]
 _SHOWN = ("email", "first_name", "last_name", "birth_year", "phone")
 
 
-def erased_problems(conn: Any, new: pd.DataFrame) -> list[Problem]:
+def erased_problems(conn: Any, new: pd.DataFrame,
+                    scope: frozenset[int] | None = None) -> list[Problem]:
     """One problem per row of ``new`` (people about to be written, indexed by file row)
-    that is someone erased; the column named is the first identity column the file has."""
+    that is someone erased (at the session's sites, ``scope``); the column named is the
+    first identity column the file has."""
     if new.empty:
         return []
     rows = [{k: v for k, v in r.items() if k in _SHOWN}
             for r in new.to_dict(orient="records")]
     column = next((c for c in _SHOWN if c in new.columns), "")
     return [Problem(int(new.index[i]), column, ERASED_RULE, ERASED_WHAT_TO_DO)
-            for i in erased_positions(conn, rows)]
+            for i in erased_positions(conn, rows, scope)]

@@ -145,7 +145,7 @@ def import_file(store: Store, path: str | Path, kind: str, *, programme: str | i
         if not report.ok:
             _fail(report)
         if spec.table == "person":  # someone erased is not imported back
-            report.problems.extend(erased_problems(conn, typed.loc[~present]))
+            report.problems.extend(erased_problems(conn, typed.loc[~present], store.scope))
             if not report.ok:
                 _fail(report)
         if spec.table == "match":  # one open match per mentee, capacity (after the locks)

@@ -126,7 +126,7 @@ class Entity:
             if self.name == "person":  # nobody erased comes back (keyed fingerprints)
                 from mentorkit.store.erasure import refuse_erased
 
-                refuse_erased(conn, records)
+                refuse_erased(conn, records, self.store.scope)
             if "id" in df.columns and df["id"].notna().all():
                 conn.execute(self.table.insert(), records)
                 ids = [int(r["id"]) for r in records]
@@ -199,7 +199,7 @@ class Entity:
                 from mentorkit.store.erasure import refuse_erased_change
 
                 refuse_erased_change(conn, row_id, {k: changed.get(k, before[k])
-                                                    for k in IDENTITY})
+                                                    for k in IDENTITY}, self.store.scope)
             if self.name == "match" and set(changed) & set(_GUARDED):
                 pair = {k: changed.get(k, before[k]) for k in _GUARDED}
                 guard_matches(conn, pd.DataFrame([pair], index=pd.Index([None])),

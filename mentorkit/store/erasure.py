@@ -241,23 +241,44 @@ _READMITTING: contextvars.ContextVar[bool] = contextvars.ContextVar("readmitting
                                                                   default=False)
 
 
-def erased_marks(conn: sa.Connection, ledger_file: Path | None = None) -> set[str]:
+def erased_marks(conn: sa.Connection, ledger_file: Path | None = None,
+                 scope: frozenset[int] | None = None) -> set[str]:
     """Every mark of erased people the installation's key can compare: the ledger table's
-    and, when there is one, the ledger file's (which outlives a restore of an older backup)."""
+    and, when there is one, the ledger file's (which outlives a restore of an older backup).
+
+    Under a site scope (``scope``: programme ids) only the marks of people erased in those
+    programmes count: whether someone was erased at another site is that site's business, so
+    a scoped session's answer about a new person never depends on another site's data (a
+    ledger-file entry whose person is not in this database cannot be placed and is left out
+    there, too)."""
     from mentorkit.privacy.erasure import ledger_path
 
     key = fingerprint_key()
     ledger = metadata.tables["erasure_ledger"]
-    stored = [r for r in conn.execute(sa.select(ledger.c.fingerprints)).scalars() if r]
+    person = metadata.tables["person"]
+    query = sa.select(ledger.c.fingerprints)
+    if scope is not None:
+        query = query.join(person, person.c.id == ledger.c.person_id).where(
+            person.c.programme_id.in_(sorted(scope)))
+    stored = [r for r in conn.execute(query).scalars() if r]
     file = ledger_file if ledger_file is not None else ledger_path()
     if file is not None:
-        stored += [e.get("fingerprints") for e in read_ledger_file(file)
-                   if e.get("fingerprints")]
+        entries = [e for e in read_ledger_file(file) if e.get("fingerprints")]
+        if scope is not None:
+            ids = {int(e["person_id"]) for e in entries if e.get("person_id") is not None}
+            inside = set(conn.execute(sa.select(person.c.id).where(
+                person.c.id.in_(sorted(ids)), person.c.programme_id.in_(sorted(scope))))
+                .scalars()) if ids else set()
+            entries = [e for e in entries if e.get("person_id") is not None
+                       and int(e["person_id"]) in inside]
+        stored += [e["fingerprints"] for e in entries]
     return known_marks(stored, key)
 
 
-def erased_positions(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+def erased_positions(conn: sa.Connection, rows: Sequence[Mapping[str, Any]],
+                     scope: frozenset[int] | None = None) -> list[int]:
     """The positions in ``rows`` (new people) that are someone erased; [] while readmitting.
+    ``scope``: the session's programme ids (see :func:`erased_marks`).
 
     Example
     -------
@@ -276,26 +297,28 @@ def erased_positions(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> 
     """
     if _READMITTING.get() or not rows:
         return []
-    known = erased_marks(conn)
+    known = erased_marks(conn, scope=scope)
     if not known:
         return []
     key = fingerprint_key()
     return [i for i, row in enumerate(rows) if known.intersection(marks(row, key))]
 
 
-def refuse_erased(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+def refuse_erased(conn: sa.Connection, rows: Sequence[Mapping[str, Any]],
+                  scope: frozenset[int] | None = None) -> None:
     """:class:`~mentorkit.privacy.fingerprints.ErasedPerson` (positions, no value) when a
     new person in ``rows`` is someone erased; called by ``store.people.add_many``."""
-    found = erased_positions(conn, rows)
+    found = erased_positions(conn, rows, scope)
     if found:
         raise ErasedPerson(found)
 
 
-def refuse_erased_change(conn: sa.Connection, person_id: int, row: Mapping[str, Any]) -> None:
+def refuse_erased_change(conn: sa.Connection, person_id: int, row: Mapping[str, Any],
+                         scope: frozenset[int] | None = None) -> None:
     """:class:`~mentorkit.privacy.fingerprints.ErasedPerson` when an edit of person
     ``person_id`` (``row``: her identity after the edit) makes her someone erased, unless
     she was readmitted (an audited ``readmit``); called by ``store.people.update``."""
-    if not erased_positions(conn, [row]):
+    if not erased_positions(conn, [row], scope):
         return
     audit = metadata.tables["audit"]
     readmitted = conn.execute(sa.select(audit.c.id).where(

@@ -30,11 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mentorkit.errors import ValidationError
 from mentorkit.vocab import OPEN_MATCH_STATUSES
 
 __all__ = ["FollowupPlan", "DEFAULT_PLAN", "load_plans", "plan_for", "caseload_table",
            "waiting_mentees", "unconfirmed_proposals", "next_due_after_contact",
-           "COORDINATOR_KINDS", "OPEN_STATUSES", "TAKEN_STATUSES"]
+           "COORDINATOR_KINDS", "OPEN_STATUSES", "TAKEN_STATUSES", "ENDED_STATUSES", "SORTS",
+           "STATES", "ended_matches", "filter_caseload", "reopen_changes"]
 
 #: Follow-up kinds that count as the coordinator's contact with the pair.
 COORDINATOR_KINDS: frozenset[str] = frozenset({"coordinator_call"})
@@ -253,3 +255,95 @@ def unconfirmed_proposals(matches: pd.DataFrame, today: dt.date,
                         "days_open": days.fillna(0).astype(int).to_numpy()})
     out["stale"] = out["days_open"] > plan.proposal_stale_days
     return out.sort_values("days_open", ascending=False, kind="stable").reset_index(drop=True)
+
+
+#: The states of :func:`caseload_table`, most urgent first.
+STATES = ("overdue", "due_soon", "ok")
+#: How :func:`filter_caseload` sorts: by due date (most overdue first), by the mentee's or
+#: the mentor's name, by start or by last contact (most recent first).
+SORTS = ("due", "mentee", "mentor", "started", "last_contact")
+#: Statuses of an ended match (one that can be reopened).
+ENDED_STATUSES = ("completed", "ended_early")
+
+
+def filter_caseload(table: pd.DataFrame, states: Any = None, sort: str = "due",
+                    names: Mapping[int, str] | None = None) -> pd.DataFrame:
+    """The rows of a :func:`caseload_table` in ``states`` (None: all), sorted by ``sort``
+    (:data:`SORTS`; by name needs ``names``, person id to name).
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"match_id": [1, 2, 3], "mentee_id": [10, 11, 12],
+    ...                   "mentor_id": [20, 21, 22], "state": ["overdue", "ok", "due_soon"],
+    ...                   "days_overdue": [3, 0, 0], "next_due": pd.to_datetime(
+    ...                       ["2026-01-01", "2026-03-01", "2026-01-10"]),
+    ...                   "started_on": pd.to_datetime(["2025-01-01"] * 3),
+    ...                   "last_contact": pd.to_datetime(["2025-12-01", None, "2026-01-02"])})
+    >>> filter_caseload(t, ["overdue", "due_soon"])["match_id"].tolist()
+    [1, 3]
+    >>> names = {10: "Cem", 11: "Ana", 12: "Bo"}
+    >>> filter_caseload(t, sort="mentee", names=names)["match_id"].tolist()
+    [2, 3, 1]
+    """
+    if sort not in SORTS:
+        raise ValueError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
+    out = table if states is None else table[table["state"].isin(list(states))]
+    if sort == "due":
+        return out.sort_values(["days_overdue", "next_due"], ascending=[False, True],
+                               kind="stable").reset_index(drop=True)
+    if sort in ("mentee", "mentor"):
+        key = out[f"{sort}_id"].map(lambda i: (names or {}).get(int(i), "").casefold())
+        return out.assign(_key=key).sort_values(["_key", "match_id"], kind="stable").drop(
+            columns="_key").reset_index(drop=True)
+    column = "started_on" if sort == "started" else "last_contact"
+    return out.sort_values(column, ascending=False, na_position="last",
+                           kind="stable").reset_index(drop=True)
+
+
+def ended_matches(matches: pd.DataFrame, statuses: Any = ENDED_STATUSES) -> pd.DataFrame:
+    """The ended matches (completed or ended early; or ``statuses``), most recent end first:
+    match_id, mentee_id, mentor_id, status, started_on, ended_on, end_reason.
+
+    Example
+    -------
+    >>> m = pd.DataFrame({"id": [1, 2, 3], "mentee_id": [10, 11, 12], "mentor_id": [20] * 3,
+    ...                   "status": ["completed", "active", "ended_early"],
+    ...                   "started_on": pd.to_datetime(["2025-01-01"] * 3),
+    ...                   "ended_on": pd.to_datetime(["2025-06-01", None, "2025-09-01"]),
+    ...                   "end_reason": ["plan_completed", None, "moved_away"]})
+    >>> ended_matches(m)["match_id"].tolist(), ended_matches(m, ["completed"])["match_id"].tolist()
+    ([3, 1], [1])
+    """
+    ended = matches[matches["status"].isin(list(statuses))]
+    out = pd.DataFrame({"match_id": ended["id"].to_numpy(),
+                        "mentee_id": ended["mentee_id"].to_numpy(),
+                        "mentor_id": ended["mentor_id"].to_numpy(),
+                        "status": ended["status"].to_numpy(),
+                        "started_on": pd.to_datetime(ended["started_on"]).to_numpy(),
+                        "ended_on": pd.to_datetime(ended["ended_on"]).to_numpy(),
+                        "end_reason": ended["end_reason"].to_numpy()})
+    return out.sort_values(["ended_on", "match_id"], ascending=[False, False],
+                           na_position="last", kind="stable").reset_index(drop=True)
+
+
+def reopen_changes(match: Mapping[str, Any], reason: Any) -> dict[str, Any]:
+    """The changes that reopen an ended match: active again, its end cleared, the reason kept
+    (``reopen_reason``; the audit keeps who and when). The store still holds one open match
+    per mentee, the mentor's capacity and the background-check rule
+    (:mod:`mentorkit.store.match_guard`) when they are written.
+
+    Raises :class:`~mentorkit.errors.ValidationError` for a match that has not ended or a
+    blank reason.
+
+    Example
+    -------
+    >>> reopen_changes({"id": 4, "status": "ended_early"}, "ended by mistake")["status"]
+    'active'
+    """
+    if match.get("status") not in ENDED_STATUSES:
+        raise ValidationError(f"match {match.get('id')}: only an ended match can be reopened "
+                              f"(it is {match.get('status')})")
+    text = "" if reason is None else str(reason).strip()
+    if not text:
+        raise ValidationError(f"match {match.get('id')}: reopen_reason is required")
+    return {"status": "active", "ended_on": None, "end_reason": None, "reopen_reason": text}

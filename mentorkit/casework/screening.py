@@ -147,7 +147,7 @@ def gate(rule: Any, check: str, match_status: Any, reason: Any = None) -> str | 
     -------
     >>> gate("block", "expired", "proposed"), gate("warn", "missing", "active")
     ('background check: blocked', 'background check: reason needed')
-    >>> gate("warn", "expired", "active", "renewal applied for on 1 May"), gate("block", "valid", "active")
+    >>> gate("warn", "expired", "active", "renewal applied for"), gate("block", "valid", "active")
     (None, None)
     """
     rule = rule_of(rule)
@@ -191,7 +191,7 @@ def check_problems(rows: pd.DataFrame, mentors: pd.DataFrame, programmes: pd.Dat
         rule = rule_of(rules.at[programme_id, "check_rule"])
         if rule == "off":
             continue
-        kind = rules.at[programme_id, "background_check"]
+        kind: Any = rules.at[programme_id, "background_check"]
         table = check_table(group.reset_index(), None if pd.isna(kind) else str(kind), today,
                             validity)
         status = dict(zip(table["person_id"].astype(int), table["status"]))

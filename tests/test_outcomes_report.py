@@ -227,7 +227,7 @@ def test_headline_is_the_time_aware_design_with_ever_matched_labelled_biased(tab
     h = headline(table, COVS, 180, 365, "da", min_cell=5, ever=ever)
     direct = landmark(table, 180, 365, covariates=COVS)
     assert h.result is not None and h.result.estimate == direct.estimate
-    assert f"{100 * direct.estimate:+.1f}" in h.text and "Skævt" in h.text
+    assert f"{100 * direct.estimate:+.1f}".replace(".", ",") in h.text and "Skævt" in h.text
     rows = h.table.iloc[:, 0].tolist()
     assert rows[0] == "Landmark (180 dage)" and rows[-1] == "Nogensinde matchet (skævt)"
     assert int(h.table.iloc[0, 4]) == direct.n_treated

@@ -115,8 +115,15 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _pp(x: float) -> str:
-    return f"{100 * x:+.1f}"
+def _pp(x: float, lang: str = "en") -> str:
+    """Percentage points with a sign, the decimal mark of ``lang`` (a comma in da and nl)."""
+    text = f"{100 * x:+.1f}"
+    return text.replace(".", ",") if lang in ("da", "nl") else text
+
+
+def _dec(x: float, lang: str) -> str:
+    text = f"{x:.2f}"
+    return text.replace(".", ",") if lang in ("da", "nl") else text
 
 
 def design_table(result: Landmark | None, cox: TimeVaryingCox | None,
@@ -137,19 +144,21 @@ def design_table(result: Landmark | None, cox: TimeVaryingCox | None,
     if result is not None:
         rows.append({w["design"]: w["landmark"].format(days=", ".join(map(str,
                                                                           result.landmarks))),
-                     w["measure"]: w["rd"], w["estimate"]: f"{100 * result.estimate:+.1f}",
-                     w["ci"]: f"{_pp(result.ci_low)} {w['to']} {_pp(result.ci_high)}",
+                     w["measure"]: w["rd"], w["estimate"]: _pp(result.estimate, lang),
+                     w["ci"]: f"{_pp(result.ci_low, lang)} {w['to']} "
+                              f"{_pp(result.ci_high, lang)}",
                      w["matched"]: result.n_treated, w["not_matched"]: result.n_control})
     if cox is not None:
         hr, lo, hi = cox.hazard_ratio()
         rows.append({w["design"]: w["time_varying_cox"], w["measure"]: w["hr"],
-                     w["estimate"]: f"{hr:.2f}", w["ci"]: f"{lo:.2f} {w['to']} {hi:.2f}",
+                     w["estimate"]: _dec(hr, lang),
+                     w["ci"]: f"{_dec(lo, lang)} {w['to']} {_dec(hi, lang)}",
                      w["matched"]: cox.events_exposed, w["not_matched"]:
                      cox.events - cox.events_exposed})
     if ever is not None:
         rows.append({w["design"]: w["ever_matched"], w["measure"]: w["rd"],
-                     w["estimate"]: f"{100 * ever.estimate:+.1f}",
-                     w["ci"]: f"{_pp(ever.ci_low)} {w['to']} {_pp(ever.ci_high)}",
+                     w["estimate"]: _pp(ever.estimate, lang),
+                     w["ci"]: f"{_pp(ever.ci_low, lang)} {w['to']} {_pp(ever.ci_high, lang)}",
                      w["matched"]: ever.n_treated, w["not_matched"]: ever.n_control})
     columns = [w[c] for c in ("design", "measure", "estimate", "ci", "matched", "not_matched")]
     out = pd.DataFrame(rows, columns=columns)
@@ -202,8 +211,8 @@ def headline(table: pd.DataFrame, covariates: str | Sequence[str] = (),
         parts.append(TEXT.text("result", lang, days=", ".join(map(str, result.landmarks)),
                                   horizon=result.horizon, share1=_pct(result.share_treated),
                                   share0=_pct(result.share_control),
-                                  est=_pp(result.estimate), lo=_pp(result.ci_low),
-                                  hi=_pp(result.ci_high)))
+                                  est=_pp(result.estimate, lang),
+                                  lo=_pp(result.ci_low, lang), hi=_pp(result.ci_high, lang)))
     else:
         n1 = int(table["matched"].sum()) if "matched" in table else 0
         n0 = int(len(table) - n1)

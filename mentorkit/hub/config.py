@@ -4,8 +4,9 @@
 
 - the hub and its proxy (configurable-http-proxy) on 127.0.0.1 only, state (the hub's own
   SQLite database, cookie secret, proxy pid) in ``state_dir``;
-- NativeAuthenticator (:mod:`mentorkit.hub.native`, made to work on JupyterHub 6): passwords (bcrypt), sign-up open but a new account can log in only
-  once an administrator approves it (``/hub/authorize``); the first admin is ``admin``;
+- NativeAuthenticator (:mod:`mentorkit.hub.native`, made to work on JupyterHub 6): passwords
+  (bcrypt), sign-up open but a new account can log in only once an administrator approves it
+  (``/hub/authorize``); the first admin is ``admin``;
 - each user's server is started by :data:`SPAWNER` (JupyterHub's SimpleLocalProcessSpawner:
   every server runs as the hub's own system user, in its own folder
   ``state_dir/users/<name>``; a real server uses ``spawner="localprocess"`` with one system
@@ -21,8 +22,8 @@ Example
 >>> from traitlets.config import Config
 >>> c = Config()
 >>> configure(c, state_dir="/tmp/hub", db="/tmp/hub/demo.db", port=8000)
->>> c.JupyterHub.ip, c.JupyterHub.authenticator_class.split('.')[-1], c.NativeAuthenticator.open_signup
-('127.0.0.1', 'MentorkitAuthenticator', False)
+>>> c.JupyterHub.ip, c.NativeAuthenticator.open_signup, c.JupyterHub.authenticator_class
+('127.0.0.1', False, 'mentorkit.hub.native.MentorkitAuthenticator')
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ def hub_identity(groups: Iterable[str], programmes: pd.DataFrame,
         raise HubRefused("refused.no_group", lang)
     if len(roles) > 1:
         raise HubRefused("refused.many_roles", lang, roles=", ".join(roles))
-    role: Role = roles[0]  # type: ignore[assignment]
+    role: Role = roles[0]
     if role == "coordinator" and not sites:
         raise HubRefused("refused.no_site", lang)
     return HubIdentity(role, _programme_names(sites, programmes, lang))

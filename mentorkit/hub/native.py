@@ -40,7 +40,7 @@ class _NoStatsd:
         return _Timer()
 
 
-class LoginHandler(NativeLoginHandler):  # type: ignore[misc]
+class LoginHandler(NativeLoginHandler):
     """NativeAuthenticator's login page without JupyterHub 5's statsd."""
 
     statsd = _NoStatsd()
@@ -50,7 +50,7 @@ class LoginHandler(NativeLoginHandler):  # type: ignore[misc]
         return super()._render(login_error=login_error, username=username)
 
 
-class MentorkitAuthenticator(NativeAuthenticator):  # type: ignore[misc]
+class MentorkitAuthenticator(NativeAuthenticator):
     """NativeAuthenticator with :class:`LoginHandler` (see the module's docstring)."""
 
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:

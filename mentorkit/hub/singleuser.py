@@ -10,8 +10,9 @@ who owns the server, or a hub admin, gets in):
   sources stripped, no tracebacks, no file served raw, the dashboards' own kernel websocket
   (:mod:`mentorkit.ui.kernel_socket`), kernels with no page culled after
   :func:`mentorkit.ui.serve.cull_seconds`;
-- coordinator and funder: no JupyterLab, no terminals, and only ``dashboards/`` as the
-  server's folder;
+- coordinator and funder: no JupyterLab, no terminals, only ``dashboards/`` as the server's
+  folder, and of the server's own API only what the pages need
+  (:mod:`mentorkit.hub.authorizer`: no files read or written, no kernel started from outside);
 - researcher: JupyterLab too, on the repository's ``notebooks/`` (and the dashboards).
 
 Voilà's server extension has no pool of pre-heated kernels (only the standalone ``voila``
@@ -62,6 +63,7 @@ def server_config(role: Role, root: str | os.PathLike[str]) -> dict[str, Any]:
             # SimpleLocalProcessSpawner runs servers as the hub's user; in a container that is
             # root, which jupyter_server refuses unless told (a real server: docs/hub.md)
             "allow_root": os.geteuid() == 0,
+            "authorizer_class": "mentorkit.hub.authorizer.DashboardAuthorizer",
             "kernel_websocket_connection_class":
                 "mentorkit.ui.kernel_socket.DashboardKernelConnection",
         },

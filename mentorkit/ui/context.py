@@ -27,6 +27,10 @@ appear as "Mentee #12"), so executed notebooks carry no personal data; set
 ``MENTORKIT_SHOW_PERSONAL=1`` to override (for coordinators only: a researcher or funder never
 sees a name).
 
+Under JupyterHub (``JUPYTERHUB_USER`` set by the hub, see :mod:`mentorkit.hub`) the actor is
+the logged-in user, whatever the preferences or a page say; role and programmes come from the
+server's environment, which the hub set from the user's groups.
+
 Example
 -------
 >>> ctx = Context.open(":memory:", programme="", lang="nl")
@@ -56,7 +60,7 @@ from mentorkit.store import Store
 from mentorkit.ui import labels
 from mentorkit.vocab import LANGS, Lang
 
-__all__ = ["Context", "running_in_voila", "query_params", "prefs_path", "load_prefs",
+__all__ = ["Context", "hub_user", "running_in_voila", "query_params", "prefs_path", "load_prefs",
            "save_prefs", "LANGS"]
 
 QUERY_KEYS = frozenset({"programme", "lang", "mentee", "match", "person", "event"})
@@ -65,6 +69,15 @@ QUERY_KEYS = frozenset({"programme", "lang", "mentee", "match", "person", "event
 def running_in_voila() -> bool:
     """True inside a kernel Voilà started (it sets ``VOILA_PREHEAT`` in both modes)."""
     return "VOILA_PREHEAT" in os.environ
+
+
+def hub_user() -> str | None:
+    """The JupyterHub user this server runs for (``JUPYTERHUB_USER``, set by the hub), else None.
+
+    Under the hub the logged-in user is the actor of every write, and no name typed on a page
+    or remembered in the preferences replaces it (docs/hub.md).
+    """
+    return os.environ.get("JUPYTERHUB_USER", "").strip() or None
 
 
 def _request_info() -> dict[str, str]:
@@ -168,6 +181,7 @@ class Context:
     personal: bool
     params: dict[str, str] = field(default_factory=dict)
     role: Role = "coordinator"
+    hub_user: str | None = None
 
     @classmethod
     def open(cls, db: str | None = "", programme: Any = "", lang: str = "",
@@ -181,7 +195,8 @@ class Context:
         prefs = load_prefs()
         extra = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
         extra.update({k: v for k, v in query.items() if k not in ("programme", "lang")})
-        actor = str(prefs.get("coordinator") or settings.actor)
+        signed_in = hub_user()
+        actor = signed_in or str(prefs.get("coordinator") or settings.actor)
         store = Store.open(db or None, actor=actor)
         today = rules.today()  # the same day the casework rules use
         programmes = store.table("programme")
@@ -204,7 +219,7 @@ class Context:
             save_prefs(**remember)
         return cls(store=store, programmes=programmes.reset_index(drop=True), programme_id=pid,
                    lang=chosen or settings.language, actor=actor, today=today,
-                   personal=personal, params=extra, role=role)
+                   personal=personal, params=extra, role=role, hub_user=signed_in)
 
     def may(self, capability: str | None) -> bool:
         """True when the configured role has ``capability`` (None: every role may).
@@ -247,9 +262,10 @@ class Context:
             save_prefs(programme=self.programme_name)
 
     def set_coordinator(self, name: str) -> None:
-        """Record the coordinator's name as the actor of every later write, and remember it."""
+        """Record the coordinator's name as the actor of every later write, and remember it
+        (under the hub the logged-in user stays the actor: nothing changes)."""
         name = name.strip()[:100]
-        if name:
+        if name and self.hub_user is None:
             self.actor = name
             self.store.actor = name
             save_prefs(coordinator=name)

@@ -1,5 +1,7 @@
 """Home: the apps, the programme at a glance, and the coordinator's name, language and programme.
 
+Under JupyterHub the name is the logged-in user's, shown and not editable (no name field).
+
 The language and programme chosen here (or in any app) are remembered and carried in the
 links to the other apps, so every app opens on the same view. A researcher or a funder
 (``MENTORKIT_ROLE``) sees only the apps their role may open (the programme overview) and
@@ -88,19 +90,26 @@ class HomeApp(App):
                 f'<a class="mk-stat" href="{esc(self.ctx.link(app))}" target="_self" '
                 f'style="text-decoration:none;color:inherit"><b>{s[key]}</b>'
                 f'{esc(t("home.stat." + key))}</a>' for key, app in items)
-        self.name_field = Field("coordinator", w.Text(value=self.ctx.actor,
-                                                      layout=w.Layout(width="260px")),
-                                t("home.coordinator"), t("home.coordinator_hint"))
-        save = w.Button(description=t("home.save_name"), button_style="primary")
-        save.add_class("mk-save-name")
-        save.on_click(lambda _b: self._save_name())
+        if self.ctx.hub_user is not None:  # logged in through the hub: that name is the actor
+            you: w.Widget = w.HTML(
+                f"<p class='mk-hub-user'><b>{esc(t('home.coordinator'))}:</b> "
+                f"{esc(self.ctx.hub_user)} <span class='mk-muted'>"
+                f"{esc(t('home.coordinator_hint'))}</span></p>")
+        else:
+            self.name_field = Field("coordinator", w.Text(value=self.ctx.actor,
+                                                          layout=w.Layout(width="260px")),
+                                    t("home.coordinator"), t("home.coordinator_hint"))
+            save = w.Button(description=t("home.save_name"), button_style="primary")
+            save.add_class("mk-save-name")
+            save.on_click(lambda _b: self._save_name())
+            you = w.HBox([self.name_field.box, save], layout=w.Layout(align_items="flex-end"))
         return [
             w.HTML(f"<p>{esc(t('home.intro'))}</p>"),
             w.HTML(f"<h3>{esc(t('home.glance', programme=self.ctx.programme_name))}</h3>"),
             glance,
             apps,
             w.HTML(f"<h3>{esc(t('home.you'))}</h3>"),
-            w.HBox([self.name_field.box, save], layout=w.Layout(align_items="flex-end")),
+            you,
         ]
 
     @guarded("save name")

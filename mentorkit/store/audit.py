@@ -116,4 +116,6 @@ def write_audit(conn: sa.Connection, actor: str, action: str, table_name: str,
                       if written else None),
         })
     for chunk in chunks(rows, AUDIT_CHUNK):
-        conn.execute(metadata.tables["audit"].insert(), list(chunk))
+        # inline: no RETURNING, which a site's database role could not read back for a row
+        # no longer there (a delete) or about the whole database (mentorkit.store.site_roles)
+        conn.execute(metadata.tables["audit"].insert().inline(), list(chunk))

@@ -6,6 +6,12 @@ with a reason per criterion, move the weight sliders and the ranking follows at 
 mentor's profile, then propose the match or confirm it. The match is written with its score
 and the points per criterion (``score_breakdown``), made by the coordinator.
 
+The mentor's background check (:mod:`mentorkit.ui.match_checks`) is shown for every
+suggestion and next to the confirm button; the programme's rule decides whether a mentor
+without a valid check is blocked or confirmed only with a reason. A mentee who already has a
+proposal or an active match is shown that match (with a link to the caseload), not "no
+mentor free".
+
 *Whole waiting list*: :mod:`mentorkit.ui.match_batch` (optimal, stable or greedy assignment,
 edited as a table, saved in one go with its match run).
 
@@ -26,12 +32,14 @@ import pandas as pd
 
 from mentorkit import vocab
 from mentorkit.casework.caseload import plan_for, waiting_mentees
+from mentorkit.casework.match_rules import MatchRuleError
 from mentorkit.casework.screening import check_status
 from mentorkit.errors import ConflictError
 from mentorkit.matching import CRITERIA, Weights, prepare, slider_spec, suggest
-from mentorkit.ui.common import Field, badge, esc, fmt_date, html_table, section, vlabel
+from mentorkit.ui.common import Field, Message, badge, esc, fmt_date, html_table, section, vlabel
 from mentorkit.ui.forms import FieldError, Input
 from mentorkit.ui.match_batch import BatchPanel
+from mentorkit.ui.match_checks import MentorChecks, say_problems
 from mentorkit.ui.shell import App, guarded, launch
 
 __all__ = ["MatchFinderApp", "app", "LABEL_KEYS", "K"]
@@ -57,6 +65,7 @@ class MatchFinderApp(App):
         self.people = people[people["erased_at"].isna()]
         self.matches = store.table("match", programme_id=pid)
         self.mentors = self.people[self.people["role"] == "mentor"]
+        self.checks = MentorChecks(self.people, self.ctx.programme, self.ctx.today)
         self._names = self.ctx.person_labels(self.people)
         self.encoded = prepare(self.mentors)
         waiting = waiting_mentees(self.people, self.matches, self.ctx.today,
@@ -133,6 +142,11 @@ class MatchFinderApp(App):
         confirm = w.Button(description=t("finder.confirm"), button_style="success", icon="check")
         confirm.add_class("mk-confirm-match")
         confirm.on_click(lambda _b: self.write("active"))
+        self.reason = Input("textarea", self.ctx.lang)
+        self.reason_field = Field("check_reason", self.reason.widget, t("match.check_reason"),
+                                  t("match.check_reason_hint"))
+        self.check_note = Message("mk-check-note")  # the check, next to the buttons
+        self.write_message = Message("mk-write-message")  # what writing said, next to them
         self._fill_mentees()
         self.mentee_pick.observe(self._mentee_changed, "value")
         self._user_pick: int | None = None
@@ -146,8 +160,10 @@ class MatchFinderApp(App):
             section(t("finder.suggestions", k=K), self.suggestions,
                     w.HBox([self.mentor_pick, show], layout=w.Layout(flex_flow="row wrap")),
                     self.profile,
+                    self.check_note.widget,
                     w.HBox([self.start_field.box, propose, confirm],
                            layout=w.Layout(align_items="flex-end", flex_flow="row wrap")),
+                    self.reason_field.box, self.write_message.widget,
                     css="mk-found-mentors")])
 
     # ---------------------------------------------------------------- mentee
@@ -186,6 +202,21 @@ class MatchFinderApp(App):
         self.profile.value = ""
         if not self._setting:
             self._user_pick = change["new"]
+        self._show_check()
+
+    def _show_check(self) -> None:
+        """Say the chosen mentor's check next to the buttons; ask a reason when needed."""
+        mentor = self.mentor_pick.value
+        text = "" if mentor is None else self.checks.says(int(mentor), self.ctx.lang,
+                                                            self.name_of(int(mentor)))
+        if text:
+            self.check_note.show("error" if self.checks.blocked(int(mentor)) else "warn", text)
+        else:
+            self.check_note.clear()
+        needs = mentor is not None and self.checks.needs_reason(int(mentor))
+        self.reason_field.box.layout.display = None if needs else "none"
+        if not needs:
+            self.reason_field.set_error(None)
 
     def _weight_moved(self, change: dict[str, Any]) -> None:
         self.weights = {c: float(s.value) for c, s in self.sliders.items()}
@@ -214,23 +245,48 @@ class MatchFinderApp(App):
         rows = self.people[self.people["id"] == self.mentee_id]
         return rows.iloc[0] if len(rows) else None
 
+    def open_match(self) -> dict[str, Any] | None:
+        """The chosen mentee's proposed or active match, if there is one."""
+        if self.mentee_id is None:
+            return None
+        rows = self.matches[(self.matches["mentee_id"] == self.mentee_id)
+                            & self.matches["status"].isin(list(vocab.OPEN_MATCH_STATUSES))]
+        return {str(k): v for k, v in rows.iloc[0].to_dict().items()} if len(rows) else None
+
     @guarded("suggest")
     def refresh(self) -> None:
         """Rank the mentors for the chosen mentee with the current weights."""
         t = self.t
         mentee = self.mentee_row()
+        self.write_message.clear()
         if mentee is None or self.mentors.empty:
             self.top = pd.DataFrame()
             self.mentee_card.value = ""
             self.suggestions.value = f"<p>{esc(t('finder.no_mentee'))}</p>"
             self.mentor_pick.options = []
+            self._show_check()
             return
         self.mentee_card.value = self.card(mentee)
+        held = self.open_match()
+        if held is not None:  # she has a proposal or a mentor: say so, not "no mentor free"
+            self.top = pd.DataFrame()
+            key = "finder.has_proposal" if held["status"] == "proposed" else "finder.has_active"
+            day = held["proposed_on"] if held["status"] == "proposed" else held["started_on"]
+            text = t(key, mentee=self.name_of(int(held["mentee_id"])),
+                     mentor=self.name_of(int(held["mentor_id"])), date=fmt_date(day))
+            link = self.ctx.link("caseload")
+            self.suggestions.value = (
+                f'<p class="mk-has-match">{esc(text)} <a class="mk-to-caseload" '
+                f'href="{esc(link)}" target="_self">{esc(t("finder.to_caseload"))}</a></p>')
+            self.mentor_pick.options = []
+            self._show_check()
+            return
         self.top = suggest(mentee, self.encoded, k=K, weights=self.weights,
                            matches=self.matches, lang=self.ctx.lang)
         if self.top.empty:
             self.suggestions.value = f"<p>{esc(t('finder.none_free'))}</p>"
             self.mentor_pick.options = []
+            self._show_check()
             return
         rows = []
         for r in self.top.to_dict("records"):
@@ -238,10 +294,11 @@ class MatchFinderApp(App):
             reasons = "".join(f"<li>{esc(r[c])}</li>" for c in CRITERIA)
             bar = (f'<span class="mk-bar"><span style="width:{round(100 * r["score"])}%"></span>'
                    f"</span> {r['score']:.2f}")
-            rows.append([str(r["rank"]), f"<b>{esc(who)}</b>", bar,
-                         f'<ul class="mk-reasons">{reasons}</ul>'])
+            rows.append([str(r["rank"]), f"<b>{esc(who)}</b>", bar, self._check_badge(
+                int(r["mentor_id"])), f'<ul class="mk-reasons">{reasons}</ul>'])
         self.suggestions.value = html_table([t("finder.col.rank"), t("finder.col.mentor"),
-                                             t("finder.col.score"), t("finder.col.why")], rows)
+                                             t("finder.col.score"), t("finder.col.check"),
+                                             t("finder.col.why")], rows)
         options = [(f"{r['rank']}. {self.name_of(int(r['mentor_id']))} ({r['score']:.2f})",
                     int(r["mentor_id"])) for r in self.top.to_dict("records")]
         ids = [o[1] for o in options]
@@ -251,6 +308,15 @@ class MatchFinderApp(App):
             self.mentor_pick.value = self._user_pick if self._user_pick in ids else ids[0]
         finally:
             self._setting = False
+        self._show_check()
+
+    def _check_badge(self, mentor_id: int) -> str:
+        status = self.checks.status(mentor_id)
+        until = self.checks.until.get(int(mentor_id))
+        text = self.t("check." + status, date=fmt_date(until))
+        if self.checks.blocked(mentor_id):
+            return badge("blocked", f"{self.t('check.blocked')}: {text}")
+        return badge(status, text)
 
     def card(self, person: pd.Series) -> str:
         """A person's profile as the match finder shows it (no contact details)."""
@@ -316,6 +382,11 @@ class MatchFinderApp(App):
             self.message.show("error", t("finder.choose_first"))
             return None
         row = self.top[self.top["mentor_id"] == self.mentor_pick.value].iloc[0]
+        mentor_id = int(row["mentor_id"])
+        self.write_message.clear()
+        if self.checks.blocked(mentor_id):  # said next to the buttons; the store refuses too
+            self._show_check()
+            return None
         values: dict[str, Any] = {
             "programme_id": self.ctx.programme_id, "mentee_id": int(self.mentee_id),
             "mentor_id": int(row["mentor_id"]), "status": status,
@@ -334,12 +405,26 @@ class MatchFinderApp(App):
                 return None
             self.start_field.set_error(None)
             values["started_on"] = start
+            if self.checks.needs_reason(mentor_id):
+                reason = (self.reason.get() or "").strip()
+                if not reason:
+                    self.reason_field.set_error(t("rule.check_reason", mentor=self.name_of(
+                        mentor_id), status=t("check.word." + self.checks.status(mentor_id))))
+                    return None
+                self.reason_field.set_error(None)
+                values["check_reason"] = reason
         try:
             new_id = self.ctx.store.matches.add(**values)
-        except ConflictError as err:  # a second open match or a full mentor: say which rule
+        except MatchRuleError as err:  # a rule held by the store: say it in her words, here
+            said = say_problems(err.problems, self.ctx.lang,
+                                {None: (int(self.mentee_id), mentor_id)}, self.name_of,
+                                self.checks)
+            self.write_message.show("error", " ".join(said))
+            return None
+        except ConflictError:  # changed meanwhile by someone else: nothing was written
             self.load()
             self.render()
-            self.message.show("error", t("error.store", detail=str(err)))
+            self.message.show("error", t("error.conflict"))
             return None
         self.ctx.params.pop("mentee", None)  # the mentee asked for in the address is done
         label = f"{self.name_of(int(self.mentee_id))} – {self.name_of(int(row['mentor_id']))}"
@@ -347,6 +432,7 @@ class MatchFinderApp(App):
         self.render()
         done = {"proposed": "finder.written_proposed", "active": "finder.written_active"}
         self.message.show("ok", t(done[status], match=label))
+        self.write_message.show("ok", t(done[status], match=label))  # next to the button
         return new_id
 
 

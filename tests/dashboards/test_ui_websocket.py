@@ -296,6 +296,7 @@ def test_dropped_and_unread_websockets_leave_the_server_answering_within_its_mem
           f"({rounds} rounds of requests, dropped by the server: {dropped_by_server})")
     assert watch.peak <= watch.start + MEMORY_BOUND
     assert "Traceback" not in log and "never retrieved" not in log
+    assert "[mentorkit.ui] ERROR" not in log, "an app failed to start"
     assert dropped_by_server and "closed a websocket that left more than 32 MB unread" in log, \
         f"the client that never reads was not dropped after {rounds} rounds"
 

@@ -154,6 +154,6 @@ def configure(c: Any, *, state_dir: str | os.PathLike[str], db: str, port: int =
         services.append({"name": "mentorkit-admin", "api_token": api_token})
         roles.append({"name": "mentorkit-admin", "services": ["mentorkit-admin"],
                       "scopes": ["admin:users", "admin:groups", "admin:servers",
-                                 "read:users", "list:users"]})
+                                 "admin:server_state", "read:users", "list:users"]})
     hub.services = services
     hub.load_roles = roles

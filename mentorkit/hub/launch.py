@@ -50,14 +50,19 @@ def prepare(state: Path, db: Path, *, port: int = 8000, hub_port: int = 8081,
     return config
 
 
-def start(config: Path, log: Path | None = None) -> subprocess.Popen[bytes]:
-    """Start JupyterHub on ``config`` in its own process group (stop it with its pid)."""
+def start(config: Path, log: Path | None = None,
+          env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start JupyterHub on ``config`` in its own process group (stop it with its pid);
+    ``env`` (default: this process's) is the hub's environment."""
     hub = Path(sys.executable).with_name("jupyterhub")
-    out = open(log, "ab") if log else None  # noqa: SIM115 - the child writes to it
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
-    return subprocess.Popen([str(hub), "-f", str(config)], cwd=config.parent, env=env,
-                            stdout=out, stderr=subprocess.STDOUT if out else None,
-                            start_new_session=True)
+    base = dict(os.environ if env is None else env)
+    env = {**base, "PATH": f"{Path(sys.executable).parent}:{base.get('PATH', '')}"}
+    if log is None:
+        return subprocess.Popen([str(hub), "-f", str(config)], cwd=config.parent, env=env,
+                                start_new_session=True)
+    with open(log, "ab") as out:  # the child keeps its own copy of the file
+        return subprocess.Popen([str(hub), "-f", str(config)], cwd=config.parent, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def main(argv: list[str] | None = None) -> None:

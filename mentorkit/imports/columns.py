@@ -16,9 +16,11 @@ followups     followup     ``match_id``, or the match's ``mentee_email``/``mente
 outcomes      outcome      ``email`` / ``person_id``
 ============  ===========  =====================================================
 
-Every other column has the name of its database column (see ``data/README.md``). The
-columns an export writes for bookkeeping (``id``, ``created_at``, ``updated_at``,
-``version``, ``erased_at``) are accepted and ignored, so an exported table imports again.
+Every other column has the name of its database column (see ``data/README.md``) or its
+header in Danish, English or Dutch (``Fornavn``, ``Voornaam``: :mod:`mentorkit.imports.headers`).
+The columns an export writes for bookkeeping (``id``, ``created_at``, ``updated_at``,
+``version``, ``erased_at``) and the names next to a match's e-mails (``mentee_name``,
+``mentor_name``) are accepted and ignored, so an exported table imports again.
 
 Example
 -------
@@ -34,12 +36,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mentorkit.imports.headers import column_for
 from mentorkit.model.schema import user_columns
 
 __all__ = ["IGNORED", "KINDS", "SPECS", "KindSpec", "Ref", "column_letter", "normalise_header"]
 
-#: Columns an export writes that an import skips.
-IGNORED: frozenset[str] = frozenset({"id", "created_at", "updated_at", "version", "erased_at"})
+#: Columns an export writes that an import skips (bookkeeping, and the names of a match's
+#: mentee and mentor that an export in her language shows next to their e-mails).
+IGNORED: frozenset[str] = frozenset({"id", "created_at", "updated_at", "version", "erased_at",
+                                     "mentee_name", "mentor_name"})
 
 
 @dataclass(frozen=True)
@@ -139,13 +144,19 @@ _ALIASES = {"e_mail": "email", "mail": "email", "postal_code": "postcode", "zip"
 
 
 def normalise_header(text: str) -> str:
-    """A header cell as a column name: trimmed, lower case, spaces and dashes as ``_``.
+    """A header cell as a column name: a header in Danish, English or Dutch as its column
+    (:mod:`mentorkit.imports.headers`), else trimmed, lower case, spaces and dashes as ``_``.
 
     Example
     -------
-    >>> normalise_header(" First name "), normalise_header("E-mail")
-    ('first_name', 'email')
+    >>> normalise_header(" First name "), normalise_header("E-mail"), normalise_header("Fornavn")
+    ('first_name', 'email', 'first_name')
+    >>> normalise_header("Achternaam"), normalise_header("Fødselsår")
+    ('last_name', 'birth_year')
     """
+    alias = column_for(text)
+    if alias is not None:
+        return alias
     name = re.sub(r"[\s\-]+", "_", str(text).strip().strip('"').strip().lower())
     return _ALIASES.get(name, name)
 

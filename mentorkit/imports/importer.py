@@ -43,6 +43,7 @@ from mentorkit.errors import ImportFailed, ValidationError
 from mentorkit.imports.columns import IGNORED, SPECS, KindSpec, Ref
 from mentorkit.imports.duplicates import check_duplicates
 from mentorkit.imports.erased import erased_problems
+from mentorkit.imports.likely import likely_in_store
 from mentorkit.imports.parsing import flag, parse_frame
 from mentorkit.imports.reading import RawTable, read_path
 from mentorkit.imports.references import Lookups, match_ids, partner_ids, person_ids, programme_ids
@@ -73,7 +74,8 @@ def _spec(kind: str) -> KindSpec:
 
 
 def import_file(store: Store, path: str | Path, kind: str, *, programme: str | int | None = None,
-                actor: str = "import", dry_run: bool = False) -> ImportReport:
+                actor: str = "import", dry_run: bool = False,
+                allow_duplicates: bool = False) -> ImportReport:
     """Import a .csv or .xlsx file of ``kind`` into ``store``: all rows or none.
 
     Parameters
@@ -93,6 +95,9 @@ def import_file(store: Store, path: str | Path, kind: str, *, programme: str | i
         Who imports, for the audit log.
     dry_run:
         Check everything and report what would be written, but write nothing.
+    allow_duplicates:
+        Import new people even when they are likely someone already registered (the
+        intake form's "save anyway"; :mod:`mentorkit.imports.likely`).
 
     Returns
     -------
@@ -142,6 +147,10 @@ def import_file(store: Store, path: str | Path, kind: str, *, programme: str | i
             _labels(spec, frame, list(typed.columns)))
         report.problems.extend(duplicates)
         _rule_problems(frame, broken, set(typed.index[present]), report.problems)
+        if spec.table == "person" and not allow_duplicates:  # the form's duplicate rule
+            clean = ~present & ~typed.index.isin([p.row for p in report.problems])
+            report.problems.extend(likely_in_store(store, typed.loc[clean], _labels(
+                spec, frame, list(typed.columns))))
         if not report.ok:
             _fail(report)
         if spec.table == "person":  # someone erased is not imported back

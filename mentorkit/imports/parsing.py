@@ -8,7 +8,7 @@ Every conversion is explicit and vectorised over a whole column:
 - whole numbers: digits only (``1984``; ``1984.0`` from Excel is accepted);
 - decimal numbers: ``37.5`` or ``37,5``;
 - codes: the code itself or its Danish, English or Dutch label, in any case (``Kvinde`` →
-  ``female``); lists of codes are written ``ar|en``;
+  ``female``); lists of codes are written ``ar|en`` or ``Arabisk, Engelsk``;
 - text: kept as written, trimmed; ids, postcodes and phone numbers stay text (leading zeros
   kept). The ``'`` an export puts before ``=``, ``+``, ``-``, ``@`` (or before another
   ``'``) to stop formulas is removed again.
@@ -95,13 +95,44 @@ def parse_code(raw: pd.Series, vocabulary: str) -> pd.Series:
     return text.where(mapped.isna(), mapped).astype("str")
 
 
+def _comma_parts(text: str, lookup: dict[str, str]) -> list[str]:
+    """A part of a list cell that is no code or label split at its commas, the longest run of
+    pieces that is a label taken first (``Weekdays, daytime`` is one label)."""
+    if not lookup or text.casefold() in lookup or "," not in text:
+        return [text]
+    pieces = [p.strip() for p in text.split(",")]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(len(pieces), i, -1):
+            joined = ", ".join(pieces[i:j])
+            if j == i + 1 or joined.casefold() in lookup:
+                out.append(joined)
+                i = j
+                break
+    return out
+
+
 def parse_list(raw: pd.Series, vocabulary: str | None) -> pd.Series:
-    """``a|b`` cells as lists of codes (labels mapped, duplicates dropped)."""
+    """``a|b`` or ``a, b`` cells as lists of codes (labels mapped, duplicates dropped).
+
+    Commas separate values of a vocabulary as ``|`` does (``Arabisk, Engelsk``), except
+    inside a label that has one (``Weekdays, daytime``).
+
+    Example
+    -------
+    >>> parse_list(pd.Series(["Arabisk, Engelsk", "ar|da", "Weekdays, daytime, Evenings"]),
+    ...            "language").tolist()[:2]
+    [['ar', 'en'], ['ar', 'da']]
+    >>> parse_list(pd.Series(["Weekdays, daytime, weekends"]), "availability").tolist()
+    [['weekday_daytime', 'weekend']]
+    """
     lookup = vocab_lookup(vocabulary) if vocabulary else {}
 
     def split(text: str) -> list[str]:
         parts = (p.strip() for p in text.split(LIST_SEPARATOR))
-        codes = (lookup.get(p.casefold(), p) for p in parts if p)
+        pieces = (q for p in parts if p for q in _comma_parts(p, lookup) if q)
+        codes = (lookup.get(q.casefold(), q) for q in pieces)
         return list(dict.fromkeys(codes))
 
     texts = raw.astype("str").tolist()

@@ -11,7 +11,15 @@ What counts for each target metric (inside the grant's period, cut to the period
 
 A target's group (``group_field``/``group_value``, e.g. gender = female) is a column of the
 person counted. Counts shown outside the programme's own staff go through
-:func:`mentorkit.privacy.suppress` (the overview does it in :mod:`mentorkit.ui.published`).
+:func:`mentorkit.privacy.suppress` (the overview does it in :mod:`mentorkit.ui.published`);
+the programme's coordinator sees the exact counts.
+
+Like with like: a target is promised for its grant's period (a five-year grant's 300 matches
+are five years' matches). :func:`target_progress` says, per row, whether the counting window
+is the whole grant period or only a part of it (``partial``), which share of the grant period
+that window covers (``window_share``), and, given ``today``, which share of the grant period
+has elapsed (``elapsed``) and whether the target is met (``met``, only for a whole period).
+:func:`grant_progress` counts every target in its own grant's period up to today.
 
 Example
 -------
@@ -35,7 +43,8 @@ from mentorkit import vocab
 from mentorkit.errors import ValidationError
 from mentorkit.periods import within
 
-__all__ = ["target_progress", "funnel", "matches_over_time", "readable_freq", "referrals",
+__all__ = ["target_progress", "grant_progress", "period_share", "PROGRESS_COLUMNS", "funnel",
+           "matches_over_time", "readable_freq", "referrals",
            "STARTED", "FUNNEL_STAGES"]
 
 #: The statuses of a match that began (the one definition is in :mod:`mentorkit.vocab`).
@@ -55,14 +64,43 @@ def _group(people: pd.DataFrame, ids: pd.Series, field: Any, value: Any) -> pd.S
     return ids.isin(chosen)
 
 
+#: The columns of :func:`target_progress`, in order.
+PROGRESS_COLUMNS = ("target_id", "grant_id", "funder", "title", "grant_start", "grant_end",
+                    "period_start", "period_end", "metric", "group_field", "group_value",
+                    "target", "actual", "share", "partial", "window_share", "elapsed", "met")
+
+
+def period_share(start: Any, end: Any, whole_start: Any, whole_end: Any) -> float:
+    """The share of the period ``whole_start``–``whole_end`` (days, both ends counted) that
+    ``start``–``end`` covers; NaN when either period is open or the whole is empty.
+
+    Example
+    -------
+    >>> round(period_share("2024-01-01", "2024-12-31", "2023-01-01", "2027-12-31"), 3)
+    0.2
+    """
+    a, b, w0, w1 = (_ts(x) for x in (start, end, whole_start, whole_end))
+    if a is None or b is None or w0 is None or w1 is None or w1 < w0:
+        return float("nan")
+    a, b = max(a, w0), min(b, w1)
+    whole = (w1 - w0).days + 1
+    return max(0, (b - a).days + 1) / whole
+
+
 def target_progress(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.DataFrame,
                     matches: pd.DataFrame, outcomes: pd.DataFrame, events: pd.DataFrame,
                     attendance: pd.DataFrame, start: dt.date | None = None,
-                    end: dt.date | None = None) -> pd.DataFrame:
+                    end: dt.date | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """Actual against target for every target of ``grants`` overlapping ``start``–``end``.
 
-    Returns grant_id, funder, title, period_start, period_end (the counting window), metric,
-    group_field, group_value, target, actual, share (actual / target).
+    Returns :data:`PROGRESS_COLUMNS`: target_id, grant_id, funder, title, grant_start and
+    grant_end (the grant's own period, which the target is promised for), period_start and
+    period_end (the counting window: the grant period cut to ``start``–``end``), metric,
+    group_field, group_value, target, actual, share (actual / target), ``partial`` (True when
+    the window is only a part of the grant period: the target is then not comparable with
+    the actual count), ``window_share`` (the share of the grant period the window covers),
+    ``elapsed`` (the share of the grant period gone by ``today``; NaN without ``today``)
+    and ``met`` (actual ≥ target, only for a whole period; NA for a part).
     """
     s, e = _ts(start), _ts(end)
     rows = []
@@ -81,7 +119,8 @@ def target_progress(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.Data
         if not isinstance(grant_id, (int, np.integer)) or grant_id not in g.index:
             continue
         grant = g.loc[grant_id]
-        w0, w1 = _ts(grant["period_start"]), _ts(grant["period_end"])
+        g0, g1 = _ts(grant["period_start"]), _ts(grant["period_end"])
+        w0, w1 = g0, g1
         if s is not None:
             w0 = s if w0 is None else max(w0, s)
         if e is not None:
@@ -107,17 +146,50 @@ def target_progress(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.Data
             actual = int(_group(people, a["person_id"], t.group_field, t.group_value).sum())
         else:
             continue
+        target_id = getattr(t, "id", None)
         if not isinstance(value, (int, np.integer)):
-            raise ValidationError(f"target {t.id!r}: value {value!r} is not a whole number")
+            raise ValidationError(f"target {target_id!r}: value {value!r} is not a whole number")
         target = int(value)
-        rows.append({"grant_id": int(grant_id), "funder": grant["funder"],
-                     "title": grant["title"], "period_start": w0, "period_end": w1,
+        partial = (s is not None and (g0 is None or s > g0)) or \
+            (e is not None and (g1 is None or e < g1))
+        elapsed = period_share(g0, _ts(today), g0, g1) if today is not None else float("nan")
+        rows.append({"target_id": target_id, "grant_id": int(grant_id),
+                     "funder": grant["funder"], "title": grant["title"],
+                     "grant_start": g0, "grant_end": g1, "period_start": w0, "period_end": w1,
                      "metric": t.metric, "group_field": t.group_field,
                      "group_value": t.group_value, "target": target, "actual": actual,
-                     "share": actual / target if target else float("nan")})
-    columns = ["grant_id", "funder", "title", "period_start", "period_end", "metric",
-               "group_field", "group_value", "target", "actual", "share"]
-    return pd.DataFrame(rows, columns=columns)
+                     "share": actual / target if target else float("nan"),
+                     "partial": bool(partial),
+                     "window_share": 1.0 if not partial else period_share(w0, w1, g0, g1),
+                     "elapsed": elapsed,
+                     "met": pd.NA if partial else bool(actual >= target)})
+    out = pd.DataFrame(rows, columns=list(PROGRESS_COLUMNS))
+    out["met"] = out["met"].astype("boolean")
+    out["partial"] = out["partial"].astype(bool)
+    for column in ("grant_start", "grant_end", "period_start", "period_end"):
+        out[column] = pd.to_datetime(out[column]).astype("datetime64[us]")
+    return out
+
+
+def grant_progress(targets: pd.DataFrame, grants: pd.DataFrame, people: pd.DataFrame,
+                   matches: pd.DataFrame, outcomes: pd.DataFrame, events: pd.DataFrame,
+                   attendance: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Every target counted in its own grant's whole period, with the share elapsed by
+    ``today`` (what a coordinator's overview shows: like with like, never a year's count
+    against a five-year promise). Columns as :func:`target_progress`; ``met`` is whether the
+    count so far reaches the target.
+
+    Example
+    -------
+    >>> from mentorkit.synth import generate
+    >>> ds = generate(seed=0, scale=0.3)
+    >>> p = grant_progress(ds.target, ds.grant, ds.person, ds.match, ds.outcome, ds.event,
+    ...                    ds.attendance, dt.date(2026, 6, 1))
+    >>> bool(p["partial"].any()), bool((p["elapsed"] <= 1).all())
+    (False, True)
+    """
+    return target_progress(targets, grants, people, matches, outcomes, events, attendance,
+                           today=today)
 
 
 def funnel(people: pd.DataFrame, matches: pd.DataFrame, outcomes: pd.DataFrame,

@@ -25,8 +25,8 @@ from mentorkit.casework.caseload import (
     unconfirmed_proposals,
     waiting_mentees,
 )
-from mentorkit.casework.screening import open_match_checks
-from mentorkit.ui.common import Field, esc
+from mentorkit.casework.screening import EXPIRY_STEPS, expiry_warnings, open_match_checks
+from mentorkit.ui.common import Field, esc, fmt_date
 from mentorkit.ui.shell import App, allowed_apps, guarded, launch
 
 __all__ = ["HomeApp", "app"]
@@ -65,6 +65,28 @@ class HomeApp(App):
             "checks_expired": int(checks["status"].isin(["expired", "missing"]).sum()),
         }
 
+    def check_warnings(self) -> str:
+        """The background checks of mentors in open matches that run out within 60, 30 or 7
+        days (:func:`mentorkit.casework.screening.expiry_warnings`), as a warning with the
+        mentors named and a link to the intake, where they are renewed ('' when none)."""
+        today = self.ctx.today
+        checks = open_match_checks(self.people, self.matches,
+                                   self.ctx.programme.get("background_check"), today)
+        near = expiry_warnings(checks, today)
+        if near.empty:
+            return ""
+        t = self.t
+        counts = {f"n{step}": int((near["days_left"] <= step).sum()) for step in EXPIRY_STEPS}
+        names = self.ctx.person_labels(self.people)
+        rows = ""
+        for r in near.head(10).to_dict("records"):
+            text = t("home.check_row", name=names.get(int(r["person_id"]), ""),
+                     date=fmt_date(r["valid_until"]), days=int(r["days_left"]))
+            rows += f'<li class="mk-check-step-{r["step"]}">{esc(text)}</li>'
+        return (f'<div class="mk-msg mk-msg-warn mk-check-warnings">'
+                f'<a href="{esc(self.ctx.link("intake"))}" target="_self">'
+                f'{esc(t("home.checks_expiring", **counts))}</a><ul>{rows}</ul></div>')
+
     def build(self) -> list[w.Widget]:
         t = self.t
         cards = []
@@ -90,6 +112,7 @@ class HomeApp(App):
                 f'<a class="mk-stat" href="{esc(self.ctx.link(app))}" target="_self" '
                 f'style="text-decoration:none;color:inherit"><b>{s[key]}</b>'
                 f'{esc(t("home.stat." + key))}</a>' for key, app in items)
+            glance.value += self.check_warnings()
         if self.ctx.hub_user is not None:  # logged in through the hub: that name is the actor
             you: w.Widget = w.HTML(
                 f"<p class='mk-hub-user'><b>{esc(t('home.coordinator'))}:</b> "

@@ -8,7 +8,12 @@
 - Lists of codes are written ``ar|en``; JSON objects as JSON text.
 - Every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
   gets a leading ``'`` so no spreadsheet runs it as a formula (CSV/formula injection); an
-  import removes that ``'`` again.
+  import removes that ``'`` again. In Excel every text cell is a typed text cell (never a
+  formula), so a phone number such as ``+45 20 30 40 50`` (digits, spaces, ``+-()./``
+  only: nothing a formula could call) is written as it is, without a visible ``'``.
+- In her language (``lang="da"``, ``"en"`` or ``"nl"``): headers are the form's labels and
+  coded values their labels, lists ``Arabisk, Engelsk`` (:mod:`mentorkit.imports.localised`),
+  CSV dates day first (``31-12-2024``); an import reads such a file back.
 
 The file is written whole or not at all, readable by its owner only (mode 600): see
 :func:`mentorkit.files.atomic_write` (a full disk raises :class:`~mentorkit.files.DiskFull`
@@ -44,7 +49,8 @@ import pandas as pd
 
 from mentorkit.errors import ValidationError
 from mentorkit.files import atomic_write
-from mentorkit.imports.columns import IGNORED, SPECS
+from mentorkit.imports.columns import IGNORED, KINDS, SPECS
+from mentorkit.imports.localised import localised
 from mentorkit.model.frames import kind
 from mentorkit.model.schema import TABLES, user_columns
 from mentorkit.model.validation import FORMULA_START
@@ -57,6 +63,8 @@ __all__ = ["CSV_SEPARATOR", "export_table", "importable_view"]
 CSV_SEPARATOR = ";"
 _RISKY = "|".join(["[" + re.escape("".join(FORMULA_START)) + "]",
                    "'[" + re.escape("".join(FORMULA_START)) + "']"])
+# text a formula cannot run: a phone number, a number written as text
+_NUMBER_LIKE = re.compile(r"^[+\-]?[\d\s().\-/]*\d[\d\s().\-/]*$")
 _VIEW_KINDS = {"people": "people", "person": "people", "mentors": "mentors",
                "mentees": "mentees", "matches": "matches", "match": "matches",
                "followups": "followups", "followup": "followups", "outcomes": "outcomes",
@@ -64,7 +72,7 @@ _VIEW_KINDS = {"people": "people", "person": "people", "mentors": "mentors",
 
 
 def export_table(df_or_store: pd.DataFrame | Store, path: str | Path,
-                 table: str | None = None) -> Path:
+                 table: str | None = None, lang: str | None = None) -> Path:
     """Write a DataFrame, or a table of a store, to ``path`` (``.csv`` or ``.xlsx``).
 
     Parameters
@@ -76,6 +84,10 @@ def export_table(df_or_store: pd.DataFrame | Store, path: str | Path,
     table:
         The table or kind the rows are, used for column types and, with a Store, which rows
         to write (``people``/``mentors``/… in the import format; other names as stored).
+    lang:
+        ``da``, ``en`` or ``nl`` for headers and values as labels in that language (and, from
+        a Store, a match list with the names of mentee and mentor); ``None`` for column
+        names and codes.
 
     Returns
     -------
@@ -92,11 +104,14 @@ def export_table(df_or_store: pd.DataFrame | Store, path: str | Path,
     else:
         if table is None:
             raise ValidationError("say which table to export from the store")
-        df = importable_view(df_or_store, table)
+        df = importable_view(df_or_store, table, names=lang is not None)
     name = _table_name(table)
+    if lang is not None:
+        df = localised(df, name, lang)
+        name = None  # the columns now have her headers: their kinds come from the values
     with atomic_write(path) as tmp:  # whole or not at all, mode 600; a full disk says so
         if suffix == ".csv":
-            text = _as_text(df, name)
+            text = _as_text(df, name, day_first=lang is not None)
             text.to_csv(tmp, sep=CSV_SEPARATOR, index=False, encoding="utf-8-sig",
                         lineterminator="\r\n")
         else:
@@ -155,15 +170,16 @@ def neutralised(series: pd.Series) -> pd.Series:
     return text.where(~risky, "'" + text)
 
 
-def _dates(series: pd.Series, date_only: bool) -> pd.Series:
+def _dates(series: pd.Series, date_only: bool, day_first: bool = False) -> pd.Series:
     stamps = pd.to_datetime(series)
     if not date_only:
         times = stamps.dropna()
         date_only = bool(len(times)) and bool((times == times.dt.normalize()).all())
-    return stamps.dt.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M:%S")
+    day = "%d-%m-%Y" if day_first else "%Y-%m-%d"
+    return stamps.dt.strftime(day if date_only else day + " %H:%M:%S")
 
 
-def _as_text(df: pd.DataFrame, table: str | None) -> pd.DataFrame:
+def _as_text(df: pd.DataFrame, table: str | None, day_first: bool = False) -> pd.DataFrame:
     """Every cell as the text a CSV file holds ("" when empty)."""
     out: dict[str, pd.Series] = {}
     for name in df.columns:
@@ -178,7 +194,7 @@ def _as_text(df: pd.DataFrame, table: str | None) -> pd.DataFrame:
                               if isinstance(v, (dict, list)) else v)
             text = neutralised(text)
         elif k in ("date", "datetime"):
-            text = _dates(series, k == "date")
+            text = _dates(series, k == "date", day_first)
         elif k == "int":
             text = pd.Series(series.astype("Int64").array, index=series.index).astype("str")
         elif k in ("float", "bool"):
@@ -232,11 +248,19 @@ def _write_xlsx(df: pd.DataFrame, table: str | None, path: Path, sheet: str) -> 
                 value = _xlsx_value(source[j][i], k)
                 if k == "datetime" and isinstance(value, dt.datetime) and value.tzinfo:
                     value = value.replace(tzinfo=None)
-            else:
-                value = cells[j][i] or None
-                if value is not None:
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            row.append(value)
+                row.append(value)
+                continue
+            value = cells[j][i] or None
+            if value is None:
+                row.append(None)
+                continue
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith("'") and _NUMBER_LIKE.match(value[1:]):
+                value = value[1:]  # a typed text cell is safe: no visible apostrophe
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"  # text, never a formula, whatever it starts with
+            cell.number_format = "@"
+            row.append(cell)
         ws.append(row)
     # the zip is built in memory and written at once: openpyxl's own file, left open by a
     # failed write, would try to finish itself on a full disk when it is collected
@@ -246,8 +270,12 @@ def _write_xlsx(df: pd.DataFrame, table: str | None, path: Path, sheet: str) -> 
         fh.write(buffer.getbuffer())
 
 
-def importable_view(store: Store, table: str) -> pd.DataFrame:
+def importable_view(store: Store, table: str, names: bool = False) -> pd.DataFrame:
     """Rows of ``store`` in the import format of a kind, or a table as stored.
+
+    ``names=True`` adds the names of mentee and mentor next to their e-mails in a match
+    list (for a coordinator, who may see them; an import ignores those columns). A name that
+    is neither a kind nor a table is refused with the kinds one can export.
 
     Example
     -------
@@ -262,6 +290,8 @@ def importable_view(store: Store, table: str) -> pd.DataFrame:
     """
     kind_name = _VIEW_KINDS.get(table)
     if kind_name is None:
+        if table not in TABLES:
+            raise ValidationError(f"cannot export {table!r}: choose one of {', '.join(KINDS)}")
         return store.table(table)
     spec = SPECS[kind_name]
     rows = store.table(spec.table)
@@ -287,6 +317,13 @@ def importable_view(store: Store, table: str) -> pd.DataFrame:
         out["programme"] = rows["programme_id"].map(programmes)
         _person_refs(out, rows["mentee_id"], people, "mentee_email", "mentee_id")
         _person_refs(out, rows["mentor_id"], people, "mentor_email", "mentor_id")
+        if names:
+            full = (people["first_name"].fillna("") + " "
+                    + people["last_name"].fillna("")).str.strip()
+            full = pd.Series(full.to_numpy(), index=people["id"].to_numpy())
+            out.insert(1, "mentee_name", rows["mentee_id"].map(full))
+            out.insert(list(out.columns).index("mentor_email"), "mentor_name",
+                       rows["mentor_id"].map(full))
     elif spec.table == "followup":
         matches = store.table("match").set_index("id")
         mentee = rows["match_id"].map(matches["mentee_id"])

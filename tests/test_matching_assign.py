@@ -311,8 +311,8 @@ def test_objectives_trade_score_for_coverage():
         assert by_cover.n_matched >= by_score.n_matched
         assert by_score.value >= by_cover.value
     # A fits X best; B can only have X (gender preference): the highest total leaves B out.
-    only_sector = {"sector": 1, "goals": 0, "language": 0, "availability": 0,
-                   "geography": 0, "education": 0, "age": 0}
+    only_sector = {"sector": 1, "goals": 0, "local_language": 0, "language": 0,
+                   "availability": 0, "geography": 0, "education": 0, "age": 0}
     mentees = pd.DataFrame({"id": [1, 2], "sector": ["it", "engineering"],
                             "preferred_mentor_gender": ["any", "female"]})
     mentors = pd.DataFrame({"id": [10, 11], "gender": ["female", "male"],

@@ -4,8 +4,8 @@ The engine is generic over *demand* (mentees; later participants looking for vol
 and *supply* (mentors; later volunteer positions or course seats): both sides are encoded
 the same way from whichever of these columns they have (a missing column means unknown):
 
-``id, programme_id, gender, preferred_mentor_gender, languages, education, sector,
-postcode, neighbourhood, birth_year, goals, availability, capacity, registered_on``.
+``id, programme_id, gender, preferred_mentor_gender, languages, language_level, education,
+sector, postcode, neighbourhood, birth_year, goals, availability, capacity, registered_on``.
 
 Categorical codes become small integers (unknown: an extra code that matches nothing),
 multi-valued fields (languages, goals, availability) become bit masks, and places
@@ -41,6 +41,8 @@ AVAILABILITY_BITS: dict[str, int] = {c: 1 << i for i, c in enumerate(vocab.AVAIL
 ALL_AVAILABILITY = sum(AVAILABILITY_BITS.values())
 N_SECTORS = len(vocab.SECTORS)
 N_EDUCATION = len(vocab.EDUCATION_LEVELS)
+#: The rank of each Danish/Dutch level (``none`` 0 … ``C2`` 6); unknown is -1.
+LEVEL_RANKS: dict[str, int] = {c: i for i, c in enumerate(vocab.LANGUAGE_LEVELS.codes)}
 GENDER_CODES = {c: i for i, c in enumerate(vocab.GENDERS.codes)}
 
 
@@ -60,6 +62,7 @@ class Encoded:
     area: np.ndarray           # int64 hash of the first two postcode digits
     neighbourhood: np.ndarray  # int64 hash
     languages: np.ndarray      # uint32 bit mask over vocab.LANGUAGES
+    language_level: np.ndarray  # int8 rank in vocab.LANGUAGE_LEVELS (Danish/Dutch); -1 unknown
     goals: np.ndarray          # uint8 bit mask over vocab.GOALS
     availability: np.ndarray   # uint8 bit mask over vocab.AVAILABILITY (empty: all)
     capacity: np.ndarray       # int64 places (supply); 1 for demand
@@ -83,8 +86,8 @@ class Encoded:
 
 
 _ARRAYS = ("ids", "programme", "gender", "wants_gender", "sector", "education", "birth_year",
-           "postcode", "area", "neighbourhood", "languages", "goals", "availability",
-           "capacity", "order")
+           "postcode", "area", "neighbourhood", "languages", "language_level", "goals",
+           "availability", "capacity", "order")
 
 
 def encode(frame: pd.DataFrame, side: Side, capacity: str | int | Any = "capacity"
@@ -157,6 +160,7 @@ def encode(frame: pd.DataFrame, side: Side, capacity: str | int | Any = "capacit
         area=_hashes(_area(postcode), missing),
         neighbourhood=_hashes(column("neighbourhood"), missing),
         languages=_bits(column("languages"), LANGUAGE_BITS, np.uint32, 0),
+        language_level=_codes(column("language_level"), LEVEL_RANKS, -1, np.int8),
         goals=_bits(column("goals"), GOAL_BITS, np.uint8, 0),
         availability=_bits(column("availability"), AVAILABILITY_BITS, np.uint8,
                            ALL_AVAILABILITY),

@@ -34,7 +34,12 @@ from mentorkit.matching.features import (
     N_SECTORS,
     Encoded,
 )
-from mentorkit.matching.scoring import Scores, coefficients, criterion_values
+from mentorkit.matching.scoring import (
+    Scores,
+    coefficients,
+    criterion_values,
+    local_language_values,
+)
 from mentorkit.matching.settings import CRITERIA
 from mentorkit.vocab import Lang
 
@@ -58,6 +63,21 @@ TEXT = Catalogue("matching.reasons", {
                    "nl": "Kan niet helpen met de doelen van de mentee"},
     "goals.unknown": {"da": "Mentees mål er ukendte", "en": "The mentee's goals are unknown",
                       "nl": "Doelen van de mentee onbekend"},
+    "local_language.practice": {"da": "Kan tale dansk sammen (mentee: {e})",
+                                "en": "Can work in Danish/Dutch together (mentee: {e})",
+                                "nl": "Kunnen samen Nederlands spreken (mentee: {e})"},
+    "local_language.partial": {"da": "Mentoren taler noget dansk ({m}); mentee: {e}",
+                               "en": "The mentor speaks some Danish/Dutch ({m}); mentee: {e}",
+                               "nl": "De mentor spreekt wat Nederlands ({m}); mentee: {e}"},
+    "local_language.mentor": {"da": "Mentoren taler ikke dansk nok til at øve sammen",
+                              "en": "The mentor's Danish/Dutch is not enough to practise",
+                              "nl": "Het Nederlands van de mentor is niet genoeg om te oefenen"},
+    "local_language.beginner": {"da": "Mentee taler endnu ikke dansk",
+                                "en": "The mentee speaks no Danish/Dutch yet",
+                                "nl": "Mentee spreekt nog geen Nederlands"},
+    "local_language.unknown": {"da": "Mentees niveau i dansk er ukendt",
+                               "en": "The mentee's Danish/Dutch level is unknown",
+                               "nl": "Niveau Nederlands van de mentee onbekend"},
     "language.shared": {"da": "Fælles sprog: {l}", "en": "Shared language: {l}",
                         "nl": "Gedeelde taal: {l}"},
     "language.english": {"da": "Kun engelsk til fælles", "en": "Only English in common",
@@ -124,6 +144,7 @@ def reason_texts(d: Encoded, s: Encoded, i: int, j: int, values: dict[str, float
                           g=_join([vocab.GOALS.label(g, lang) for g in shared]))
     else:
         out["goals"] = _t("goals.none", lang)
+    out["local_language"] = _local_reason(d, s, i, j, lang, local)
     common = [c for c in _bits(int(d.languages[i]) & int(s.languages[j]), LANGUAGE_BITS)
               if c not in local]
     others = [c for c in common if c != "en"]
@@ -157,6 +178,27 @@ def reason_texts(d: Encoded, s: Encoded, i: int, j: int, values: dict[str, float
     gap = abs(float(d.birth_year[i]) - float(s.birth_year[j]))
     out["age"] = _t("age.unknown", lang) if np.isnan(gap) else _t("age.gap", lang, k=int(gap))
     return out
+
+
+def _level_label(rank: int, lang: Lang) -> str:
+    return vocab.LANGUAGE_LEVELS.label(vocab.LANGUAGE_LEVELS.codes[rank], lang)
+
+
+def _local_reason(d: Encoded, s: Encoded, i: int, j: int, lang: Lang,
+                  local: tuple[str, ...]) -> str:
+    """The reason of the ``local_language`` criterion for one pair."""
+    mentee, mentor = local_language_values(d.take(np.array([i])), s.take(np.array([j])), local)
+    level, m_level = int(d.language_level[i]), int(s.language_level[j])
+    if level < 0 and mentee[0] == 0:
+        return _t("local_language.unknown", lang)
+    if mentee[0] == 0:
+        return _t("local_language.beginner", lang)
+    e = _level_label(level, lang) if level >= 0 else "?"
+    if mentor[0] >= 1:
+        return _t("local_language.practice", lang, e=e)
+    if mentor[0] > 0:
+        return _t("local_language.partial", lang, m=_level_label(m_level, lang), e=e)
+    return _t("local_language.mentor", lang)
 
 
 def pair_points(scores: Scores, rows: np.ndarray, cols: np.ndarray,

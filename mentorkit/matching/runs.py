@@ -138,8 +138,8 @@ def fingerprint(mentees: pd.DataFrame, mentors: pd.DataFrame, matches: pd.DataFr
     for side, frame in sides:
         e = encode(frame, side, capacity if side == "supply" else "capacity")
         for name in ("ids", "programme", "gender", "wants_gender", "sector", "education",
-                     "birth_year", "postcode", "area", "neighbourhood", "languages", "goals",
-                     "availability", "capacity", "order"):
+                     "birth_year", "postcode", "area", "neighbourhood", "languages",
+                     "language_level", "goals", "availability", "capacity", "order"):
             h.update(name.encode())
             h.update(np.ascontiguousarray(getattr(e, name)).tobytes())
     rules = settings.get("rules", {})
@@ -171,7 +171,9 @@ def rerun(record: MatchRun, mentees: pd.DataFrame, mentors: pd.DataFrame,
     they were then); ``same_input`` says whether it is.
     """
     s = record.settings
-    again, _ = run(mentees, mentors, matches, weights=s["weights"], rules=s["rules"],
+    # a run recorded before the local_language criterion existed had no such weight
+    weights = {"local_language": 0.0, **s["weights"]}
+    again, _ = run(mentees, mentors, matches, weights=weights, rules=s["rules"],
                    method=record.method, objective=record.objective, quotas=s["quotas"],
                    pinned=[tuple(p) for p in s["pinned"]],
                    forbidden=[tuple(p) for p in s["forbidden"]], capacity=s["capacity"],

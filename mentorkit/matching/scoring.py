@@ -33,6 +33,7 @@ from mentorkit.errors import MatchingError
 from mentorkit.matching import settings as st
 from mentorkit.matching.features import (
     LANGUAGE_BITS,
+    LEVEL_RANKS,
     N_EDUCATION,
     N_SECTORS,
     Encoded,
@@ -42,7 +43,8 @@ from mentorkit.matching.features import (
 from mentorkit.matching.settings import CRITERIA, MatchSettings, Rules
 from mentorkit.vocab import Lang
 
-__all__ = ["SCALE", "Scores", "coefficients", "combine", "criterion_values", "score", "to_int"]
+__all__ = ["LOCAL_LEVEL_CREDIT", "MENTOR_LEVEL_CREDIT", "SCALE", "Scores", "coefficients",
+           "combine", "criterion_values", "local_language_values", "score", "to_int"]
 
 #: Scores are compared and summed as integers ``round(score * SCALE)`` by the solvers.
 SCALE = 1_000_000
@@ -115,6 +117,58 @@ def _language(d: Encoded, s: Encoded, r: Rules) -> np.ndarray:
     return lang
 
 
+#: The mentee's Danish/Dutch level -> what working in it with her mentor is worth: nothing
+#: without any, half at A1, three quarters at A2, all from B1 (she can hold a conversation).
+LOCAL_LEVEL_CREDIT: dict[str, float] = {"none": 0.0, "A1": 0.5, "A2": 0.75, "B1": 1.0,
+                                        "B2": 1.0, "C1": 1.0, "C2": 1.0}
+#: The mentor's Danish/Dutch level -> how well she can support it: fully from C1 (or when
+#: the local language is among her languages), half at B1/B2, not below.
+MENTOR_LEVEL_CREDIT: dict[str, float] = {"none": 0.0, "A1": 0.0, "A2": 0.0, "B1": 0.5,
+                                         "B2": 0.5, "C1": 1.0, "C2": 1.0}
+
+
+def _level_table(credit: Mapping[str, float]) -> np.ndarray:
+    """Credit by rank; the last entry (index -1) is the unknown level: 0."""
+    t = np.zeros(len(LEVEL_RANKS) + 1, dtype=np.float32)
+    for code, rank in LEVEL_RANKS.items():
+        t[rank] = credit[code]
+    return t
+
+
+_MENTEE_LEVEL = _level_table(LOCAL_LEVEL_CREDIT)
+_MENTOR_LEVEL = _level_table(MENTOR_LEVEL_CREDIT)
+
+
+def local_language_values(d: Encoded, s: Encoded, local_languages: Iterable[str] = ("da", "nl")
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """The two sides of the ``local_language`` criterion: the mentee's readiness (by her
+    Danish/Dutch level, :data:`LOCAL_LEVEL_CREDIT`) and the mentor's support (by hers,
+    :data:`MENTOR_LEVEL_CREDIT`, or 1 when a local language is among her languages).
+
+    A mentee without a level who lists a local language among hers counts as B1. Unknown
+    levels give 0, as every unknown value does.
+
+    Example
+    -------
+    >>> from mentorkit.matching.features import encode
+    >>> d = encode(pd.DataFrame({"id": [1, 2], "language_level": ["A2", "none"]}), "demand")
+    >>> s = encode(pd.DataFrame({"id": [9], "language_level": ["C2"]}), "supply")
+    >>> [float(x) for x in local_language_values(d, s)[0]]
+    [0.75, 0.0]
+    """
+    local = np.uint32(sum(LANGUAGE_BITS.get(c, 0) for c in local_languages))
+    mentee = _MENTEE_LEVEL[d.language_level.astype(np.int64)]
+    mentee = np.where((d.language_level < 0) & ((d.languages & local) != 0), 1.0, mentee)
+    mentor = _MENTOR_LEVEL[s.language_level.astype(np.int64)]
+    mentor = np.where((s.languages & local) != 0, 1.0, mentor)
+    return mentee.astype(np.float32), mentor.astype(np.float32)
+
+
+def _local_language(d: Encoded, s: Encoded, r: Rules) -> np.ndarray:
+    mentee, mentor = local_language_values(d, s, r.local_languages)
+    return (mentee[:, None] * mentor[None, :]).astype(np.float32, copy=False)
+
+
 def _availability(d: Encoded, s: Encoded, r: Rules) -> np.ndarray:
     return _AVAIL[d.availability[:, None], s.availability[None, :]]
 
@@ -143,6 +197,7 @@ CRITERION_FUNCTIONS: dict[str, tuple[Callable[[Encoded, Encoded, Rules], np.ndar
                                      tuple[str, ...]]] = {
     "sector": (_sector, ("sector",)),
     "goals": (_goals, ("goals",)),
+    "local_language": (_local_language, ("language_level", "languages")),
     "language": (_language, ("languages",)),
     "availability": (_availability, ("availability",)),
     "geography": (_geography, ("area", "postcode", "neighbourhood")),
@@ -157,6 +212,9 @@ def criterion_values(d: Encoded, s: Encoded, settings: MatchSettings
 
     sector: 1 same sector as the mentee aims for, ``related_sector_credit`` for a related one.
     goals: share of the mentee's goals the mentor can help with.
+    local_language: the mentee's readiness to work in Danish/Dutch (by her level: 0 without
+    any, 0.5 at A1, 0.75 at A2, 1 from B1) times the mentor's support of it (1 from C1 or
+    when she lists it, 0.5 at B1/B2); see :func:`local_language_values`.
     language: 1 a shared language besides Danish/Dutch and English, ``english_only_credit``
     when English is the only one. availability: share of the mentee's time slots the mentor
     also has. geography: 1 same neighbourhood, ``postcode_credit`` same postcode,
@@ -298,8 +356,8 @@ def score(mentees: pd.DataFrame | Encoded, mentors: pd.DataFrame | Encoded,
     >>> mentees = pd.DataFrame({"id": [1], "sector": ["it"], "goals": [["job"]]})
     >>> mentors = pd.DataFrame({"id": [2, 3], "sector": ["it", "law"], "goals": [["job"], []],
     ...                         "capacity": [1, 1]})
-    >>> s = score(mentees, mentors, weights={"sector": 1, "goals": 1, "language": 0,
-    ...           "availability": 0, "geography": 0, "education": 0, "age": 0})
+    >>> s = score(mentees, mentors, weights={"sector": 1, "goals": 1, "local_language": 0,
+    ...           "language": 0, "availability": 0, "geography": 0, "education": 0, "age": 0})
     >>> s.total.round(2).tolist()
     [[1.0, 0.0]]
     """

@@ -11,9 +11,12 @@ Why the defaults are what they are (see ``docs/matching.md`` for the long versio
   the sector the mentee aims for knows its jobs, its language and its people.
 - ``goals`` 2: a mentor who says they can help with what the mentee wants (job, education,
   network, language, own business) is the next best predictor of a useful course.
+- ``local_language`` 2: the mentee's progress in Danish/Dutch. A mentee who already speaks
+  some (A1 and up) and a mentor fluent in it can work in it, and she practises at every
+  meeting; this matters more than a shared working language.
 - ``language`` 1.5 and ``availability`` 1.5: a shared language besides Danish/Dutch helps
-  early on, and pairs who can meet at the same times actually meet; both matter, less than
-  what the mentorship is for.
+  early on (English only gives half), and pairs who can meet at the same times actually
+  meet; both matter, less than what the mentorship is for.
 - ``geography`` 1 and ``education`` 1: branches work in one estate, so distances are short;
   education proximity helps mutual understanding, but a mentor far "above" is no harm.
 - ``age`` 0.5: a weak preference, never a reason on its own.
@@ -22,7 +25,7 @@ Example
 -------
 >>> s = MatchSettings()
 >>> round(sum(s.weights.as_dict().values()), 2)
-10.5
+12.5
 >>> MatchSettings.from_dict(s.to_dict()) == s
 True
 >>> s.with_weights({"age": 0}).weights.age
@@ -41,13 +44,16 @@ from mentorkit.vocab import Lang
 
 #: The soft criteria, in the order they are shown.
 CRITERIA: tuple[str, ...] = (
-    "sector", "goals", "language", "availability", "geography", "education", "age",
+    "sector", "goals", "local_language", "language", "availability", "geography", "education",
+    "age",
 )
 
 #: Labels of the criteria in da, en, nl.
 CRITERION_LABELS = Catalogue("matching.criteria", {
     "sector": {"da": "Branche", "en": "Sector", "nl": "Sector"},
     "goals": {"da": "Mål", "en": "Goals", "nl": "Doelen"},
+    "local_language": {"da": "Dansk i praksis", "en": "Danish/Dutch in practice",
+                       "nl": "Nederlands in de praktijk"},
     "language": {"da": "Fælles sprog", "en": "Shared language", "nl": "Gedeelde taal"},
     "availability": {"da": "Tidspunkter", "en": "Availability", "nl": "Beschikbaarheid"},
     "geography": {"da": "Afstand", "en": "Location", "nl": "Locatie"},
@@ -100,6 +106,7 @@ class Weights:
 
     sector: float = 3.0
     goals: float = 2.0
+    local_language: float = 2.0
     language: float = 1.5
     availability: float = 1.5
     geography: float = 1.0

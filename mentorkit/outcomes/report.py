@@ -99,10 +99,10 @@ TEXT = Catalogue("outcomes.report", {
     "note_separated": {"da": "en model adskilte grupperne fuldstændigt: ikke vist",
                        "en": "a model separated the groups perfectly: not shown",
                        "nl": "een model scheidde de groepen volledig: niet getoond"},
-    "note_headline": {"da": "hovedestimatet; en model adskilte grupperne (se advarslerne)",
-                      "en": "the headline estimate; a model separated the groups (see the "
+    "note_headline": {"da": "estimatet ovenfor; en model adskilte grupperne (se advarslerne)",
+                      "en": "the estimate above; a model separated the groups (see the "
                             "warnings)",
-                      "nl": "de hoofdschatting; een model scheidde de groepen (zie de "
+                      "nl": "de schatting hierboven; een model scheidde de groepen (zie de "
                             "waarschuwingen)"},
     "note_constant": {"da": "ingen variation at estimere ud fra: ikke vist",
                       "en": "no variation to estimate from: not shown",
@@ -332,7 +332,7 @@ def subgroup_name(by: str, level: str, lang: Lang = "en") -> str:
 
 
 _NOTES = (("fewer than", "note_small"), ("a model separated", "note_separated"),
-          ("the headline estimate", "note_headline"), ("no variation", "note_constant"),
+          ("the estimate above", "note_headline"), ("no variation", "note_constant"),
           ("not estimated", "note_not_estimated"))
 
 

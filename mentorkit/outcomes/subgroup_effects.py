@@ -38,8 +38,8 @@ SEPARATION = "PerfectSeparation"
 """What statsmodels' warning of a perfectly separated model is called (in an Effect's notes)."""
 SEPARATED = "a model separated the groups perfectly: no trustworthy estimate, not shown"
 """The note of a subgroup left out because a model separated its groups perfectly."""
-SEPARATED_HEADLINE = ("the headline estimate; a model separated the groups perfectly "
-                      "(see the warnings)")
+SEPARATED_HEADLINE = ("the estimate above (given as overall=); a model separated the groups "
+                      "perfectly (see the warnings)")
 """The note of the "all" row when it is the headline and a model of it separated the groups
 (the headline is shown, with the warning, so the row equals it)."""
 NO_VARIATION = "no variation left to estimate from (a zero-width interval): not shown"

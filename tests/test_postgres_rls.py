@@ -164,6 +164,13 @@ def test_on_postgres_row_security_is_on_for_every_table_a_site_may_read(
         shared, "SELECT DISTINCT table_name FROM information_schema.role_table_grants "
                 f"WHERE grantee = '{GROUP}' AND table_schema = 'public'")}
     assert granted - on == {"alembic_version"}
+    # nothing a site may call or read runs with the owner's rights: no view (a view reads
+    # as its owner), no SECURITY DEFINER function of the database's own
+    assert _admin(shared, "SELECT count(*) FROM pg_class WHERE relkind IN ('v', 'm') AND "
+                          f"relnamespace IN ('public'::regnamespace, '{SCHEMA}'::regnamespace)"
+                  ) == [(0,)]
+    assert _admin(shared, "SELECT count(*) FROM pg_proc WHERE prosecdef AND pronamespace IN "
+                          f"('public'::regnamespace, '{SCHEMA}'::regnamespace)") == [(0,)]
     roles = _admin(shared, "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb "
                            "FROM pg_roles WHERE rolname IN ('site_a', 'site_b')")
     assert roles == [(False, False, False, False)] * 2

@@ -66,8 +66,11 @@ from mentorkit.ui.shell import App, guarded, launch
 __all__ = ["CaseloadApp", "app", "COMPLETED_REASONS", "LABEL_KEYS"]
 
 #: Label keys this app builds at run time (for the catalogue's completeness test).
-LABEL_KEYS = tuple(f"caseload.filter.{k}" for k in ("all", *STATES)) + tuple(
-    f"caseload.sort.{k}" for k in SORTS)
+LABEL_KEYS = ("caseload.filter.all", "caseload.filter.overdue", "caseload.filter.due_soon",
+              "caseload.filter.ok", "caseload.sort.due", "caseload.sort.mentee",
+              "caseload.sort.mentor", "caseload.sort.started", "caseload.sort.last_contact",
+              "caseload.col.pick", "caseload.col.ended", "caseload.col.status",
+              "caseload.col.reason")
 
 #: End reasons that make a match "completed"; any other reason means "ended early".
 COMPLETED_REASONS = frozenset({"plan_completed", "mentee_found_job", "mentee_started_education"})
@@ -583,9 +586,14 @@ class CaseloadApp(App):
         labels = ", ".join(f"{self.who(e)} – {self.who(m)}" for e, m in pairs.values())
         self.load()
         self.render()
-        key = "caseload.confirmed_n" if status == "active" else "caseload.declined_n"
-        self.message.show("ok", t(key, n=len(pairs), matches=labels))
-        self.proposal_message.show("ok", t(key, n=len(pairs), matches=labels))
+        if len(pairs) == 1:
+            said = t("caseload.confirmed" if status == "active" else "caseload.declined",
+                     match=labels)
+        else:
+            said = t("caseload.confirmed_n" if status == "active" else "caseload.declined_n",
+                     n=len(pairs), matches=labels)
+        self.message.show("ok", said)
+        self.proposal_message.show("ok", said)
         return len(pairs)
 
     @guarded("reopen match")

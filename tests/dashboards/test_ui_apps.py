@@ -439,7 +439,7 @@ def test_batch_mode_proposes_for_the_waiting_list_and_saves_it_with_its_run(
                                                                  b["mentor"].options])
     second["mentor"].value = first["mentor"].value
     n = len(app.ctx.store.table("match"))
-    assert panel.save() == 0 and "Too many mentees" in app.message.text
+    assert panel.save() == 0 and "Too many mentees" in panel.save_message.text  # by the button
     assert len(app.ctx.store.table("match")) == n
     second["keep"].value = False
     kept = panel.chosen()

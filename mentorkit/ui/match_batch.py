@@ -71,6 +71,9 @@ class BatchPanel:
         self.men = w.BoundedIntText(value=0, min=0, max=9999, description=t("batch.men"),
                                     style={"description_width": "150px"},
                                     layout=w.Layout(width="240px"))
+        self.method.add_class("mk-method")
+        self.women.add_class("mk-quota-women")
+        self.men.add_class("mk-quota-men")
         make = w.Button(description=t("batch.make"), button_style="primary", icon="magic")
         make.add_class("mk-make-proposal")
         make.on_click(lambda _b: self.make())

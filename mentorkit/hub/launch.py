@@ -69,17 +69,24 @@ def main(argv: list[str] | None = None) -> None:
     """Start the hub (see the module's docstring); ``--port``, ``--state``, ``--db``."""
     parser = argparse.ArgumentParser(prog="python -m mentorkit.hub")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--hub-port", type=int, default=8081, help="the hub's internal API")
+    parser.add_argument("--proxy-api-port", type=int, default=8001)
     parser.add_argument("--state", type=Path, default=ROOT / "build" / "hub")
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--lang", default="en")
     opts = parser.parse_args(argv)
     state = opts.state.resolve()
     db = (opts.db or state / "demo.db").resolve()
-    token = secrets.token_hex(32)
     first = not (state / "jupyterhub.sqlite").exists()
-    config = prepare(state, db, port=opts.port, lang=opts.lang, api_token=token)
+    config = prepare(state, db, port=opts.port, hub_port=opts.hub_port,
+                     proxy_api_port=opts.proxy_api_port, lang=opts.lang)
     process = start(config, state / "jupyterhub.log")
     url = f"http://127.0.0.1:{opts.port}/"
+
+    def _stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # a SIGTERM stops the hub the way Ctrl-C does
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         HubClient(url).wait_ready(120)
         if first:

@@ -16,8 +16,8 @@ from typing import Any
 
 import psutil
 import pytest
-from conftest import PROGRAMME, USERS, Hub
 
+from conftest import PROGRAMME, USERS, Hub
 from mentorkit.hub.identity import text as hub_text
 from mentorkit.ui import labels
 

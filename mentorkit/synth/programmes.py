@@ -2,7 +2,9 @@
 
 Vollsmose, Skovparken, Tingbjerg, Langkærparken and Groningen's "Migranten aan zet": sites,
 periods, sizes, partners, grants and targets, as :func:`mentorkit.synth.generate` draws
-them.
+them. Vollsmose (since 2018, a second grant from 2023), Langkærparken and Groningen are
+running in the demo's present (:data:`AS_OF` and after), so their waiting lists and
+caseloads are full; Skovparken (2019–2021) and Tingbjerg (2009–2011) are history.
 
 Example
 -------
@@ -63,7 +65,7 @@ class ProgrammeSpec:
 D = dt.date
 PROGRAMMES: tuple[ProgrammeSpec, ...] = (
     ProgrammeSpec(
-        "Vollsmose", "Vollsmose", "Odense", "DK", D(2018, 1, 1), D(2022, 12, 31), 140, 80, 0.0,
+        "Vollsmose", "Vollsmose", "Odense", "DK", D(2018, 1, 1), D(2027, 12, 31), 240, 135, 0.0,
         ("5240", "5220"), ("Bøgeparken", "Egeparken", "Granparken", "Birkeparken"),
         (("Vollsmosesekretariatet", "area_secretariat"), ("Jobcenter Odense", "job_centre"),
          ("Civica", "housing_association"), ("Sprogcenter Odense", "language_school")),
@@ -72,7 +74,10 @@ PROGRAMMES: tuple[ProgrammeSpec, ...] = (
          ("Odense Kommune", "Puljen til frivilligt socialt arbejde 2019", 250_000, "DKK",
           D(2019, 1, 1), D(2019, 12, 31),
           (("matches", "gender", "female", 25), ("participants", None, None, 35),
-           ("job_or_education_at_end", None, None, 8))),),
+           ("job_or_education_at_end", None, None, 8))),
+         ("Odense Kommune", "Mentornetværk Vollsmose 2023–2027", 700_000, "DKK",
+          D(2023, 1, 1), D(2027, 12, 31),
+          (("matches", "gender", "female", 60), ("participants", None, None, 90))),),
     ),
     ProgrammeSpec(
         "Skovparken", "Skovparken og Byparken", "Svendborg", "DK", D(2019, 1, 1), D(2021, 12, 31),

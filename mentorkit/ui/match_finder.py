@@ -385,7 +385,8 @@ class MatchFinderApp(App):
         mentor_id = int(row["mentor_id"])
         self.write_message.clear()
         if self.checks.blocked(mentor_id):  # said next to the buttons; the store refuses too
-            self._show_check()
+            self.write_message.show("error", self.checks.says(
+                mentor_id, self.ctx.lang, self.name_of(mentor_id), status))
             return None
         values: dict[str, Any] = {
             "programme_id": self.ctx.programme_id, "mentee_id": int(self.mentee_id),

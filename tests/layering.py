@@ -28,7 +28,7 @@ LAYER_OF: dict[str, str] = {
     "synth": "core", "casework": "core", "monitoring": "core",
     "store": "store", "imports": "imports",
     "plots": "presentation", "reports": "presentation",
-    "ui": "ui", "cli": "cli", "hub": "cli",
+    "ui": "ui", "cli": "cli", "hub": "cli", "notify": "presentation",
 }
 
 #: Layers in drawing order, each with the layers it may import (itself included).

@@ -36,6 +36,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,18 +238,25 @@ def grant_site_privileges(conn: sa.Connection) -> None:
 
 
 def site_role_name(site: str) -> str:
-    """The database role of a site (``site_`` and the site's name in lower case); a
-    :class:`StoreError` for a name that is not letters, digits and ``_``.
+    """The database role of a site: ``site_`` and the site's name folded to lower-case ASCII
+    (æ ae, ø oe, å aa, accents dropped, anything else ``_``), so the hub's group
+    ``site:Langkærparken`` and the command's ``Langkærparken`` give the same role; a
+    :class:`StoreError` for a name with nothing left or longer than 50.
 
     Example
     -------
-    >>> site_role_name("tilst")
-    'site_tilst'
+    >>> site_role_name("tilst"), site_role_name("Langkærparken"), site_role_name("Den Haag")
+    ('site_tilst', 'site_langkaerparken', 'site_den_haag')
     """
-    name = site.strip().lower()
+    text = site.strip().lower()
+    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ß", "ss")):
+        text = text.replace(letter, spelled)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+    name = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
     if not _SITE_NAME.match(name):
-        raise StoreError("a site's name is a letter followed by at most 49 letters, digits or "
-                         f"'_' (got {site!r})")
+        raise StoreError("a site's name needs a letter first and at most 50 letters or digits "
+                         f"(got {site!r})")
     return f"site_{name}"
 
 

@@ -46,6 +46,7 @@ USERS = {
     "anna": Account("anna", ("coordinator", "site:vollsmose")),
     "birgit": Account("birgit", ("coordinator", "site:3")),        # Tingbjerg, by its id
     "frida": Account("frida", ("funder",)),
+    "rita": Account("rita", ("researcher",)),
     "nils": Account("nils", ()),                                     # approved, in no group
     "carl": Account("carl", ("coordinator", "site:vollsmose"), approved=False),
 }

@@ -155,6 +155,24 @@ def test_the_funder_sees_suppressed_aggregates_only(hub: Hub, session: Any) -> N
     assert s.page.locator(".mk-app table, .mk-app select[multiple]").count() == 0
 
 
+def test_jupyterlab_is_for_the_researcher_only(hub: Hub, session: Any) -> None:
+    researcher = session()
+    assert researcher.login("rita").status == 302
+    researcher.page.goto(hub.url + "user/rita/lab", timeout=180_000)
+    researcher.page.wait_for_selector("#jp-main-dock-panel, .jp-LabShell", timeout=120_000)
+    assert researcher.get("user/rita/api/contents/notebooks").status == 200
+    coordinator = session()
+    assert coordinator.login("anna").status == 302
+    coordinator.app("anna", "home")
+    for path in ("user/anna/lab", "user/anna/tree", "user/anna/terminals/1"):
+        assert coordinator.get(path).status == 404, path
+    for path in ("user/anna/api/contents", "user/anna/files/home.ipynb",
+                 "user/anna/api/sessions"):
+        assert coordinator.get(path).status == 403, path
+    assert coordinator.context.request.post(
+        hub.url + "user/anna/api/kernels", data="{}", max_redirects=0).status == 403
+
+
 def test_a_wrong_password_and_an_unapproved_sign_up_are_refused(hub: Hub, session: Any) -> None:
     s = session()
     wrong = s.login("anna", "not-her-password")

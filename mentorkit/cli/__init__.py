@@ -21,7 +21,9 @@ from mentorkit.cli import (  # noqa: F401  (register)
     people,
     privacy,
     programme,
+    reminders,
     reporting,
+    targets,
 )
 from mentorkit.cli.base import app
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from typing import Any
 import psycopg
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from postgres_server import PostgresServer, start_or_fail
 from typer.testing import CliRunner
 
@@ -29,6 +32,8 @@ from mentorkit.errors import NotFoundError, StoreError
 from mentorkit.model import schema as model
 from mentorkit.store import Store, migrate
 from mentorkit.store.engine import make_engine
+from mentorkit.store.reading import scoped
+from mentorkit.store.schema import metadata
 from mentorkit.store.site_roles import (
     GROUP,
     SCHEMA,
@@ -328,6 +333,82 @@ def test_widening_the_scope_is_refused(site_a: psycopg.Connection, sql: str,
 def test_the_group_role_sees_nothing(site_a: psycopg.Connection) -> None:
     site_a.execute(f"SET ROLE {GROUP}")  # a member may: it has no programme of its own
     assert site_a.execute("SELECT count(*) FROM person").fetchone() == (0,)
+
+
+# --- any query of a grammar over every table and reference -------------------------------
+
+def _edges() -> list[tuple[str, str, str]]:
+    """(from table, to table, join condition on aliases {l} and {r}) for every reference of
+    the model, both ways, and the audit's ties to each table."""
+    edges = []
+    for table in model.TABLES.values():
+        for c in table.columns:
+            if c.references:
+                parent, key = c.references.split(".")
+                edges.append((table.name, parent, f"{{l}}.{c.name} = {{r}}.{key}"))
+                edges.append((parent, table.name, f"{{r}}.{c.name} = {{l}}.{key}"))
+    for name in table_policies():
+        edges.append(("audit", name, f"{{l}}.table_name = '{name}' AND {{l}}.row_id = {{r}}.id"))
+        edges.append((name, "audit", f"{{r}}.table_name = '{name}' AND {{r}}.row_id = {{l}}.id"))
+    return edges
+
+
+EDGES = _edges()
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> str:
+    """A SELECT over up to three tables joined along the model's references (inner, left,
+    right or full), each row tagged ``table:id`` per table, in one of several shapes."""
+    aliases = [("t0", draw(st.sampled_from(sorted(model.TABLES))))]
+    joins = []
+    for i in range(1, draw(st.integers(0, 2)) + 1):
+        left_alias, left = draw(st.sampled_from(aliases))
+        _, right, on = draw(st.sampled_from([e for e in EDGES if e[0] == left]))
+        kind = draw(st.sampled_from(["JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN"]))
+        joins.append(f"{kind} \"{right}\" t{i} ON {on.format(l=left_alias, r=f't{i}')}")
+        aliases.append((f"t{i}", right))
+    tags = [f"'{t}:' || {a}.id AS tag{n}" for n, (a, t) in enumerate(aliases)]
+    rows = draw(st.sampled_from(["*", "json"]))
+    whole = [f"{a}.*" if rows == "*" else f"row_to_json({a})::text" for a, _ in aliases]
+    where = draw(st.sampled_from(["", "WHERE t0.id % 2 = 0", "WHERE t0.id IS NOT NULL",
+                                  "WHERE t0::text LIKE '%SECRET%'"]))
+    body = (f"SELECT {', '.join(tags + whole)} FROM \"{aliases[0][1]}\" t0 "
+            f"{' '.join(joins)} {where} LIMIT 3000")
+    shape = draw(st.sampled_from(["plain", "cte", "subquery", "aggregate"]))
+    if shape == "cte":
+        return f"WITH q AS MATERIALIZED ({body}) SELECT * FROM q"
+    if shape == "subquery":
+        return f"SELECT * FROM ({body}) s"
+    if shape == "aggregate":
+        return f"SELECT string_agg(s::text, ',') FROM ({body}) s"
+    return body
+
+
+@pytest.fixture(scope="module")
+def own_rows(shared: Shared) -> dict[str, set[int]]:
+    """Site A's rows of every table as the app's scope finds them (``store.scoped``, an
+    implementation of its own), read by the administrator."""
+    engine = make_engine(shared.url)
+    with engine.connect() as conn:
+        found = {name: set(conn.execute(scoped(sa.select(t.c.id), t,
+                                               frozenset({shared.a_id}))).scalars())
+                 for name, t in metadata.tables.items()}
+    engine.dispose()
+    return found
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sql=queries())
+def test_any_query_over_the_references_sees_only_the_sites_rows(
+        shared: Shared, own_rows: dict[str, set[int]], sql: str) -> None:
+    with psycopg.connect(shared.conninfo(shared.site_a), autocommit=True) as conn:
+        text = _text(conn.execute(sql).fetchall())
+    assert SECRET not in text and "secret-b-" not in text, sql
+    for table, row_id in re.findall(r"([a-z_]+):(\d+)", text):
+        if table in own_rows:
+            assert int(row_id) in own_rows[table], (sql, table, row_id)
 
 
 # --- writing ---------------------------------------------------------------------------------

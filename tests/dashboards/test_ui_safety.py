@@ -316,19 +316,24 @@ def test_caseload_filters_by_state_and_sorts(app_page: AppPage, voila: VoilaServ
 
 
 def reopenable(db: Path, pid: int, free: bool) -> tuple[int, int]:
-    """An ended match of the programme whose mentee has (``free=False``) or has not an open
-    match now and whose mentor has a place; its index in the Ended tab's list."""
-    with Store.open(str(db)) as store:
+    """An ended match of the programme whose mentor has a place and whose mentee has no open
+    match (with ``free=False`` she is given one now, with another mentor with a place); the
+    match and its index in the Ended tab's list."""
+    with Store.open(str(db), actor="test-setup") as store:
         matches = store.table("match", programme_id=pid)
         people = store.table("person", programme_id=pid).set_index("id")
-    ended = ended_matches(matches)
-    open_ = matches[matches["status"].isin(list(OPEN_MATCH_STATUSES))]
-    load = open_.groupby("mentor_id").size()
-    for i, r in enumerate(ended.to_dict("records")):
-        taken = r["mentee_id"] in set(open_["mentee_id"])
-        cap: Any = people.at[r["mentor_id"], "capacity"]
-        room = (1 if pd.isna(cap) else int(cap)) > int(load.get(r["mentor_id"], 0))
-        if taken != free and room:
+        open_ = matches[matches["status"].isin(list(OPEN_MATCH_STATUSES))]
+        load = open_.groupby("mentor_id").size()
+        mentors = people[(people["role"] == "mentor") & people["erased_at"].isna()]
+        cap = mentors["capacity"].fillna(1).astype(int)
+        room = {int(m) for m in mentors.index if cap[m] > int(load.get(m, 0))}
+        for i, r in enumerate(ended_matches(matches).to_dict("records")):
+            if r["mentee_id"] in set(open_["mentee_id"]) or int(r["mentor_id"]) not in room:
+                continue
+            if not free:
+                other = min(room - {int(r["mentor_id"])})
+                store.matches.add(programme_id=pid, mentee_id=int(r["mentee_id"]),
+                                  mentor_id=other, status="proposed", proposed_on=DAY)
             return int(r["match_id"]), i
     raise AssertionError("no ended match to reopen")
 

@@ -107,7 +107,8 @@ def make_message(sender: str, to: str, subject: str, text: str,
     msg.set_content(text, charset="utf-8")
     for name, mime, data in attachments:
         main, _, sub = mime.partition("/")
-        msg.add_attachment(data, maintype=main, subtype=sub, filename=name)
+        params = {"charset": "utf-8"} if main == "text" else None  # bytes kept exactly (base64)
+        msg.add_attachment(data, maintype=main, subtype=sub, filename=name, params=params)
     return msg
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from mentorkit.config import Settings
+from mentorkit.hub.database import server_database
 from mentorkit.hub.identity import HubRefused, hub_identity, spawn_environment
 
 __all__ = ["ADMIN", "CULL_SECONDS", "SPAWNER", "configure", "pre_spawn_hook", "proxy_command"]
@@ -80,6 +81,8 @@ def pre_spawn_hook(spawner: Any) -> None:
         store.close()
     try:
         identity = hub_identity(groups, programmes, settings.language)
+        db = server_database(env.get("MENTORKIT_DB") or settings.database_url, identity,
+                             env.get("MENTORKIT_HUB_SITE_PASSWORDS"), settings.language)
     except HubRefused as refused:
         from tornado.web import HTTPError
 
@@ -88,17 +91,22 @@ def pre_spawn_hook(spawner: Any) -> None:
         error.jupyterhub_message = str(refused)  # type: ignore[attr-defined]
         raise error from refused
     env.update(spawn_environment(spawner.user.name, identity))
+    env["MENTORKIT_DB"] = db
+    env.pop("MENTORKIT_HUB_SITE_PASSWORDS", None)  # the other sites' passwords stay with the hub
     spawner.environment = env
 
 
 def configure(c: Any, *, state_dir: str | os.PathLike[str], db: str, port: int = 8000,
               hub_port: int = 8081, proxy_api_port: int = 8001, lang: str = "en",
               spawner: str = SPAWNER, cull_seconds: int = CULL_SECONDS,
-              api_token: str | None = None, admin: str = ADMIN) -> None:
+              api_token: str | None = None, admin: str = ADMIN,
+              site_passwords: str | os.PathLike[str] | None = None) -> None:
     """Fill the JupyterHub config ``c`` (see the module's docstring).
 
     ``api_token``, when given, is the token of a service ``mentorkit-admin`` that may manage
     users, groups and servers through the hub's REST API (for scripts and tests).
+    ``site_passwords``: on PostgreSQL, the folder of the sites' database passwords; each
+    coordinator's server then uses her site's own role (:mod:`mentorkit.hub.database`).
     """
     state = Path(state_dir).resolve()
     hub = c.JupyterHub
@@ -138,6 +146,8 @@ def configure(c: Any, *, state_dir: str | os.PathLike[str], db: str, port: int =
     env.update({"MENTORKIT_DB": db, "MENTORKIT_LANG": lang,
                 "MENTORKIT_DASHBOARDS": str(ROOT / "dashboards"),
                 "JUPYTERHUB_DISABLE_USER_CONFIG": "1"})
+    if site_passwords:
+        env["MENTORKIT_HUB_SITE_PASSWORDS"] = str(Path(site_passwords).resolve())
     sp.environment = env
     sp.pre_spawn_hook = pre_spawn_hook
     c.SimpleLocalProcessSpawner.home_dir_template = str(state / "users" / "{username}")

@@ -18,7 +18,7 @@ Example
 >>> import pandas as pd
 >>> programmes = pd.DataFrame({"id": [1, 4], "name": ["Vollsmose", "Langkærparken"]})
 >>> hub_identity(["coordinator", "site:langkaerparken"], programmes)
-HubIdentity(role='coordinator', programmes=('Langkærparken',))
+HubIdentity(role='coordinator', programmes=('Langkærparken',), sites=('langkaerparken',))
 >>> hub_identity([], programmes)
 Traceback (most recent call last):
 ...
@@ -76,6 +76,8 @@ class HubIdentity:
 
     role: Role
     programmes: tuple[str, ...]
+    sites: tuple[str, ...] = ()
+    """The sites as the groups name them (``site:<this>``), for the database's site roles."""
 
 
 def slug(name: str) -> str:
@@ -121,7 +123,7 @@ def hub_identity(groups: Iterable[str], programmes: pd.DataFrame,
     role: Role = roles[0]
     if role == "coordinator" and not sites:
         raise HubRefused("refused.no_site", lang)
-    return HubIdentity(role, _programme_names(sites, programmes, lang))
+    return HubIdentity(role, _programme_names(sites, programmes, lang), tuple(sites))
 
 
 def spawn_environment(user: str, identity: HubIdentity) -> dict[str, str]:

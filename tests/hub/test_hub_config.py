@@ -23,12 +23,14 @@ PROGRAMMES = pd.DataFrame({"id": [1, 3, 4], "name": ["Vollsmose", "Tingbjerg", "
 
 
 @pytest.mark.parametrize(("groups", "expected"), [
-    (["coordinator", "site:vollsmose"], HubIdentity("coordinator", ("Vollsmose",))),
+    (["coordinator", "site:vollsmose"],
+     HubIdentity("coordinator", ("Vollsmose",), ("vollsmose",))),
     (["coordinator", "site:3", "site:Langkærparken"],
-     HubIdentity("coordinator", ("Tingbjerg", "Langkærparken"))),
-    (["coordinator", "site:langkaerparken"], HubIdentity("coordinator", ("Langkærparken",))),
+     HubIdentity("coordinator", ("Tingbjerg", "Langkærparken"), ("3", "Langkærparken"))),
+    (["coordinator", "site:langkaerparken"],
+     HubIdentity("coordinator", ("Langkærparken",), ("langkaerparken",))),
     (["funder"], HubIdentity("funder", ())),
-    (["researcher", "site:1", "staff"], HubIdentity("researcher", ("Vollsmose",))),
+    (["researcher", "site:1", "staff"], HubIdentity("researcher", ("Vollsmose",), ("1",))),
 ])
 def test_groups_give_one_role_and_the_named_sites(groups: list[str],
                                                   expected: HubIdentity) -> None:
@@ -78,6 +80,11 @@ def test_the_pre_spawn_hook_reads_the_sites_from_the_database(tmp_path: Path) ->
     assert error.value.status_code == 403
     assert error.value.jupyterhub_message == hub_text("refused.no_group", "da")  # type: ignore
     assert "MENTORKIT_ROLE" not in refused.environment
+    hidden = _spawner(db, ["coordinator", "site:1"])
+    hidden.environment["MENTORKIT_HUB_SITE_PASSWORDS"] = str(tmp_path)
+    pre_spawn_hook(hidden)                        # SQLite: the hub's database, folder not passed
+    assert hidden.environment["MENTORKIT_DB"] == str(db)
+    assert "MENTORKIT_HUB_SITE_PASSWORDS" not in hidden.environment
 
 
 @pytest.mark.parametrize("role", ["coordinator", "funder"])
@@ -133,3 +140,24 @@ def test_home_under_the_hub_names_the_hub_user_and_has_no_name_field(
     assert not hasattr(app, "name_field")
     monkeypatch.delenv("JUPYTERHUB_USER")
     assert hasattr(HomeApp(Context.open(":memory:")), "name_field")
+
+
+def test_on_postgresql_a_coordinators_server_uses_her_sites_own_role(tmp_path: Path) -> None:
+    from mentorkit.hub.database import password_file, server_database
+
+    base = "postgresql+psycopg://owner:secret@127.0.0.1:5432/mk"
+    (tmp_path / "site_langkaerparken.password").write_text("p@ss\n")
+    anna = HubIdentity("coordinator", ("Langkærparken",), ("Langkærparken",))
+    url = server_database(base, anna, tmp_path)
+    assert url == "postgresql+psycopg://site_langkaerparken:p%40ss@127.0.0.1:5432/mk"
+    assert password_file(tmp_path, "langkaerparken") == tmp_path / "site_langkaerparken.password"
+    two = HubIdentity("coordinator", ("Tingbjerg", "Vollsmose"), ("3", "vollsmose"))
+    with pytest.raises(HubRefused) as refused:
+        server_database(base, two, tmp_path)
+    assert refused.value.key == "refused.one_site"
+    missing = HubIdentity("coordinator", ("Vollsmose",), ("vollsmose",))
+    with pytest.raises(HubRefused) as refused:
+        server_database(base, missing, tmp_path)
+    assert refused.value.key == "refused.no_site_role" and "secret" not in str(refused.value)
+    assert server_database(base, missing, None) == base            # no folder: the app's scope
+    assert server_database("/srv/mk.db", anna, tmp_path) == "/srv/mk.db"   # SQLite

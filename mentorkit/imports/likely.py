@@ -4,10 +4,11 @@ The form scores a new registration against the programme's people on e-mail, pho
 and birth year (:func:`mentorkit.casework.duplicates.score_duplicates`) and saves a likely
 duplicate only when the coordinator says "save anyway". An import keeps the same rule: a
 new row that is *likely* the same person as someone already registered in its programme
-(same e-mail or phone, or same name and birth year), or as an earlier new row of the same
-file, is a problem of its row, and nothing is written, unless the import is told to go on
+(same e-mail or phone, or same name and birth year) is a problem of its row, and nothing is written, unless the import is told to go on
 (``allow_duplicates=True``; ``mentorkit import --allow-duplicates``). The problem names the
 row, the columns that matched and the id of the person already there, never a value.
+Rows of one file are not scored against each other (a family often shares one phone);
+two rows with one e-mail are already a "duplicate in file".
 
 Only people who could be likely duplicates are scored: those sharing an e-mail, the last
 eight digits of a phone number, or a name (accents, case and order ignored) with a new row;
@@ -90,8 +91,9 @@ def _problem(row: int, hit: Mapping[Any, Any], label: dict[str, str], what: str)
 
 def likely_problems(new: pd.DataFrame, people: pd.DataFrame,
                     label: dict[str, str] | None = None) -> list[Problem]:
-    """A problem for every row of ``new`` that is likely someone in ``people`` or an earlier
-    row of ``new`` of the same programme.
+    """A problem for every row of ``new`` that is likely someone of its programme in
+    ``people``. Rows of one file are not scored against each other: people of one family
+    often share a phone number (two rows with one e-mail are a "duplicate in file").
 
     Parameters
     ----------
@@ -113,8 +115,7 @@ def likely_problems(new: pd.DataFrame, people: pd.DataFrame,
     new_keys = _keys(new)
     old_keys = _keys(people)
     programme = _column(new, "programme_id")
-    earlier = new.assign(id=[f"row {r}" for r in new.index])
-    for position, row in enumerate(new.index):
+    for row in new.index:
         candidate = {f: new.at[row, f] if f in new.columns else None for f in _FIELDS}
         same = people["programme_id"] == programme.at[row] if "programme_id" in people \
             else pd.Series(True, index=people.index)
@@ -123,15 +124,6 @@ def likely_problems(new: pd.DataFrame, people: pd.DataFrame,
         if len(pool) and (hits["score"] >= LIKELY).any():
             hit = hits[hits["score"] >= LIKELY].iloc[0].to_dict()
             problems.append(_problem(row, hit, label, f"person id {int(hit['person_id'])}"))
-            continue
-        before = earlier.iloc[:position]
-        before = before[(_column(before, "programme_id") == programme.at[row])
-                        & _pool(new_keys.iloc[:position], new_keys.loc[row])]
-        if len(before):
-            hits = score_duplicates(candidate, before.reindex(columns=["id", *_FIELDS]))
-            if (hits["score"] >= LIKELY).any():
-                hit = hits[hits["score"] >= LIKELY].iloc[0].to_dict()
-                problems.append(_problem(row, hit, label, f"the person in {hit['person_id']}"))
     return problems
 
 

@@ -8,7 +8,8 @@ and the points per criterion (``score_breakdown``), made by the coordinator.
 
 The mentor's background check (:mod:`mentorkit.ui.match_checks`) is shown for every
 suggestion and next to the confirm button; the programme's rule decides whether a mentor
-without a valid check is blocked or confirmed only with a reason. A mentee who already has a
+without a valid check is blocked (left out of the suggestions, with a line saying how many)
+or confirmed only with a reason. A mentee who already has a
 proposal or an active match is shown that match (with a link to the caseload), not "no
 mentor free".
 
@@ -67,7 +68,9 @@ class MatchFinderApp(App):
         self.mentors = self.people[self.people["role"] == "mentor"]
         self.checks = MentorChecks(self.people, self.ctx.programme, self.ctx.today)
         self._names = self.ctx.person_labels(self.people)
-        self.encoded = prepare(self.mentors)
+        blocked = self.mentors["id"].map(lambda m: self.checks.blocked(int(m)))
+        self.left_out = int(blocked.sum())  # under "block": no match can be made with them
+        self.encoded = prepare(self.mentors[~blocked.astype(bool)])
         waiting = waiting_mentees(self.people, self.matches, self.ctx.today,
                                   plan_for(self.ctx.programme_name))
         self.waiting = waiting.set_index("person_id")["days_waiting"]
@@ -283,8 +286,10 @@ class MatchFinderApp(App):
             return
         self.top = suggest(mentee, self.encoded, k=K, weights=self.weights,
                            matches=self.matches, lang=self.ctx.lang)
+        left_out = (f'<p class="mk-muted mk-check-left-out">'
+                    f'{esc(t("batch.blocked_out", n=self.left_out))}</p>' if self.left_out else "")
         if self.top.empty:
-            self.suggestions.value = f"<p>{esc(t('finder.none_free'))}</p>"
+            self.suggestions.value = f"<p>{esc(t('finder.none_free'))}</p>{left_out}"
             self.mentor_pick.options = []
             self._show_check()
             return
@@ -296,9 +301,9 @@ class MatchFinderApp(App):
                    f"</span> {r['score']:.2f}")
             rows.append([str(r["rank"]), f"<b>{esc(who)}</b>", bar, self._check_badge(
                 int(r["mentor_id"])), f'<ul class="mk-reasons">{reasons}</ul>'])
-        self.suggestions.value = html_table([t("finder.col.rank"), t("finder.col.mentor"),
-                                             t("finder.col.score"), t("finder.col.check"),
-                                             t("finder.col.why")], rows)
+        self.suggestions.value = left_out + html_table(
+            [t("finder.col.rank"), t("finder.col.mentor"), t("finder.col.score"),
+             t("finder.col.check"), t("finder.col.why")], rows)
         options = [(f"{r['rank']}. {self.name_of(int(r['mentor_id']))} ({r['score']:.2f})",
                     int(r["mentor_id"])) for r in self.top.to_dict("records")]
         ids = [o[1] for o in options]

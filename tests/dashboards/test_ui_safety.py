@@ -73,20 +73,33 @@ def programme_rule(db: Path, pid: int, rule: str | None) -> Iterator[None]:
 
 
 @contextmanager
-def check_date(db: Path, mentor: int, day: dt.date | None) -> Iterator[None]:
-    """A mentor's check date set for the test, put back afterwards."""
+def check_dates(db: Path, days: dict[int, dt.date | None]) -> Iterator[None]:
+    """Mentors' check dates set for the test, put back afterwards."""
     with Store.open(str(db), actor="test-setup") as store:
-        before = store.people.get(mentor)["background_check_date"]
-        store.people.update(mentor, background_check_date=day)
+        before = {m: store.people.get(m)["background_check_date"] for m in days}
+        for mentor, day in days.items():
+            store.people.update(mentor, background_check_date=day)
     try:
         yield
     finally:
         with Store.open(str(db), actor="test-setup") as store:
-            store.people.update(mentor, background_check_date=before)
+            for mentor, day in before.items():
+                store.people.update(mentor, background_check_date=day)
+
+
+def check_date(db: Path, mentor: int, day: dt.date | None) -> Any:
+    """One mentor's check date set for the test, put back afterwards."""
+    return check_dates(db, {mentor: day})
 
 
 def waiting_with_best_mentor(db: Path, pid: int) -> tuple[int, int]:
     """A waiting mentee of the programme and the mentor the finder ranks first for her."""
+    mentee, best = waiting_with_best_mentors(db, pid)
+    return mentee, best[0]
+
+
+def waiting_with_best_mentors(db: Path, pid: int) -> tuple[int, list[int]]:
+    """A waiting mentee of the programme and the mentors the finder ranks first for her."""
     with Store.open(str(db)) as store:
         people = store.table("person", programme_id=pid)
         matches = store.table("match", programme_id=pid)
@@ -96,7 +109,7 @@ def waiting_with_best_mentor(db: Path, pid: int) -> tuple[int, int]:
         mentee = people[people["id"] == mentee_id].iloc[0]
         top = suggest(mentee, mentors, k=5, matches=matches)
         if len(top):
-            return int(mentee_id), int(top["mentor_id"].iloc[0])
+            return int(mentee_id), [int(m) for m in top["mentor_id"]]
     raise AssertionError(f"programme {pid} has no waiting mentee with a free mentor")
 
 
@@ -106,8 +119,11 @@ def test_block_leaves_mentors_without_a_valid_check_out_in_danish(
         app_page: AppPage, voila: VoilaServer) -> None:
     db = voila.db
     name, pid = PROGRAMMES["da"]
-    mentee, mentor = waiting_with_best_mentor(db, pid)
-    with programme_rule(db, pid, "block"), check_date(db, mentor, dt.date(2020, 1, 10)):
+    mentee, best = waiting_with_best_mentors(db, pid)
+    mentor = best[0]  # her best mentor, whose check ran out; the next ones have a valid one
+    # (the demo's Danish checks have nearly all run out: block would leave nobody)
+    days = {mentor: dt.date(2020, 1, 10)} | {m: dt.date(2026, 6, 1) for m in best[1:]}
+    with programme_rule(db, pid, "block"), check_dates(db, days):
         with Store.open(str(db)) as store:
             people = store.table("person", programme_id=pid)
         mentors = people[(people["role"] == "mentor") & people["erased_at"].isna()]
@@ -118,7 +134,7 @@ def test_block_leaves_mentors_without_a_valid_check_out_in_danish(
         rows.first.wait_for()
         shown = [ids_in(r)[0] for r in p.locator(
             ".mk-suggestions tbody tr td:nth-child(2)").all_inner_texts()]
-        assert mentor not in shown  # her best mentor until the check ran out
+        assert mentor not in shown and shown[0] == best[1]  # the best with a valid check
         assert "Blokeret" not in p.inner_text(".mk-suggestions tbody")
         left = p.inner_text(".mk-check-left-out")
         n = int(left.split(" ")[0])

@@ -122,7 +122,8 @@ def test_block_leaves_mentors_without_a_valid_check_out_in_danish(
     mentee, best = waiting_with_best_mentors(db, pid)
     mentor = best[0]  # her best mentor, whose check ran out; the next ones have a valid one
     # (the demo's Danish checks have nearly all run out: block would leave nobody)
-    days = {mentor: dt.date(2020, 1, 10)} | {m: dt.date(2026, 6, 1) for m in best[1:]}
+    days: dict[int, dt.date | None] = {mentor: dt.date(2020, 1, 10)}
+    days |= {m: dt.date(2026, 6, 1) for m in best[1:]}
     with programme_rule(db, pid, "block"), check_dates(db, days):
         with Store.open(str(db)) as store:
             people = store.table("person", programme_id=pid)

@@ -587,13 +587,13 @@ class CaseloadApp(App):
         self.load()
         self.render()
         if len(pairs) == 1:
-            said = t("caseload.confirmed" if status == "active" else "caseload.declined",
+            done = t("caseload.confirmed" if status == "active" else "caseload.declined",
                      match=labels)
         else:
-            said = t("caseload.confirmed_n" if status == "active" else "caseload.declined_n",
+            done = t("caseload.confirmed_n" if status == "active" else "caseload.declined_n",
                      n=len(pairs), matches=labels)
-        self.message.show("ok", said)
-        self.proposal_message.show("ok", said)
+        self.message.show("ok", done)
+        self.proposal_message.show("ok", done)
         return len(pairs)
 
     @guarded("reopen match")

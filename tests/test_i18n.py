@@ -36,6 +36,7 @@ CATALOGUES = {
     "outcomes.diagnostic_words", "outcomes.headline", "outcomes.public", "reports.provenance",
     "reports.outcome_study", "reports.network_analysis", "reports.matching_study",
     "reports.funder_design",
+    "outcomes.covariates",  # O4: covariates and model terms in words
 }
 
 

@@ -218,10 +218,29 @@ def test_each_design_explains_itself_in_three_languages(demo) -> None:
              for lang in ("da", "en", "nl")}
     assert len({t[0] for t in texts.values()}) == 3
     assert all(str(tv.events) in t[0] and "180" in t[1] for t in texts.values())
-    assert "age and male" in texts["en"][0] and "age og male" in texts["da"][0]
+    assert "age and man (against woman)" in texts["en"][0]
+    assert "alder og mand (mod kvinde)" in texts["da"][0]
+    assert "leeftijd en man (tegenover vrouw)" in texts["nl"][0]
     assert texts["en"][2].startswith("Biased")
     with pytest.raises(MissingTranslation):
         explain("no_such_design", "en")
+
+
+def test_a_covariate_dropped_as_constant_is_not_named_as_adjusted_for(demo) -> None:
+    table, _ = demo
+    women = table[~table["male"].astype(bool)]
+    assert women["male"].nunique() == 1
+    tv = time_varying_cox(women, covariates=["age", "male"])
+    lm = landmark(women, 180, covariates=["age", "male"])
+    for design in (tv, lm):
+        assert design.covariates == ("age",)
+        assert any("constant, left out: male" in n for n in design.notes)
+        for lang, man in (("en", "man"), ("da", "mand"), ("nl", "man")):
+            text = design.explain(lang)
+            assert man not in text.split() and "male" not in text
+            assert {"en": "age", "da": "alder", "nl": "leeftijd"}[lang] in text
+    both = time_varying_cox(table, covariates=["age", "male"])
+    assert both.covariates == ("age", "male") and "man (against woman)" in both.explain("en")
 
 
 def test_weighted_kaplan_meier_equals_copies_and_counts_people(rossi) -> None:

@@ -163,6 +163,20 @@ def drop_constant(X: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return X.drop(columns=const), const
 
 
+def used_columns(columns: Sequence[str], X: pd.DataFrame) -> tuple[str, ...]:
+    """The ``columns`` that still have a design column in ``X`` (themselves, or an indicator
+    ``column=level``): what a fit really adjusted for after :func:`drop_constant`.
+
+    Example
+    -------
+    >>> X = pd.DataFrame({"age": [1.0, 2.0], "g=y": [0.0, 1.0]})
+    >>> used_columns(["age", "male", "g"], X)
+    ('age', 'g')
+    """
+    names = [str(c) for c in X.columns]
+    return tuple(c for c in columns if any(n == c or n.startswith(f"{c}=") for n in names))
+
+
 def _standardised(X: pd.DataFrame) -> np.ndarray:
     """A constant column plus the z-scored columns of ``X`` (better conditioned fits)."""
     A = X.to_numpy(dtype=float)
@@ -240,12 +254,12 @@ def fit_outcome(y: np.ndarray, X: pd.DataFrame, rows: np.ndarray, notes: list[st
             return np.full(len(y), yr[0], dtype=float)
         # GLM (IRLS, pseudo-inverse) copes with a covariate that is constant in this group
         link = sm.families.links.CLogLog() if kind == "cloglog" else sm.families.links.Logit()
-        model = sm.GLM(yr, Zr, family=sm.families.Binomial(link=link))
-        res = _caught(lambda: model.fit(), notes, what)
+        model: Any = sm.GLM(yr, Zr, family=sm.families.Binomial(link=link))
     elif kind == "linear":
         model = sm.OLS(yr, Zr)
-        res = _caught(lambda: model.fit(), notes, what)
     else:
         raise EstimationError("outcome_model must be 'auto', 'logit', 'cloglog' or 'linear' "
                               f"(got {kind!r})")
-    return np.asarray(res.predict(Z), dtype=float)
+    # the prediction too: a separated fit's diverging coefficients overflow the link there,
+    # and that warning belongs in the notes like the fit's own
+    return np.asarray(_caught(lambda: model.fit().predict(Z), notes, what), dtype=float)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from mentorkit.i18n import Catalogue
+from mentorkit.outcomes.covariate_labels import covariate_list
 
 __all__ = ["DESIGNS", "TEXT", "explain"]
 
@@ -97,8 +98,6 @@ TEXT = Catalogue("outcomes.designs", {
                "volgende {horizon} dagen, gecorrigeerd voor {covariates}. Een mentee kan op "
                "meerdere dagen meetellen; de onzekerheid houdt daar rekening mee."),
     },
-    "no_covariates": {"en": "nothing", "da": "intet", "nl": "niets"},
-    "and": {"en": "and", "da": "og", "nl": "en"},
 })
 
 DESIGNS = ("ever_matched", "time_varying_cox", "landmark", "sequential")
@@ -108,7 +107,8 @@ DESIGNS = ("ever_matched", "time_varying_cox", "landmark", "sequential")
 def explain(design: str, lang: object, /, **fields: Any) -> str:
     """The plain-words explanation of ``design`` in ``lang``, with its numbers filled in.
 
-    ``covariates`` may be given as a list of column names (joined with commas and "and").
+    ``covariates`` may be given as a list of column names: named in words in ``lang``
+    (:func:`~mentorkit.outcomes.covariate_labels.covariate_list`).
 
     Example
     -------
@@ -117,9 +117,5 @@ def explain(design: str, lang: object, /, **fields: Any) -> str:
     """
     fields.setdefault("covariates", [])
     if not isinstance(fields["covariates"], str):
-        names = [str(c) for c in fields["covariates"]]
-        word = TEXT.text("and", lang)
-        fields["covariates"] = (TEXT.text("no_covariates", lang) if not names else
-                                names[0] if len(names) == 1 else
-                                f"{', '.join(names[:-1])} {word} {names[-1]}")
+        fields["covariates"] = covariate_list([str(c) for c in fields["covariates"]], lang)
     return TEXT.text(design, lang, **fields)

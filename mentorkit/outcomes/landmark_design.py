@@ -37,8 +37,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import expit
 
-from mentorkit.outcomes._data import EstimationError, as_columns, design, drop_constant
+from mentorkit.outcomes._data import (
+    EstimationError,
+    as_columns,
+    design,
+    drop_constant,
+    used_columns,
+)
 from mentorkit.outcomes.design_text import explain
 
 __all__ = ["Landmark", "landmark", "landmark_table"]
@@ -48,7 +55,8 @@ __all__ = ["Landmark", "landmark", "landmark_table"]
 class Landmark:
     """A landmark (or pooled sequential-trial) estimate of the risk difference among the
     treated: estimate, se, ci_low, ci_high, p_value, counts per arm, the raw shares, and
-    how many of the comparison group were matched later within the window."""
+    how many of the comparison group were matched later within the window. ``covariates``
+    are the ones really adjusted for: one constant among those at risk is left out (noted)."""
 
     estimate: float
     se: float
@@ -249,7 +257,7 @@ def landmark(df: pd.DataFrame, landmarks: int | Sequence[int] = 180, horizon: in
     notes += fit_notes
     x1, x0 = x.copy(), x.copy()
     x1[:, 1], x0[:, 1] = 1.0, 0.0
-    p, p1, p0 = (1 / (1 + np.exp(-(m @ beta))) for m in (x, x1, x0))
+    p, p1, p0 = (expit(m @ beta) for m in (x, x1, x0))
     tr = a == 1
     wt = w * tr
     att = float(np.sum(wt * (p1 - p0)) / wt.sum())
@@ -278,4 +286,5 @@ def landmark(df: pd.DataFrame, landmarks: int | Sequence[int] = 180, horizon: in
         n_control=int((~tr).sum()), n_people=int(s[id].nunique()),
         share_treated=share(tr), share_control=share(~tr),
         controls_matched_later=int(s.loc[~tr, "matched_later"].sum()),
-        excluded_censored=excluded, ci_level=ci, covariates=tuple(covs), notes=tuple(notes))
+        excluded_censored=excluded, ci_level=ci, covariates=used_columns(covs, X),
+        notes=tuple(notes))

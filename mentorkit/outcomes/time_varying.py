@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mentorkit.outcomes._data import EstimationError, _caught, as_columns, design, drop_constant
+from mentorkit.outcomes._data import (
+    EstimationError,
+    _caught,
+    as_columns,
+    design,
+    drop_constant,
+    used_columns,
+)
 from mentorkit.outcomes._wcox import fit_weighted_cox
 from mentorkit.outcomes.design_text import explain
 
@@ -46,7 +53,8 @@ class TimeVaryingCox:
 
     ``coefficients``: term, coef, se, hazard_ratio, ci_low, ci_high, p_value (the exposure's
     term is :data:`EXPOSURE`); counts of people, episodes and first jobs (all and while
-    matched); ``se_kind`` "model" or "robust"; notes."""
+    matched); ``se_kind`` "model" or "robust"; ``covariates`` the ones really adjusted for
+    (one constant in the data, e.g. ``male`` among women only, is left out and noted); notes."""
 
     coefficients: pd.DataFrame
     n: int
@@ -204,4 +212,4 @@ def time_varying_cox(df: pd.DataFrame, duration: str = "days_to_job", event: str
     events = ep["event"].to_numpy() == 1
     return TimeVaryingCox(table, int(ep[id].nunique()), len(ep), int(events.sum()),
                           int((events & (ep[EXPOSURE].to_numpy() == 1)).sum()), ci, se_kind,
-                          tuple(covs), tuple(notes))
+                          used_columns(covs, X), tuple(notes))

@@ -7,7 +7,7 @@ DB     ?= data/mentorkit.db
 PORT   ?= 8866
 BUILD  := build
 TEST_DB := $(BUILD)/test/demo.db
-EXTRAS := dashboards,reports,postgres,fast,test,bench,lint
+EXTRAS := dashboards,reports,postgres,fast,hub,test,bench,lint
 
 .PHONY: help env demo db serve summary test lint browser postgres lab data reports clean
 

@@ -5,7 +5,10 @@ A :class:`Catalogue` maps a key to its text in each language of :data:`mentorkit
 words in the package has. :meth:`Catalogue.text` is the one lookup; it fills ``{placeholders}``
 from keyword fields. :func:`check_lang` is the one check of a language: anything but da, en
 or nl raises :class:`~mentorkit.errors.UnknownLanguage`, naming the language given and the
-allowed ones. A key or a translation a catalogue lacks raises
+allowed ones. A count is said in the right form with
+``{n:plural:one form|other form}`` (the other form
+may hold ``{n}``): Danish, English and Dutch all use the first form for exactly 1 and the
+second for any other number (:func:`plural`). A key or a translation a catalogue lacks raises
 :class:`~mentorkit.errors.MissingTranslation`; :meth:`Catalogue.problems` finds those before
 anyone does (a test runs it on every catalogue, see :func:`catalogues`). Coded values
 (genders, statuses …) are labelled by their vocabulary in :mod:`mentorkit.vocab`.
@@ -25,6 +28,7 @@ mentorkit.errors.UnknownLanguage: lang must be da, en or nl (got 'fr')
 from __future__ import annotations
 
 import functools
+import re
 import string
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -34,11 +38,12 @@ from mentorkit.errors import MissingTranslation, UnknownLanguage
 from mentorkit.vocab import LANGS, Lang
 
 __all__ = ["Catalogue", "LANGS", "Lang", "catalogues", "check_lang", "is_lang", "load",
-           "placeholders", "problems", "renamed_language"]
+           "placeholders", "plural", "problems", "renamed_language"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _ALL: dict[str, Catalogue] = {}
+_PLURAL = re.compile(r"\{(\w+):plural:((?:[^{}|]|\{\w+\})*)\|((?:[^{}|]|\{\w+\})*)\}")
 
 
 def check_lang(lang: object, name: str = "lang") -> Lang:
@@ -80,6 +85,25 @@ def placeholders(text: str) -> set[str]:
     ['n', 'total']
     """
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def plural(text: str, **fields: Any) -> str:
+    """``text`` with each ``{name:plural:one|other}`` replaced by the form for
+    ``fields[name]``: the first for exactly 1, the second otherwise (da, en and nl count
+    alike). The chosen form's own ``{placeholders}`` are left for ``str.format``.
+
+    Example
+    -------
+    >>> plural("ret {n:plural:det felt|de {n} felter}", n=1)
+    'ret det felt'
+    >>> plural("ret {n:plural:det felt|de {n} felter}", n=3).format(n=3)
+    'ret de 3 felter'
+    """
+    def choose(m: re.Match[str]) -> str:
+        value = fields.get(m.group(1))
+        one = isinstance(value, (int, float)) and not isinstance(value, bool) and value == 1
+        return m.group(2) if one else m.group(3)
+    return _PLURAL.sub(choose, text)
 
 
 class Catalogue(Mapping[str, Mapping[str, str]]):
@@ -132,7 +156,7 @@ class Catalogue(Mapping[str, Mapping[str, str]]):
         if not text:
             raise MissingTranslation(f"the {self.name} text {key!r} has no {code!r} "
                                      "translation")
-        return text.format(**fields) if fields else text
+        return plural(text, **fields).format(**fields) if fields else text
 
     def in_lang(self, lang: object) -> dict[str, str]:
         """Every text in ``lang``, by key (for code that formats them itself)."""

@@ -30,7 +30,8 @@ from mentorkit.cli import app
 from mentorkit.store import Store
 
 TODAY = dt.date(2026, 3, 2)
-SECRETS = ("Maryam", "Haddad", "Zainab", "Qureshi", "zainab.q@example.org", "+45 11 22 33 44", "SECRET-NOTE",
+SECRETS = ("Maryam", "Haddad", "Zainab", "Qureshi", "zainab.q@example.org", "+45 11 22 33 44",
+           "SECRET-NOTE",
            "Henrike", "Vos", "henrike@example.org", "06 12345678")
 
 

@@ -36,7 +36,8 @@ CATALOGUES = {
     "outcomes.diagnostic_words", "outcomes.headline", "outcomes.public", "reports.provenance",
     "reports.outcome_study", "reports.network_analysis", "reports.matching_study",
     "reports.funder_design",
-    "outcomes.covariates",  # O4: covariates and model terms in words
+    "outcomes.covariates",  # covariates and model terms in words
+    "casework.digest",      # the daily digest and its mail
 }
 
 

@@ -228,9 +228,9 @@ def test_headline_is_the_time_aware_design_with_ever_matched_labelled_biased(tab
     direct = landmark(table, 180, 365, covariates=COVS)
     assert h.result is not None and h.result.estimate == direct.estimate
     assert f"{100 * direct.estimate:+.1f}".replace(".", ",") in h.text and "Skævt" in h.text
-    rows = h.table.iloc[:, 0].tolist()
+    rows = h.to_frame().iloc[:, 0].tolist()
     assert rows[0] == "Landmark (180 dage)" and rows[-1] == "Nogensinde matchet (skævt)"
-    assert int(h.table.iloc[0, 4]) == direct.n_treated
+    assert int(h.to_frame().iloc[0, 4]) == direct.n_treated
 
 
 def test_headline_gives_the_detectable_effect_when_too_few(table):
@@ -243,4 +243,4 @@ def test_headline_gives_the_detectable_effect_when_too_few(table):
     base = float(table[OUT].mean())
     mde = minimum_detectable_effect(n1, len(table) - n1, base)
     assert mde.sentence("en") in h.text
-    assert "Landmark" not in "".join(h.table.iloc[:, 0])
+    assert "Landmark" not in "".join(h.to_frame().iloc[:, 0])

@@ -283,3 +283,34 @@ def test_landmark_weights_for_censoring_are_the_kaplan_meier_of_follow_up(demo) 
     assert abs(ipcw.share_treated - expected) < 0.03 < complete.share_treated - expected
     with pytest.raises(EstimationError, match="censoring"):
         landmark(table, 180, censoring="drop")
+
+
+def test_landmark_subgroups_all_row_is_the_headline_and_the_figure_shows_the_table(demo) -> None:
+    import matplotlib.pyplot as plt
+
+    from mentorkit.outcomes import landmark_subgroups
+    from mentorkit.outcomes.report import label, subgroup_table
+    from mentorkit.plots.outcomes import forest_plot
+
+    table, _ = demo
+    covs = ["language_rank", "education_rank", "age"]
+    top = landmark(table, 180, covariates=covs)
+    groups = landmark_subgroups(table, ["gender", "programme"], covs, 180, min_cell=30,
+                                overall=top)
+    first = groups.iloc[0]
+    assert (first["by"], first["estimate"], first["ci_low"], first["ci_high"]) == (
+        "all", top.estimate, top.ci_low, top.ci_high)
+    women = table[table["gender"].astype(str) == "female"]
+    row = groups[groups["level"] == "female"].iloc[0]
+    assert row["estimate"] == landmark(women, 180, covariates=covs).estimate
+    hidden = groups["estimate"].isna()
+    assert hidden.any() and (~hidden).sum() >= 3      # min_cell=30 hides small programmes
+    shown = subgroup_table(groups, "en", min_cell=30)
+    published = shown[label("estimate", "en")].map(lambda v: isinstance(v, float) and v == v)
+    fig = forest_plot(groups, "en", min_cell=30)
+    xs = [float(v) for c in fig.axes[0].containers if hasattr(c, "lines") and c.lines
+          and c.lines[0] is not None for v in c.lines[0].get_xdata()]
+    plt.close(fig)
+    assert len(xs) == int(published.sum())
+    assert sorted(round(x, 3) for x in xs) == sorted(
+        float(v) for v, ok in zip(shown[label("estimate", "en")], published) if ok)

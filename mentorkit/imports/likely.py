@@ -4,7 +4,8 @@ The form scores a new registration against the programme's people on e-mail, pho
 and birth year (:func:`mentorkit.casework.duplicates.score_duplicates`) and saves a likely
 duplicate only when the coordinator says "save anyway". An import keeps the same rule: a
 new row that is *likely* the same person as someone already registered in its programme
-(same e-mail or phone, or same name and birth year) is a problem of its row, and nothing is written, unless the import is told to go on
+(same e-mail or phone, or same name and birth year) is a problem of its row, and nothing is
+written, unless the import is told to go on
 (``allow_duplicates=True``; ``mentorkit import --allow-duplicates``). The problem names the
 row, the columns that matched and the id of the person already there, never a value.
 Rows of one file are not scored against each other (a family often shares one phone);

@@ -6,7 +6,8 @@ the most known column names out of the header (or the one a first line ``sep=;``
 Excel writes it). Excel files are read with openpyxl: the one visible
 sheet with data (hidden sheets are never read; a workbook with several visible sheets with
 data is refused, naming them; a sheet with merged cells is refused, naming the ranges: see
-:mod:`.sheets`); the header is its first non-empty row. Every cell is read as text, so ids, postcodes
+:mod:`.sheets`); the header is its first non-empty row. Every cell is read as text, so ids,
+postcodes
 and phone numbers keep their leading zeros; typing happens in :mod:`.parsing`.
 
 Files that are not tables (empty, binary, UTF-16, old ``.xls``, a picture) are refused with

@@ -31,6 +31,7 @@ from mentorkit.outcomes.design_text import explain
 from mentorkit.outcomes.diagnostics import Diagnostics, diagnose, effective_sample_size
 from mentorkit.outcomes.effects import METHODS, Effect, effect
 from mentorkit.outcomes.event_studies import EventStudy, event_study
+from mentorkit.outcomes.landmark_by_group import landmark_subgroups
 from mentorkit.outcomes.landmark_design import Landmark, landmark, landmark_table
 from mentorkit.outcomes.multiplicity import adjust_p_values
 from mentorkit.outcomes.placebo_outcome import Placebo, placebo
@@ -56,5 +57,5 @@ __all__ = ["MDE", "METHODS", "MEASURES", "Cox", "Diagnostics", "EValue", "EventS
            "response_balance", "response_weights", "rosenbaum_bounds", "treatment_weights",
            "Effect", "EstimationError", "Landmark", "Survival", "TimeVaryingCox",
            "analysis_table", "as_columns", "balance_table", "cox", "effect", "episodes",
-           "explain", "landmark", "landmark_table", "overlap_table", "smd", "subgroups",
-           "suppress_small", "survival", "time_varying_cox"]
+           "explain", "landmark", "landmark_subgroups", "landmark_table", "overlap_table", "smd",
+           "subgroups", "suppress_small", "survival", "time_varying_cox"]

@@ -266,7 +266,12 @@ def landmark(df: pd.DataFrame, landmarks: int | Sequence[int] = 180, horizon: in
         / wt.sum()
     hess = (x * (w * p * (1 - p))[:, None]).T @ x
     scores = x * (w * (y - p))[:, None]
-    infl = wt * ((p1 - p0) - att) / wt.sum() + scores @ np.linalg.solve(hess, grad)
+    try:
+        correction = scores @ np.linalg.solve(hess, grad)
+    except np.linalg.LinAlgError as err:
+        raise EstimationError("the outcome model has no unique fit here (too few people for "
+                              "its covariates): cannot be estimated") from err
+    infl = wt * ((p1 - p0) - att) / wt.sum() + correction
     groups = (s[cluster] if cluster else s[id]).astype(str).to_numpy()
     _, idx = np.unique(groups, return_inverse=True)
     summed = np.zeros(idx.max() + 1)

@@ -32,7 +32,8 @@ from mentorkit.outcomes._data import EstimationError, as_columns
 from mentorkit.outcomes.effects import Effect, effect
 from mentorkit.privacy.suppression import renamed_min_cell, threshold
 
-__all__ = ["NO_VARIATION", "SEPARATED", "SEPARATED_HEADLINE", "subgroups"]
+__all__ = ["COLUMNS", "NO_VARIATION", "SEPARATED", "SEPARATED_HEADLINE", "heterogeneity",
+           "subgroups"]
 
 SEPARATION = "PerfectSeparation"
 """What statsmodels' warning of a perfectly separated model is called (in an Effect's notes)."""
@@ -86,21 +87,37 @@ def subgroups(df: pd.DataFrame, by: str | Sequence[str], treatment: str, outcome
             sub = df[df[col].astype(str) == level]
             part.append(_one(sub, col, level, treatment, outcome, covariates, method,
                              estimand, ci, n_boot, seed, k, options))
-        est = np.array([r["estimate"] for r in part], dtype=float)
-        se = np.array([r["se"] for r in part], dtype=float)
-        ok = np.isfinite(est) & np.isfinite(se) & (se > 0)
-        p_het = float("nan")
-        if ok.sum() >= 2:
-            w = 1 / se[ok] ** 2
-            pooled = np.sum(w * est[ok]) / w.sum()
-            q = float(np.sum(w * (est[ok] - pooled) ** 2))
-            p_het = float(stats.chi2.sf(q, ok.sum() - 1))
-        for r in part:
-            r["p_heterogeneity"] = p_het
-        rows.extend(part)
-    out = pd.DataFrame(rows)
-    return out[["by", "level", "n_treated", "n_control", "estimate", "ci_low", "ci_high",
-                "se", "p_value", "p_heterogeneity", "note"]]
+        rows.extend(heterogeneity(part))
+    return pd.DataFrame(rows)[list(COLUMNS)]
+
+
+COLUMNS = ("by", "level", "n_treated", "n_control", "estimate", "ci_low", "ci_high", "se",
+           "p_value", "p_heterogeneity", "note")
+"""The columns of a subgroup table (what the forest plot and the report table read)."""
+
+
+def heterogeneity(part: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of one ``by`` column with ``p_heterogeneity`` set: Cochran's Q over the
+    shown estimates (NaN with fewer than two).
+
+    Example
+    -------
+    >>> rows = heterogeneity([{"estimate": 0.1, "se": 0.05}, {"estimate": 0.3, "se": 0.05}])
+    >>> round(rows[0]["p_heterogeneity"], 3)
+    0.005
+    """
+    est = np.array([r["estimate"] for r in part], dtype=float)
+    se = np.array([r["se"] for r in part], dtype=float)
+    ok = np.isfinite(est) & np.isfinite(se) & (se > 0)
+    p_het = float("nan")
+    if ok.sum() >= 2:
+        w = 1 / se[ok] ** 2
+        pooled = np.sum(w * est[ok]) / w.sum()
+        q = float(np.sum(w * (est[ok] - pooled) ** 2))
+        p_het = float(stats.chi2.sf(q, ok.sum() - 1))
+    for r in part:
+        r["p_heterogeneity"] = p_het
+    return part
 
 
 def _one(sub: pd.DataFrame, by: str, level: str, treatment: str, outcome: str,

@@ -96,7 +96,11 @@ class Headline:
     result: Landmark | None
     cox: TimeVaryingCox | None
     text: str
-    table: pd.DataFrame
+    design: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The design table: one row per time-aware design, with its estimate and interval."""
+        return self.design
 
     def _repr_markdown_(self) -> str:
         return self.text

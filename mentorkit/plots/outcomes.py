@@ -107,11 +107,13 @@ def love_plot(effect_or_balance: Any, lang: str = "en", threshold: float = 0.1) 
     return fig
 
 
-def coarse_bins(values: np.ndarray, edges: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Adjacent bins merged until each holds at least ``k`` values: (edges, counts).
+def coarse_bins(values: np.ndarray, edges: np.ndarray,
+                min_cell: int) -> tuple[np.ndarray, np.ndarray]:
+    """Adjacent bins merged until each holds at least ``min_cell`` values: (edges, counts).
 
-    Nobody is dropped: bins are joined left to right until they reach ``k``, and a short
-    remainder at the right joins the last bin. Fewer than ``k`` values in all give no bins.
+    Nobody is dropped: bins are joined left to right until they reach ``min_cell``, and a
+    short remainder at the right joins the last bin. Fewer than ``min_cell`` values in all
+    give no bins.
 
     Example
     -------
@@ -120,12 +122,12 @@ def coarse_bins(values: np.ndarray, edges: np.ndarray, k: int) -> tuple[np.ndarr
     ([3, 4], 7)
     """
     counts, _ = np.histogram(values, bins=edges)
-    if counts.sum() < k:
+    if counts.sum() < min_cell:
         return np.array([edges[0]]), np.array([], dtype=int)
     out_edges, out_counts, run = [float(edges[0])], [], 0
     for i, c in enumerate(counts):
         run += int(c)
-        if run >= k:
+        if run >= min_cell:
             out_edges.append(float(edges[i + 1]))
             out_counts.append(run)
             run = 0

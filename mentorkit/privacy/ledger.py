@@ -2,7 +2,8 @@
 
 Every erasure appends a row to the ``erasure_ledger`` table (person id, the creation stamp of
 that person's row, when, why, and the keyed fingerprints of who she was, never a value:
-:mod:`mentorkit.privacy.fingerprints`, which refuse her re-import) and, when ``MENTORKIT_ERASURE_LEDGER`` names a file, a line to
+:mod:`mentorkit.privacy.fingerprints`, which refuse her re-import) and, when
+``MENTORKIT_ERASURE_LEDGER`` names a file, a line to
 that file before the erasure commits (:func:`append_ledger_file`). A backup taken before an
 erasure still holds the person; :func:`reapply` erases them again after a restore. The
 creation stamp guards against a reused id: SQLite hands out the next free id again after a

@@ -68,10 +68,10 @@ def time_aware_effect(report: FunderReport) -> Html:
                    min_cell=report.min_cell, min_group=funder.MIN_GROUP)
     out = f"<h2>{html.escape(TEXT.text('title', lang))}</h2>"
     out += "".join(f"<p>{html.escape(p)}</p>" for p in top.text.split("\n\n"))
-    if not top.table.empty:
+    if not top.to_frame().empty:
         rows = [[html.escape(str(v)) if isinstance(v, str) else count_text(v) for v in row]
-                for row in top.table.itertuples(index=False)]
-        out += html_table([html.escape(str(c)) for c in top.table.columns], rows)
+                for row in top.to_frame().itertuples(index=False)]
+        out += html_table([html.escape(str(c)) for c in top.to_frame().columns], rows)
     return Html(out)
 
 

@@ -106,7 +106,8 @@ def _content(frame: pd.DataFrame, table: str = "") -> pd.DataFrame:
 
 
 def fingerprint(data: pd.DataFrame | Mapping[str, pd.DataFrame]) -> str:
-    """SHA-256 (hex, first 24 digits: never mistaken for a 16-digit pseudonym) of the content of a table or of tables by name.
+    """SHA-256 (hex, first 24 digits: never mistaken for a 16-digit pseudonym) of the content
+    of a table or of tables by name.
 
     Columns ``id``, ``*_id`` and references (ids and pseudonyms) are left out, as is the
     extract's ``manifest`` (when and with which key it was made); the rows are sorted by

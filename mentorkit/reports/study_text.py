@@ -39,7 +39,7 @@ OUTCOME = Catalogue("reports.outcome_study", {
               "programmets effekt med, hvem der deltog. Derfor viser rapporten grupperne, hvor "
               "forskellige de var, hvordan justeringen gjorde dem sammenlignelige, og effekten "
               "med dens usikkerhed. Den bygger på et pseudonymiseret forskningsudtræk, ikke på "
-              "sagerne selv. Tal under {k} er skjult.",
+              "sagerne selv. Tal under {min_cell} er skjult.",
         "en": "# Outcome study: did the mentorship help?\n\n"
               "This report compares mentees who got a mentor with mentees who did not, on an "
               "outcome measured after the mentorship. Those who got a mentor differed from the "
@@ -47,7 +47,7 @@ OUTCOME = Catalogue("reports.outcome_study", {
               "with who took part. The report therefore shows the groups, how different they "
               "were, how the adjustment made them comparable, and the effect with its "
               "uncertainty. It works from a pseudonymised research extract, not from the case "
-              "records. Counts below {k} are hidden.",
+              "records. Counts below {min_cell} are hidden.",
         "nl": "# Uitkomstenstudie: hielp het mentortraject?\n\n"
               "Dit rapport vergelijkt mentees die een mentor kregen met mentees die er geen "
               "kregen, op een uitkomst gemeten na het traject. Wie een mentor kreeg, verschilde "
@@ -55,7 +55,7 @@ OUTCOME = Catalogue("reports.outcome_study", {
               "het programma met wie er meedeed. Daarom toont het rapport de groepen, hoe "
               "verschillend ze waren, hoe de correctie ze vergelijkbaar maakte, en het effect "
               "met zijn onzekerheid. Het werkt met een gepseudonimiseerd onderzoeksbestand, "
-              "niet met de dossiers. Aantallen onder {k} zijn verborgen."},
+              "niet met de dossiers. Aantallen onder {min_cell} zijn verborgen."},
     "who": {
         "da": "## Hvem deltog\n\nÉn række pr. program: indskrevne mentees, dem hvis forløb "
               "startede (*med mentor*) og de andre, hvordan forløbene sluttede, og for hvor "
@@ -70,9 +70,9 @@ OUTCOME = Catalogue("reports.outcome_study", {
               "uitkomst is vastgelegd. De vergelijkingsgroep zijn mentees die zich inschreven "
               "maar nooit aan een traject begonnen."},
     "design": {
-        "da": "## Tid tæller: det valgte design\n\n{text}",
-        "en": "## Time matters: the design used\n\n{text}",
-        "nl": "## Tijd telt: het gebruikte ontwerp\n\n{text}"},
+        "da": "## Tid tæller: det valgte design",
+        "en": "## Time matters: the design used",
+        "nl": "## Tijd telt: het gebruikte ontwerp"},
     "comparable": {
         "da": "## Var grupperne sammenlignelige?\n\nDen standardiserede forskel i gennemsnit "
               "(SMD) sætter forskellen mellem grupperne på én skala for hver baggrundsvariabel: "
@@ -93,15 +93,15 @@ OUTCOME = Catalogue("reports.outcome_study", {
         "da": "Propensity scoren er hver mentees beregnede chance for at få en mentor ud fra "
               "baggrundsvariablerne. Justeringen kan kun sammenligne lige med lige, hvor de to "
               "histogrammer overlapper; smalle søjler er slået sammen, så ingen søjle står for "
-              "færre end {k} personer.",
+              "færre end {min_cell} personer.",
         "en": "The propensity score is each mentee's estimated chance of getting a mentor, "
               "given the background variables. Adjustment can only compare like with like "
               "where the two histograms overlap; thin bins are merged so that no bar stands "
-              "for fewer than {k} people.",
+              "for fewer than {min_cell} people.",
         "nl": "De propensityscore is de geschatte kans van elke mentee op een mentor, gegeven "
               "de achtergrondkenmerken. Correctie kan alleen gelijk met gelijk vergelijken "
               "waar de twee histogrammen overlappen; smalle staven zijn samengevoegd zodat "
-              "geen staaf voor minder dan {k} mensen staat."},
+              "geen staaf voor minder dan {min_cell} mensen staat."},
     "diagnostics": {
         "da": "### Hvad diagnostikken siger", "en": "### What the diagnostics say",
         "nl": "### Wat de diagnostiek zegt"},
@@ -142,19 +142,20 @@ OUTCOME = Catalogue("reports.outcome_study", {
         "nl": "### Wat de studie kan zien"},
     "time": {
         "da": "## Tid til første job\n\nKaplan–Meier-kurver: andelen endnu uden job, regnet "
-              "fra indskrivning. Kurverne stopper, hvor færre end {k} personer er tilbage. "
+              "fra indskrivning. Kurverne stopper, hvor færre end {min_cell} personer er tilbage. "
               "Kurverne og Cox-modellen her sammenligner »nogensinde matchet« fra "
               "indskrivningen og er derfor skæve; Cox-modellen med mentoren fra forløbets "
               "start står i designtabellen øverst. Hazard ratio over 1: job kommer hurtigere "
               "med mentor; den sidste tabel tester, om den er stabil over tid.",
         "en": "## Time to a first job\n\nKaplan–Meier curves: the share still without a job, "
-              "counted from registration. Curves stop where fewer than {k} people remain. "
+              "counted from registration. Curves stop where fewer than {min_cell} people remain. "
               "These curves and this Cox model compare 'ever matched' from registration and "
               "are therefore biased; the Cox model with the mentor from the match on is in the "
               "design table at the top. A hazard ratio above 1: jobs come sooner with a "
               "mentor; the last table checks whether it is stable over time.",
         "nl": "## Tijd tot een eerste baan\n\nKaplan–Meiercurves: het aandeel nog zonder werk, "
-              "geteld vanaf inschrijving. Curves stoppen waar minder dan {k} mensen over zijn. "
+              "geteld vanaf inschrijving. Curves stoppen waar minder dan {min_cell} mensen over "
+              "zijn. "
               "Deze curves en dit Cox-model vergelijken 'ooit gekoppeld' vanaf inschrijving "
               "en zijn dus vertekend; het Cox-model met de mentor vanaf de koppeling staat in "
               "de ontwerptabel bovenaan. Een hazard ratio boven 1: werk komt sneller met een "
@@ -162,23 +163,25 @@ OUTCOME = Catalogue("reports.outcome_study", {
     "logrank": {"da": "Log-rank-test: p = {p}", "en": "Log-rank test: p = {p}",
                 "nl": "Log-ranktoets: p = {p}"},
     "subgroups": {
-        "da": "## Undergrupper\n\nEffekten estimeret for sig inden for grupper af mentees. "
-              "Rækken *Alle* er estimatet for »nogensinde matchet« ovenfor. "
+        "da": "## Undergrupper\n\nLandmark-designet (hovedresultatet) estimeret for sig "
+              "inden for grupper af mentees. Rækken *Alle* er hovedresultatet øverst. "
               "Figuren viser præcis de estimater, "
-              "tabellen viser: undergrupper med færre end {k} på en af siderne, og dem der "
+              "tabellen viser: undergrupper med færre end {min_cell} på en af siderne, og dem der "
               "ville afsløre en skjult gruppe, står uden punkt. Forskelle mellem undergrupper "
               "er kun værd at drøfte, når heterogenitetens p-værdi er lille, og selv da som et "
               "spørgsmål til næste studie.",
-        "en": "## Subgroups\n\nThe effect estimated separately within groups of mentees. The "
-              "*All* row is the 'ever matched' estimate above. The figure shows exactly the "
-              "estimates the table shows: subgroups with fewer than {k} on either side, and "
+        "en": "## Subgroups\n\nThe landmark design (the headline) estimated separately "
+              "within groups of mentees. The *All* row is the headline at the top. The figure "
+              "shows exactly the "
+              "estimates the table shows: subgroups with fewer than {min_cell} on either side, and "
               "those that would give a hidden one away, have no point. Differences between "
               "subgroups are only worth discussing when the heterogeneity p-value is small, "
               "and even then as a question for the next study.",
-        "nl": "## Subgroepen\n\nHet effect apart geschat binnen groepen mentees. De rij *Alle* "
-              "is de schatting voor 'ooit gekoppeld' hierboven. "
+        "nl": "## Subgroepen\n\nHet landmark-ontwerp (de hoofduitkomst) apart geschat "
+              "binnen groepen mentees. De rij *Alle* is de hoofduitkomst bovenaan. "
               "De figuur toont precies de schattingen die de "
-              "tabel toont: subgroepen met minder dan {k} aan een kant, en die een verborgen "
+              "tabel toont: subgroepen met minder dan {min_cell} aan een kant, en die een "
+              "verborgen "
               "groep zouden verraden, hebben geen punt. Verschillen tussen subgroepen zijn "
               "alleen het bespreken waard als de p-waarde voor heterogeniteit klein is, en dan "
               "nog als vraag voor de volgende studie."},
@@ -254,30 +257,31 @@ NETWORK = Catalogue("reports.network_analysis", {
         "da": "# Netværksanalyse: hvem er mentor for hvem, hvem henviser hvem, hvem mødes\n\n"
               "Mentorforløb, henvisninger fra samarbejdspartnere og deltagelse i kurser og "
               "arrangementer set som netværk, fra et pseudonymiseret forskningsudtræk. Hver "
-              "knude er et pseudonym; ingen navne. Tal under {k} er skjult.",
+              "knude er et pseudonym; ingen navne. Tal under {min_cell} er skjult.",
         "en": "# Network analysis: who mentors whom, who refers whom, who meets whom\n\n"
               "Mentor relationships, referrals from partner organisations and attendance at "
               "courses and events, seen as networks, from a pseudonymised research extract. "
-              "Every node is a pseudonym; no names. Counts below {k} are hidden.",
+              "Every node is a pseudonym; no names. Counts below {min_cell} are hidden.",
         "nl": "# Netwerkanalyse: wie is mentor van wie, wie verwijst wie, wie ontmoet wie\n\n"
               "Mentorrelaties, verwijzingen door partnerorganisaties en deelname aan cursussen "
               "en bijeenkomsten, gezien als netwerken, uit een gepseudonimiseerd "
               "onderzoeksbestand. Elke knoop is een pseudoniem; geen namen. Aantallen onder "
-              "{k} zijn verborgen."},
+              "{min_cell} zijn verborgen."},
     "findings": {"da": "## Fund", "en": "## Findings", "nl": "## Bevindingen"},
     "graph": {"da": "## Den valgte graf", "en": "## The chosen graph",
               "nl": "## De gekozen graaf"},
     "load": {
         "da": "## Hvor mange mentees har en mentor\n\nMentorer efter antal mentees. De "
               "fleste mentorer har én eller to mentees, så en top-10-liste ville være tomme "
-              "felter under grænsen på {k}; listen viser kun de mentorer, hvis antal kan "
+              "felter under grænsen på {min_cell}; listen viser kun de mentorer, hvis antal kan "
               "vises.",
         "en": "## How many mentees a mentor has\n\nMentors by number of mentees. Most mentors "
-              "have one or two, so a top-ten list would be blanks below the threshold of {k}; "
+              "have one or two, so a top-ten list would be blanks below the threshold of "
+              "{min_cell}; "
               "the list shows only the mentors whose count can be shown.",
         "nl": "## Hoeveel mentees een mentor heeft\n\nMentoren naar aantal mentees. De meeste "
               "mentoren hebben er een of twee, dus een top tien zou bestaan uit lege velden "
-              "onder de drempel van {k}; de lijst toont alleen mentoren wier aantal getoond "
+              "onder de drempel van {min_cell}; de lijst toont alleen mentoren wier aantal getoond "
               "kan worden."},
     "growth": {
         "da": "## Mentorkorpsets vækst\n\nPr. kvartal. Et kvartal med skjulte tal er "
@@ -311,19 +315,19 @@ MATCHING = Catalogue("reports.matching_study", {
               "dets mentorer på tre måder på de samme scorer: **optimal** (størst samlet "
               "score), **stabil** (ingen mentee og mentor ville hellere være sammen) og "
               "**grådig** (i ventelistens rækkefølge, som i hånden). Kun id'er, aldrig navne; "
-              "tal under {k} er skjult.",
+              "tal under {min_cell} er skjult.",
         "en": "# Matching study: optimal vs stable vs greedy\n\nWho gets a mentor depends on "
               "how pairs are chosen. This report matches one programme's mentees to its "
               "mentors three ways on the same scores: **optimal** (the highest total score), "
               "**stable** (no mentee and mentor would both rather be together) and **greedy** "
-              "(in waiting order, as done by hand). Ids only, never names; counts below {k} "
+              "(in waiting order, as done by hand). Ids only, never names; counts below {min_cell} "
               "are hidden.",
         "nl": "# Matchingstudie: optimaal, stabiel en gretig\n\nWie een mentor krijgt, hangt "
               "af van hoe koppels worden gekozen. Dit rapport koppelt de mentees van één "
               "programma op drie manieren aan zijn mentoren, op dezelfde scores: **optimaal** "
               "(de hoogste totale score), **stabiel** (geen mentee en mentor zouden liever "
               "samen zijn) en **gretig** (op volgorde van de wachtlijst, zoals met de hand). "
-              "Alleen id's, nooit namen; aantallen onder {k} zijn verborgen."},
+              "Alleen id's, nooit namen; aantallen onder {min_cell} zijn verborgen."},
     "weights": {"da": "## Vægte", "en": "## Weights", "nl": "## Gewichten"},
     "batch": {"da": "## Dagens hold: de tre metoder på de samme scorer",
               "en": "## Today's batch: the three methods on the same scores",

@@ -366,7 +366,10 @@ def _outcomes(rng: np.random.Generator, mentees: pd.DataFrame, cov: pd.DataFrame
         level = np.minimum(lang + step, len(vocab.LANGUAGE_LEVELS) - 1)
         network = rng.poisson(2 + 2.5 * gain * (k > 0) + 0.5 * k, n)
         confidence = np.clip(np.round(rng.normal(2.6 + 0.35 * k * (0.5 + gain), 0.9)), 1, 5)
-        job_start = reg + np.minimum(time_to_job, 1e5).astype(int)
+        # the day a job starts is the day its (continuous) time falls in, counted from 1 on
+        # the day after registration: a job found during a match's first day is dated the
+        # day after the start, so no job shares its date with the match it followed
+        job_start = reg + np.ceil(np.minimum(time_to_job, 1e5)).astype(int)
         for i in np.flatnonzero(visible):
             rows.append({
                 "person_id": as_int(mentees.at[i, "id"]), "phase": phase, "recorded_on": day[i],

@@ -26,7 +26,7 @@ import re
 import secrets
 import sys
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import ipywidgets as w
@@ -36,7 +36,7 @@ from mentorkit.errors import MentorkitError, ValidationError
 from mentorkit.vocab import LANGS, LANGUAGES, Lang, Vocabulary
 
 __all__ = ["Field", "FieldError", "Message", "esc", "fmt_date", "parse_date", "parse_year",
-           "parse_number", "html_table",
+           "parse_number", "html_table", "search_mask",
            "vocab_options", "vlabel", "badge", "grid", "section", "report_error", "close_tree",
            "tree_ids", "APPS", "LANG_NAMES", "STYLE", "log"]
 
@@ -245,6 +245,46 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]],
         body.append(f"<tr{cls}>{cells}</tr>")
     return f'<table class="mk-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}' \
            f"</tbody></table>"
+
+
+_PHONE_QUERY = re.compile(r"^[0-9\s+().\-/]+$", re.ASCII)
+
+
+def search_mask(people: pd.DataFrame, text: str | None,
+                labels: Mapping[int, str] | None = None) -> pd.Series:
+    """Which rows of ``people`` a search box's ``text`` finds: a part of the name, the
+    ``#id``, the e-mail or the label shown (case ignored), or, when the text is a phone
+    number (digits, spaces, ``+ - ( ) . /``, at least three digits), its digits anywhere in
+    the phone's digits, however either is spaced ("20304050" finds "+45 20 30 40 50").
+
+    Example
+    -------
+    >>> people = pd.DataFrame({"id": [1, 2], "first_name": ["Sara", "Mona"],
+    ...                        "phone": ["+45 20 30 40 50", "+45 61234567"]})
+    >>> search_mask(people, "20304050").tolist(), search_mask(people, "612 345").tolist()
+    ([True, False], [False, True])
+    >>> search_mask(people, "mon").tolist(), search_mask(people, "").tolist()
+    ([False, True], [True, True])
+    """
+    query = (text or "").strip().casefold()
+    if not query:
+        return pd.Series(True, index=people.index)
+
+    def column(name: str) -> pd.Series:
+        if name in people.columns:
+            return people[name].astype("string").fillna("")
+        return pd.Series("", index=people.index, dtype="string")
+
+    hay = (column("first_name") + " " + column("last_name") + " #"
+           + people["id"].astype("string") + " " + column("email"))
+    if labels is not None:
+        hay = hay + " " + people["id"].map(lambda i: labels.get(int(i), "")).astype("string")
+    hit = hay.str.casefold().str.contains(query, regex=False)
+    digits = re.sub(r"[^0-9]", "", query)
+    if len(digits) >= 3 and _PHONE_QUERY.match(query):
+        phone = column("phone").str.replace(r"[^0-9]", "", regex=True)
+        hit = hit | phone.str.contains(digits, regex=False)
+    return hit.fillna(False).astype(bool)
 
 
 def badge(kind: str, text: str) -> str:

@@ -18,13 +18,23 @@ import pandas as pd
 from mentorkit import vocab
 from mentorkit.model.frames import conform
 from mentorkit.model.validation import validate_frame
-from mentorkit.ui.common import Field, esc, fmt_date, grid, html_table, section, vlabel
+from mentorkit.ui.common import (
+    Field,
+    esc,
+    fmt_date,
+    grid,
+    html_table,
+    search_mask,
+    section,
+    vlabel,
+)
 from mentorkit.ui.forms import FieldError, Input, problems_to_errors
 from mentorkit.ui.shell import App, guarded, launch
 
 __all__ = ["EventsApp", "app"]
 
 MAX_ROWS = 60
+MAX_CANDIDATES = 100
 
 
 class EventsApp(App):
@@ -88,6 +98,16 @@ class EventsApp(App):
 
     def _events_section(self) -> w.Widget:
         t = self.t
+        self.events_box = w.HTML(self._events_html())
+        self.events_box.add_class("mk-events-table")
+        self.events_title = w.HTML(f"<h3>{esc(t('events.list', n=len(self.events)))}</h3>")
+        box = w.VBox([self.events_title, self.events_box])
+        box.add_class("mk-section")
+        return box
+
+    def _events_html(self) -> str:
+        """The events table with each event's attendee count as stored now."""
+        t = self.t
         counts = self.attendance.groupby("event_id").size()
         rows, classes = [], []
         for e in self.events.head(MAX_ROWS).to_dict("records"):
@@ -100,9 +120,7 @@ class EventsApp(App):
                 if len(self.events) > MAX_ROWS else "")
         body = html_table([t("event." + c) for c in ("date", "kind", "title", "location",
                                                      "attendees")], rows, classes, numeric=[4])
-        box = w.HTML(f"<div style='max-height:320px;overflow-y:auto'>{body}</div>{more}")
-        box.add_class("mk-events-table")
-        return section(t("events.list", n=len(self.events)), box)
+        return f"<div style='max-height:320px;overflow-y:auto'>{body}</div>{more}"
 
     def _who_came_section(self) -> w.Widget:
         t = self.t
@@ -121,22 +139,36 @@ class EventsApp(App):
         remove.on_click(lambda _b: self.remove_attendee(self.attendees.value))
         self.search = w.Text(placeholder=t("intake.search_hint"), layout=w.Layout(width="260px"))
         self.search.add_class("mk-attendee-search")
-        self.candidates = w.Dropdown(layout=w.Layout(width="360px"))
+        self.candidates = w.VBox(layout=w.Layout(max_height="260px", overflow="auto",
+                                                 width="380px", border="1px solid #e3e7ee",
+                                                 padding="2px 6px"))
         self.candidates.add_class("mk-candidates")
+        self.ticks: dict[int, w.Checkbox] = {}
         self.search.observe(lambda _c: self._fill_candidates(), "value")
-        add = w.Button(description=t("events.add"), button_style="primary", icon="user-plus")
-        add.add_class("mk-add-attendee")
-        add.on_click(lambda _b: self.add_attendee(self.candidates.value))
+        add = w.Button(description=t("events.add_ticked"), button_style="primary",
+                       icon="user-plus")
+        add.add_class("mk-add-attendees")
+        add.on_click(lambda _b: self.add_attendees(self.ticked()))
         self.count = w.HTML()
+        self.candidates_note = w.HTML()
         self._fill_attendees()
         left = w.VBox([w.HTML(f"<b>{esc(t('events.came'))}</b>"), self.count, self.attendees,
                        remove], layout=w.Layout(margin="0 32px 0 0"))
         right = w.VBox([w.HTML(f"<b>{esc(t('events.add_person'))}</b>"), self.search,
-                        self.candidates, add])
+                        self.candidates, self.candidates_note, add])
         return section(t("events.who_came"), self.event_pick,
                        w.HBox([left, right]), css="mk-who-came")
 
     def _per_person_section(self) -> w.Widget:
+        self.per_person_title = w.HTML()
+        self.per_person_box = w.HTML()
+        self.per_person_box.add_class("mk-per-person")
+        self._fill_per_person()
+        box = w.VBox([self.per_person_title, self.per_person_box])
+        box.add_class("mk-section")
+        return box
+
+    def _fill_per_person(self) -> None:
         t = self.t
         table = self.attendance_per_person()
         kinds = list(vocab.EVENT_KINDS.codes)
@@ -148,9 +180,8 @@ class EventsApp(App):
                    *[vlabel(vocab.EVENT_KINDS, k, self.ctx.lang) for k in kinds],
                    t("events.total")]
         body = html_table(headers, rows, numeric=range(2, 3 + len(kinds)))
-        box = w.HTML(f"<div style='max-height:320px;overflow-y:auto'>{body}</div>")
-        box.add_class("mk-per-person")
-        return section(t("events.per_person", n=len(table)), box)
+        self.per_person_title.value = f"<h3>{esc(t('events.per_person', n=len(table)))}</h3>"
+        self.per_person_box.value = f"<div style='max-height:320px;overflow-y:auto'>{body}</div>"
 
     # ---------------------------------------------------------------- attendance
     def _event_changed(self, change: dict[str, Any]) -> None:
@@ -169,24 +200,66 @@ class EventsApp(App):
         self.count.value = f"<span class='mk-muted'>{esc(text)}</span>"
         self._fill_candidates()
 
+    def _refresh_counts(self) -> None:
+        """After attendance changed: re-read it, and show the new counts everywhere at once
+        (the list of who came, the events table, the per-person table)."""
+        self.attendance = self.ctx.store.table("attendance", event_id=self.events["id"].tolist())
+        self._fill_attendees()
+        self.events_box.value = self._events_html()
+        if hasattr(self, "per_person_box"):
+            self._fill_per_person()
+
     def _fill_candidates(self) -> None:
+        """One tick box per person not yet registered, filtered by the search (name, e-mail,
+        phone: digits match however the number is spaced); the ticks made are kept."""
         came = set(self._came())
-        text = self.search.value.strip().casefold()
-        opts = [(label, pid) for pid, label in self._names.items()
-                if pid not in came and (not text or text in label.casefold())]
-        opts.sort(key=lambda o: o[0])
-        self.candidates.options = opts[:100]
-        self.candidates.value = opts[0][1] if opts else None
+        kept = {pid for pid, box in getattr(self, "ticks", {}).items() if box.value}
+        people = self.people[~self.people["id"].isin(list(came))]
+        people = people[search_mask(people, self.search.value, self._names)]
+        opts = sorted(((self._names.get(int(p), f"#{p}"), int(p)) for p in people["id"]),
+                      key=lambda o: o[0])
+        old = list(self.candidates.children)
+        self.ticks = {}
+        for label, pid in opts[:MAX_CANDIDATES]:
+            box = w.Checkbox(value=pid in kept, description=label, indent=False,
+                             layout=w.Layout(width="auto"))
+            box.add_class(f"mk-tick-{pid}")
+            self.ticks[pid] = box
+        self.candidates.children = tuple(self.ticks.values())
+        for item in old:
+            item.close()
+        more = len(opts) - MAX_CANDIDATES
+        self.candidates_note.value = (f"<span class='mk-muted'>"
+                                      f"{esc(self.t('events.more_people', n=more))}</span>"
+                                      if more > 0 else "")
+
+    def ticked(self) -> list[int]:
+        """The people ticked in the list of candidates."""
+        return [pid for pid, box in self.ticks.items() if box.value]
 
     @guarded("add attendee")
     def add_attendee(self, person_id: int | None) -> None:
         """Record that ``person_id`` came to the chosen event."""
-        if person_id is None or self.event_id is None:
-            return
-        self.ctx.store.attendance.add(event_id=int(self.event_id), person_id=int(person_id))
-        self.attendance = self.ctx.store.table("attendance", event_id=self.events["id"].tolist())
-        self._fill_attendees()
-        self.message.show("ok", self.t("events.added", who=self._names.get(int(person_id), "")))
+        if person_id is not None:
+            self.add_attendees([person_id])
+
+    @guarded("add attendees")
+    def add_attendees(self, person_ids: list[int]) -> int:
+        """Record that everyone in ``person_ids`` came to the chosen event, in one
+        transaction (all or nothing); returns how many were added."""
+        came = set(self._came())
+        new = [int(p) for p in dict.fromkeys(person_ids) if int(p) not in came]
+        if self.event_id is None or not new:
+            self.message.show("info", self.t("events.none_ticked"))
+            return 0
+        self.ctx.store.attendance.add_many(
+            [{"event_id": int(self.event_id), "person_id": p} for p in new])
+        self._refresh_counts()
+        if len(new) == 1:
+            self.message.show("ok", self.t("events.added", who=self._names.get(new[0], "")))
+        else:
+            self.message.show("ok", self.t("events.added_many", n=len(new)))
+        return len(new)
 
     @guarded("remove attendee")
     def remove_attendee(self, person_id: int | None) -> None:
@@ -197,8 +270,7 @@ class EventsApp(App):
                                & (self.attendance["person_id"] == person_id)]
         for row_id in rows["id"]:
             self.ctx.store.attendance.delete(int(row_id))
-        self.attendance = self.ctx.store.table("attendance", event_id=self.events["id"].tolist())
-        self._fill_attendees()
+        self._refresh_counts()
         self.message.show("ok", self.t("events.removed", who=self._names.get(int(person_id), "")))
 
     @guarded("plan event")

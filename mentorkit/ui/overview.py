@@ -109,8 +109,9 @@ class OverviewApp(App):
     def _periods(self) -> list[tuple[str, str]]:
         t = self.t
         options = [(t("overview.whole"), "all")]
-        for g in self.grants.itertuples(index=False):
-            if not self.any_period and (pd.isna(g.period_start) or pd.isna(g.period_end)):
+        is_open = (self.grants["period_start"].isna() | self.grants["period_end"].isna()).tolist()
+        for g, open_grant in zip(self.grants.itertuples(index=False), is_open):
+            if not self.any_period and open_grant:
                 continue  # an open grant is no fixed period
             options.append((f"{g.funder}: {g.title} ({fmt_date(g.period_start)} – "
                             f"{fmt_date(g.period_end)})", f"grant:{g.id}"))

@@ -28,6 +28,14 @@ FORMATTED_IDENTIFIERS = {
     ("mentorkit/store/erasure.py", "purge"),
     ("mentorkit/store/migrations/versions/0003_privacy.py", "_append_only_triggers"),
     ("mentorkit/store/migrations/versions/0003_privacy.py", "_drop_triggers"),
+    # PostgreSQL's row-level security: constants, schema table names quoted by _q, a role
+    # name that passed site_role_name's pattern, a SCRAM verifier (base64, '$' and ':');
+    # programme ids are bound parameters
+    ("mentorkit/store/site_roles.py", "enable_row_security"),
+    ("mentorkit/store/site_roles.py", "disable_row_security"),
+    ("mentorkit/store/site_roles.py", "grant_site_privileges"),
+    ("mentorkit/store/site_roles.py", "create_site_role"),
+    ("mentorkit/store/site_roles.py", "_programme_ids"),
 }
 
 

@@ -14,7 +14,7 @@ Example
 >>> import pathlib, tempfile
 >>> path = write_template("mentees", pathlib.Path(tempfile.mkdtemp()) / "m.csv", "nl")
 >>> path.read_text(encoding="utf-8-sig").split(";")[:3]
-['Programma', 'Voornaam', 'Achternaam']
+['Programma', 'Doorverwezen door', 'Voornaam']
 """
 
 from __future__ import annotations

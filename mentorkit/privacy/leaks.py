@@ -104,8 +104,8 @@ def columns_of_class(privacy: str) -> dict[str, tuple[str, ...]]:
 
     Example
     -------
-    >>> columns_of_class("free_text")
-    {'person': ('notes',), 'match': ('notes',), 'followup': ('notes',)}
+    >>> columns_of_class("free_text")["match"]
+    ('notes', 'check_reason', 'reopen_reason')
     """
     from mentorkit.model.schema import sorted_tables
 

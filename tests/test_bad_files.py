@@ -191,10 +191,12 @@ def test_reading_stops_at_the_time_limit(tmp_path: Path) -> None:
 
 @pytest.fixture
 def new_mentees(small_store: Store) -> pd.DataFrame:
-    """Two mentees of the store's programmes as the import format has them, with e-mails
-    the store does not have yet."""
+    """Two mentees of the store's programmes as the import format has them, new people
+    (e-mails, phones and names the store does not have, so not likely duplicates)."""
     rows = importable_view(small_store, "mentees").head(2).copy()
     rows["email"] = ["visible.one@example.org", "visible.two@example.org"]
+    rows["phone"] = ["+45 11 22 33 01", "+45 11 22 33 02"]
+    rows["first_name"], rows["last_name"] = ["Synlig", "Synlig"], ["Første", "Anden"]
     return rows
 
 

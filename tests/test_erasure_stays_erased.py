@@ -91,7 +91,8 @@ def test_the_same_file_imported_again_is_refused_naming_the_row_and_no_value(
     store, path, _ = imported_and_erased(small_db, tmp_path)
     before = store.counts()
     other = mentees_file(tmp_path, OTHER.replace("testa.r", "new.one").replace(
-        "Regelsen", "Nieuw"), VALENTIJN)  # a new person first, the erased one in file row 3
+        "Regelsen", "Nieuw").replace("Testa", "Nieuwe").replace("8765 4321", "5555 0001"),
+        VALENTIJN)  # a new person first (no likely duplicate), the erased one in file row 3
     with pytest.raises(ImportFailed) as caught:
         import_file(store, other, "mentees", programme="Groningen", dry_run=dry_run)
     problems = caught.value.report.problems  # type: ignore[attr-defined]  # ImportFailed's

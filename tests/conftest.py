@@ -7,9 +7,11 @@ cluster on 127.0.0.1 started once per session (see ``postgres_server.py``).
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from postgres_server import PostgresServer, start_or_fail
@@ -19,6 +21,8 @@ from mentorkit.store import Store
 from mentorkit.synth import generate
 
 BACKENDS = ["sqlite", "postgresql"]
+CHROMIUM = os.environ.get("MENTORKIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_INSTALL = "apt-get update && apt-get install -y chromium   (as root; Debian's package)"
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +96,21 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(str(tmp_path / "mentorkit.db"), actor="test")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's) through Playwright, one for the whole run (the dashboards'
+    and the hub's tests: Playwright's sync API allows one at a time in a thread); a failure,
+    not a skip, when missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing; the browser tests need it. Install it with: "
+                    f"{CHROMIUM_INSTALL}", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=CHROMIUM,
+                           args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+    yield b
+    b.close()
+    pw.stop()

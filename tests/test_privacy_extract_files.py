@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from mentorkit.cli import app
 from mentorkit.errors import ValidationError
 from mentorkit.model.dataset import Dataset
-from mentorkit.privacy.extract import research_extract
+from mentorkit.privacy.extract import group_sizes, research_extract
 from mentorkit.privacy.extract_files import (
     ExtractExpired,
     ExtractTampered,
@@ -271,7 +271,10 @@ def test_the_manifest_states_k_and_a_table_that_breaks_it_is_not_written(
     assert {e["sha256"] for e in written["tables"].values()} and written["signature"]
     bad = dict(tables)
     bad["person"] = tables["person"].copy()
-    bad["person"].loc[bad["person"].index[0], "postcode"] = "00xx"
+    # one person of a group of more than k: only she is unique (a group of exactly k would
+    # fall below k with her too)
+    roomy = group_sizes(bad["person"]) > written["k"]
+    bad["person"].loc[bad["person"].index[roomy][0], "postcode"] = "00xx"
     with pytest.raises(ValidationError, match=r"1 row\(s\) .*k=5 does not hold"):
         write_extract(bad, tmp_path / "y", key=KEY)
     assert not (tmp_path / "y").exists()

@@ -166,22 +166,6 @@ def voila(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[V
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Chromium (Debian's) through Playwright; a failure, not a skip, when missing."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; the dashboard tests need it. Install it with: "
-                    f"{INSTALL}", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=CHROMIUM,
-                           args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-    yield b
-    b.close()
-    pw.stop()
-
-
 class AppPage:
     """A browser tab on one app, recording page errors."""
 

@@ -28,18 +28,21 @@ FUNDER = Path(__file__).resolve().parents[1] / "notebooks" / "funder_report.ipyn
 
 
 def differencing_pair(ds: Dataset) -> tuple[str, str, str]:
-    """A programme and two periods from 1 January, one day apart, the later one holding
-    exactly one more started match (and at least ten before it)."""
+    """A programme and two periods from 1 January (of the year or up to two before), one day
+    apart, neither a fixed grain, the later one holding exactly one more started match (and
+    at least ten before it)."""
     m = ds.match[ds.match["status"].isin(STARTED_MATCH_STATUSES) & ds.match["started_on"].notna()]
     names = ds.programme.set_index("id")["name"]
     days = m.groupby([m["programme_id"], m["started_on"].dt.normalize()]).size()
     for (pid, day), n in days.items():
         before = day - pd.Timedelta(days=1)
-        earlier = m[(m["programme_id"] == pid) & (m["started_on"] <= before)
-                    & (m["started_on"] >= pd.Timestamp(day.year, 1, 1))]
-        if n == 1 and len(earlier) >= 10:   # both counts large enough to be published
-            return (str(names[pid]), f"{day.year}-01-01:{before:%Y-%m-%d}",
-                    f"{day.year}-01-01:{day:%Y-%m-%d}")
+        for year in range(day.year, day.year - 3, -1):
+            earlier = m[(m["programme_id"] == pid) & (m["started_on"] <= before)
+                        & (m["started_on"] >= pd.Timestamp(year, 1, 1))]
+            early = f"{year}-01-01:{before:%Y-%m-%d}"
+            late = f"{year}-01-01:{day:%Y-%m-%d}"
+            if n == 1 and len(earlier) >= 10 and grain(early) is None and grain(late) is None:
+                return str(names[pid]), early, late   # both counts large enough to publish
     raise AssertionError("no day with a single match in the data")
 
 

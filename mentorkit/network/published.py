@@ -149,7 +149,7 @@ def mentor_load(R: Graph, min_cell: int | None = 0) -> pd.Series:
     return _suppressed(counts, threshold(min_cell))[0]
 
 
-def running_total_shown(values: np.ndarray, blank: np.ndarray) -> np.ndarray:
+def running_total_shown(values: np.ndarray, blank: np.ndarray, k: int = 0) -> np.ndarray:
     """Where a running total of ``values`` may be shown beside the values, some of them blank.
 
     Shown running totals cut the series into stretches whose sums are known: a stretch
@@ -158,15 +158,21 @@ def running_total_shown(values: np.ndarray, blank: np.ndarray) -> np.ndarray:
     rule :func:`mentorkit.privacy.suppress` applies to a column with its total. A total is
     shown at the end of each stretch that is safe (greedily, from the start); the last one
     (the column total, shown elsewhere) always, merging the last stretches until safe.
-    ``blank`` must be a pattern the column total leaves safe (as suppress returns it).
+    ``blank`` must be a pattern the column total leaves safe (as suppress returns it). A
+    running total from 1 to ``k - 1`` is a small count itself and is not shown (its stretch
+    joins the next: sums of safe stretches stay safe).
 
     Example
     -------
     >>> running_total_shown(np.array([9, 2, 7, 3, 8]),
     ...                     np.array([False, True, False, True, False])).tolist()
     [True, False, False, True, True]
+    >>> running_total_shown(np.array([1, 2, 1, 6]), np.array([True, True, True, False]),
+    ...                     k=5).tolist()
+    [False, False, False, True]
     """
     values, blank = np.asarray(values, dtype=np.int64), np.asarray(blank, dtype=bool)
+    so_far = np.cumsum(values)
 
     def safe(a: int, b: int) -> bool:            # the stretch a..b (inclusive)
         m = int(blank[a:b + 1].sum())
@@ -175,7 +181,7 @@ def running_total_shown(values: np.ndarray, blank: np.ndarray) -> np.ndarray:
     shown = np.zeros(len(values), dtype=bool)
     start = 0
     for t in range(len(values)):
-        if safe(start, t):
+        if safe(start, t) and not 0 < so_far[t] < k:
             shown[t], start = True, t + 1
     if len(values) and not shown[-1]:
         shown[-1] = True
@@ -227,7 +233,7 @@ def published_growth(g: pd.DataFrame, min_cell: int | None = 0) -> pd.DataFrame:
     out["new_mentors"] = rows.to_numpy()
     total_shown = bool(new.notna().iloc[-1])
     so_far = g["mentors_so_far"].astype("Int64")
-    shown = running_total_shown(g["new_mentors"].to_numpy(), rows.isna().to_numpy()) \
+    shown = running_total_shown(g["new_mentors"].to_numpy(), rows.isna().to_numpy(), k) \
         if total_shown else np.zeros(len(g), dtype=bool)
     out["mentors_so_far"] = so_far.where(shown).to_numpy()  # blanks are NA in Int64
     retained = out["retained_mentors"].astype("Float64")

@@ -149,11 +149,28 @@ def test_the_chart_draws_what_is_published_and_marks_every_hidden_bar(
                        for ax in fig.axes])
         return original(fig)
     monkeypatch.setattr(overview_module, "png", keep)
-    app = OverviewApp(Context.open(str(db), programme="Tingbjerg", lang="en"))
-    assert app.charts_ready.wait(60)
-    funnel_texts = figs[1][0]
+    found = None
+    for programme in [p.name for p in PROGRAMMES]:  # a page whose funnel hides a stage
+        figs.clear()
+        app = OverviewApp(Context.open(str(db), programme=programme, lang="en"))
+        assert app.charts_ready.wait(60)
+        if app.shown.funnel["shown"].isna().any():
+            found = programme, app.period.value
+            break
+        for _label, key in app.period.options:
+            if key in ("custom", app.period.value):
+                continue
+            figs.clear()
+            app.period.value = key   # chosen as she would, the page and its charts redrawn
+            assert app.charts_ready.wait(60)
+            if app.shown.funnel["shown"].isna().any():
+                found = programme, key
+                break
+        if found:
+            break
+    assert found, "no page of the demo has a funnel stage to hide"
     shown = app.shown.funnel["shown"]
-    assert shown.isna().any()  # Tingbjerg's funnel has a stage to hide
+    funnel_texts = figs[1][0]
     assert funnel_texts == ["x" if pd.isna(v) else str(int(v)) for v in shown]
     assert not any(t.startswith("<") for texts in figs for t in texts[0])
     over = app.shown.over_time["shown"]

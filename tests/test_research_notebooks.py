@@ -26,7 +26,7 @@ import pytest
 
 from mentorkit import network, vocab
 from mentorkit.matching import study
-from mentorkit.outcomes import analysis_table, effect
+from mentorkit.outcomes import analysis_table, effect, landmark
 from mentorkit.outcomes.report import participation
 from mentorkit.privacy.extract import research_extract
 from mentorkit.privacy.extract_files import write_extract
@@ -168,19 +168,21 @@ def test_a_programme_is_chosen_by_name_or_pseudonym_in_an_extract(extract) -> No
 
 def test_the_estimate_from_an_extract_still_covers_the_planted_effect() -> None:
     """Full synthetic data (seed 0): the extract keeps the mentees who consented to research
-    (about four in five) with ages and years in the country from five-year bands."""
+    (about four in five) with ages and years in the country from five-year bands and dates
+    moved per person. The design respects time (a landmark: matched by day 180 against not
+    yet matched, among those still without a job): "ever matched" at follow-up is not one,
+    since a job found while waiting ends the wait."""
     full = generate(seed=0)
     truth = full.truth
-    from_store = effect(analysis_table(full), "matched", OUT, COVS, method="aipw", n_boot=200,
-                        seed=3)
-    from_extract = effect(analysis_table(research_extract(full, key=KEY)), "matched", OUT,
-                          COVS, method="aipw", n_boot=200, seed=3)
-    assert from_store.covers(truth.att) and from_extract.covers(truth.att)
+    days, horizon = truth.landmark_days, truth.horizon_days
+    from_store = landmark(analysis_table(full), days, horizon, covariates=COVS)
+    extract = analysis_table(research_extract(full, key=KEY))
+    from_extract = landmark(extract, days, horizon, covariates=COVS)
+    assert from_store.covers(truth.landmark_rd) and from_extract.covers(truth.landmark_rd)
     assert from_extract.n_treated < from_store.n_treated
     assert abs(from_extract.estimate - from_store.estimate) < 0.05
-    naive = effect(analysis_table(research_extract(full, key=KEY)), "matched", OUT,
-                   method="difference")
-    assert abs(from_extract.estimate - truth.att) < abs(naive.estimate - truth.att)
+    naive = effect(extract, "matched", OUT, method="difference")
+    assert abs(from_extract.estimate - truth.landmark_rd) < abs(naive.estimate - truth.landmark_rd)
 
 
 # --- network ----------------------------------------------------------------------------

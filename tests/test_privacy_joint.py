@@ -331,7 +331,7 @@ def test_a_participants_target_over_the_period_does_not_give_the_recruitment_awa
         links.append(([(name, "n", "n")], [("gender", "mentee", column)]))
     assert recovered(attack(tables, links), truth) == []
     if period == "2025Q1":      # as the report was, the target published alone gave back
-        from mentorkit.monitoring.funder import recruitment_by_gender   # the hidden total
+        from mentorkit.monitoring.funder import recruitment_by_gender  # the hidden total
 
         pid = int(demo.programme.loc[demo.programme["name"] == programme, "id"].iloc[0])
         alone = suppress(recruitment_by_gender(

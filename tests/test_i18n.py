@@ -40,6 +40,7 @@ CATALOGUES = {
     "casework.digest",      # the daily digest and its mail
     "imports.headers",      # the intake form's column headers in her language
     "imports.headers.own",  # the headers of the fields that are not a person's label
+    "hub.labels",           # the hub's pages (login, sign-up, no server) in da/en/nl
 }
 
 
@@ -51,11 +52,13 @@ def _import_everything() -> None:
             if ".migrations" in info.name or info.name.endswith("__main__"):
                 continue
             importlib.import_module(info.name)
+    from mentorkit.hub import identity
     from mentorkit.imports import headers
     from mentorkit.ui import labels
 
     labels.CATALOGUE  # read on first use  # noqa: B018
     headers.HEADERS  # read on first use (and the headers of its own)  # noqa: B018
+    identity._catalogue()  # the hub's texts, read on first use
 
 
 def test_every_catalogue_has_every_key_in_danish_english_and_dutch() -> None:

@@ -149,7 +149,8 @@ def mentor_load(R: Graph, min_cell: int | None = 0) -> pd.Series:
     return _suppressed(counts, threshold(min_cell))[0]
 
 
-def running_total_shown(values: np.ndarray, blank: np.ndarray, k: int = 0) -> np.ndarray:
+def running_total_shown(values: np.ndarray, blank: np.ndarray, min_cell: int = 0
+                        ) -> np.ndarray:
     """Where a running total of ``values`` may be shown beside the values, some of them blank.
 
     Shown running totals cut the series into stretches whose sums are known: a stretch
@@ -159,7 +160,7 @@ def running_total_shown(values: np.ndarray, blank: np.ndarray, k: int = 0) -> np
     shown at the end of each stretch that is safe (greedily, from the start); the last one
     (the column total, shown elsewhere) always, merging the last stretches until safe.
     ``blank`` must be a pattern the column total leaves safe (as suppress returns it). A
-    running total from 1 to ``k - 1`` is a small count itself and is not shown (its stretch
+    running total from 1 to ``min_cell - 1`` is a small count itself and is not shown (its stretch
     joins the next: sums of safe stretches stay safe).
 
     Example
@@ -168,7 +169,7 @@ def running_total_shown(values: np.ndarray, blank: np.ndarray, k: int = 0) -> np
     ...                     np.array([False, True, False, True, False])).tolist()
     [True, False, False, True, True]
     >>> running_total_shown(np.array([1, 2, 1, 6]), np.array([True, True, True, False]),
-    ...                     k=5).tolist()
+    ...                     min_cell=5).tolist()
     [False, False, False, True]
     """
     values, blank = np.asarray(values, dtype=np.int64), np.asarray(blank, dtype=bool)
@@ -181,7 +182,7 @@ def running_total_shown(values: np.ndarray, blank: np.ndarray, k: int = 0) -> np
     shown = np.zeros(len(values), dtype=bool)
     start = 0
     for t in range(len(values)):
-        if safe(start, t) and not 0 < so_far[t] < k:
+        if safe(start, t) and not 0 < so_far[t] < min_cell:
             shown[t], start = True, t + 1
     if len(values) and not shown[-1]:
         shown[-1] = True

@@ -211,6 +211,17 @@ def test_ordinary_numbers_in_notes_are_accepted(store: Store, people: dict[str, 
     assert store.people.get(people["mentee"])["notes"] == note
 
 
+def test_a_uuid_holding_nine_digits_that_pass_the_eleven_test_is_no_id() -> None:
+    """A kernel's session id in a server log ("…-8043-732407254d14": 732407254 passes the
+    BSN's eleven-test) was flagged as a BSN; the same digits alone still are."""
+    from mentorkit.model.national_ids import find_national_id
+
+    assert find_national_id("session_id=6838493f-2014-4844-8043-732407254d14") is None
+    assert find_national_id("6838493F-2014-4844-8043-732407254D14") is None
+    assert find_national_id("732407254") == "BSN"
+    assert find_national_id("BSN 732407254, session 6838493f-2014-4844-8043-1") == "BSN"
+
+
 def test_import_refuses_every_spelling_and_never_echoes_it(store: Store, people: dict[str, int],
                                                            tmp_path: Path) -> None:
     header = "first_name;email;phone;registered_on;consent_given_at;consent_scope;notes"

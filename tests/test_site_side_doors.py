@@ -283,7 +283,7 @@ def test_a_report_for_another_sites_programme(sqlite_site: Site, tmp_path: Path)
 
 def test_scan_knows_no_other_sites_people(sqlite_site: Site, tmp_path: Path) -> None:
     site = sqlite_site
-    report = tmp_path / "report.html"
+    report = tmp_path / "planted_report.html"  # an e-mail planted for scan to find
     right = str(site.other("mentee")["email"])
 
     def args(guess: str) -> list[str]:

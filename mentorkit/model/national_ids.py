@@ -34,6 +34,7 @@ Dutch number is also shaped like a CPR of someone born on the 1st–9th. Context
     the phone column (where ``0101901234`` could be a Rotterdam number: the CPR of someone
     born on the 1st–9th written bare in the phone column is the miss);
   * a long code mixing letters and digits (16+ characters: a hash, an IBAN) is not a number.
+  * a UUID (a kernel's or session's id in a server log) is not a number.
 
 The answer is ``"CPR"``, ``"BSN"`` or ``None``, never the digits.
 
@@ -60,6 +61,7 @@ IdKind = Literal["CPR", "BSN"]
 _SEPARATORS = frozenset("-/\\._()\t\n\r\u2212\u2044\u2215\u00b7\u2027\u2219\u22c5\u30fb\u2043")
 _ASCII_SEPARATORS = re.compile(r"[-/\\._()\s]")
 _CODE = re.compile(r"[0-9A-Za-z]{16,}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _TOKEN = re.compile(r"\d+(?: {1,3}\d+)*")
 _GROUP = re.compile(r"\d+")
 _EXCEL_FLOAT = re.compile(r"(\d{9,10})\.0+")
@@ -141,10 +143,11 @@ def find_national_id(text: str, phone: bool = False) -> IdKind | None:
     ('CPR', 'CPR')
     >>> find_national_id("0101901234", phone=True), find_national_id("06-12345678")
     (None, None)
+    >>> find_national_id("session_id=6838493f-2014-4844-8043-732407254d14")  # a UUID
     """
     if sum(c.isdigit() for c in text) < 9:
         return None
-    plain = normalise(text)
+    plain = normalise(_UUID.sub("#", text))  # a kernel's or session's id is no person's
     plain = _CODE.sub(lambda m: "#" if not m.group().isdigit() else m.group(), plain)
     whole = plain.strip()
     excel = _EXCEL_FLOAT.fullmatch(whole)

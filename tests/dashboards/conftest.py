@@ -33,8 +33,6 @@ from mentorkit.synth import generate
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-23"
 ACTOR = "coordinator-test"
-CHROMIUM = os.environ.get("MENTORKIT_CHROMIUM", "/usr/bin/chromium")
-INSTALL = "apt-get update && apt-get install -y chromium   (as root; Debian's package)"
 ARTEFACTS = Path(os.environ.get("MENTORKIT_ARTEFACTS", ROOT / "artefacts")) / "dashboards"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PAGE_ERROR_TEXTS = ("There was an error when executing cell", "Traceback (most recent call last)",

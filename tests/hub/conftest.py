@@ -1,12 +1,13 @@
-"""Fixtures for the hub: its parts installed, a hub with users and groups, Chromium.
+"""Fixtures for the hub: its parts installed, a hub with users and groups.
 
 ``hub`` starts one JupyterHub for the module (mentorkit's configuration, NativeAuthenticator,
 SimpleLocalProcessSpawner, configurable-http-proxy from ``scripts/hub-deps.sh``) on free
 loopback ports over a fresh demo database, signs up an admin, and makes the accounts of
 :data:`USERS` through the hub itself: created and put in groups with the REST API (an admin
 service token), signed up with the hub's form, approved by the admin. Whatever is missing
-(node, npm, the proxy, JupyterHub, Chromium) is installed by the project's scripts or the test
-fails saying how to install it: it never skips.
+(node, npm, the proxy, JupyterHub) is installed by the project's scripts or the test fails
+saying how to install it: it never skips. Chromium is the run's one ``browser``
+(``tests/conftest.py``), which fails the same way when it is missing.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from mentorkit.store import Store
 from mentorkit.synth import generate
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("MENTORKIT_CHROMIUM", "/usr/bin/chromium")
 TODAY = "2026-11-23"
 DEPS = ROOT / "scripts" / "hub-deps.sh"
 
@@ -74,9 +74,6 @@ def ensure_hub_parts() -> None:
     except ImportError as e:
         pytest.fail(f"{e.name} is missing: pip install -e '.[hub]' (jupyterhub, "
                     "jupyterhub-nativeauthenticator, jupyterhub-idle-culler)", pytrace=False)
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (as root)",
-                    pytrace=False)
 
 
 @dataclass
